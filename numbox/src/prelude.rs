@@ -1,0 +1,3 @@
+//! `use numbox::prelude::*;` brings the macros, the operand helpers and the error type.
+
+pub use crate::{Error, ErrorKind, Operand, Result, Scalar};
