@@ -11,6 +11,11 @@ pub struct Errors {
 }
 
 impl Errors {
+    /// How many errors were recorded.
+    pub fn count(&self) -> usize {
+        self.first.as_ref().map_or(0, |e| e.into_iter().count())
+    }
+
     /// Records an error.
     pub fn push(&mut self, err: syn::Error) {
         match &mut self.first {

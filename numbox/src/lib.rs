@@ -22,11 +22,18 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod alloc;
 mod broadcast;
 mod element;
 mod error;
 mod executor;
 mod threads;
+pub mod ufunc;
+
+mod private_seal {
+    /// Keeps the executor's tuple traits closed to other crates.
+    pub trait Sealed {}
+}
 
 pub mod prelude;
 
@@ -40,6 +47,7 @@ pub use ndarray;
 pub use num_complex;
 pub use rayon;
 
+pub use numbox_macros::vectorize;
 
 #[doc(hidden)]
 #[path = "private.rs"]

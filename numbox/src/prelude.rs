@@ -1,3 +1,3 @@
 //! `use numbox::prelude::*;` brings the macros, the operand helpers and the error type.
 
-pub use crate::{Error, ErrorKind, Operand, Result, Scalar};
+pub use crate::{vectorize, Error, ErrorKind, Operand, Result, Scalar, Target};

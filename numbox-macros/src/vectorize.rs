@@ -1,0 +1,281 @@
+//! `#[vectorize]`: a scalar function becomes a broadcasting array kernel (a ufunc).
+//!
+//! parse (options + [`ScalarFn`]) -> validate (cross-option rules) -> expand (the user's
+//! function unchanged, a companion enum of the same name implementing the runtime's
+//! `Kernel`, and one-line methods that call the runtime's typed handles).
+
+use crate::diag::{item_with_error, Errors};
+use crate::parse::options::{Once, Target};
+use crate::parse::scalar_fn::ScalarFn;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, ItemFn, LitStr, Token, TypeBareFn};
+
+mod kw {
+    syn::custom_keyword!(target);
+    syn::custom_keyword!(identity);
+}
+
+/// One entry of `#[vectorize(...)]`.
+enum Opt {
+    Target(kw::target, LitStr),
+    Identity(kw::identity, Box<Expr>),
+    Signature(Box<TypeBareFn>),
+}
+
+impl Parse for Opt {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let lookahead = input.lookahead1();
+        if lookahead.peek(kw::target) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            Ok(Opt::Target(key, input.parse()?))
+        } else if lookahead.peek(kw::identity) {
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            Ok(Opt::Identity(key, input.parse()?))
+        } else if lookahead.peek(Token![fn]) {
+            Ok(Opt::Signature(input.parse()?))
+        } else {
+            Err(lookahead.error())
+        }
+    }
+}
+
+/// The options, with duplicates rejected and values checked.
+struct Options {
+    target: Target,
+    identity: Option<(kw::identity, Box<Expr>)>,
+    signatures: Vec<TypeBareFn>,
+}
+
+impl Options {
+    fn parse(attr: TokenStream, errors: &mut Errors) -> Options {
+        let mut target = Once::new("target");
+        let mut identity = Once::new("identity");
+        let mut signatures = Vec::new();
+        let list = errors.ok(Punctuated::<Opt, Token![,]>::parse_terminated.parse2(attr));
+        for opt in list.into_iter().flatten() {
+            match opt {
+                Opt::Target(key, lit) => {
+                    if let Some(t) = errors.ok(Target::parse(&lit)) {
+                        errors.ok(target.set(&key, t));
+                    }
+                }
+                Opt::Identity(key, expr) => {
+                    errors.ok(identity.set(&key, (key, expr)));
+                }
+                Opt::Signature(sig) => signatures.push(*sig),
+            }
+        }
+        Options {
+            target: target.take().unwrap_or_default(),
+            identity: identity.take(),
+            signatures,
+        }
+    }
+}
+
+use syn::parse::Parser;
+
+/// Expands `#[vectorize(attr)] item`.
+pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let msg = "#[vectorize] applies to a function: `fn name(x: f64, y: f64) -> f64`";
+            return item_with_error(item, syn::Error::new(e.span(), msg));
+        }
+    };
+    let mut errors = Errors::default();
+    let options = Options::parse(attr, &mut errors);
+    let kernel = ScalarFn::parse(&func, "vectorize", &mut errors);
+    if let (Some(k), Some((key, _))) = (&kernel, &options.identity) {
+        if !k.is_binary_homogeneous() {
+            errors.error(
+                key,
+                format!(
+                    "`identity` is the value of an empty reduction, and reductions need a binary kernel \
+                     of one type, `fn(T, T) -> T`; `{}` is not: remove `identity`",
+                    k.name
+                ),
+            );
+        }
+    }
+    if let Some(sig) = options.signatures.first() {
+        errors.error(
+            sig,
+            "signature lists need run-time dispatch, which this version of #[vectorize] does not have yet",
+        );
+    }
+    match (kernel, errors.finish()) {
+        (Some(k), Ok(())) => emit(&k, &options),
+        (_, Err(e)) => item_with_error(&func, e),
+        (None, Ok(())) => unreachable!("a kernel that failed to parse recorded an error"),
+    }
+}
+
+fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
+    let item = k.item;
+    let name = k.name;
+    let vis = k.vis;
+    let name_str = name.to_string();
+    let p = quote!(::numbox::__private);
+    let inputs = &k.inputs;
+    let outputs = &k.outputs;
+    let n = inputs.len();
+    let target = options.target.tokens();
+
+    // The companion type: type namespace only, generic over the kernel's type parameters.
+    let tparams = &k.type_params;
+    let companion = if tparams.is_empty() {
+        quote!(#vis enum #name {})
+    } else {
+        quote! {
+            #vis enum #name<#(#tparams),*> {
+                #[doc(hidden)]
+                __NbPhantom(::core::convert::Infallible, ::core::marker::PhantomData<fn() -> (#(#tparams,)*)>),
+            }
+        }
+    };
+    let doc = format!(
+        "The array kernel of `fn {name_str}`, made by `#[vectorize]`: `{name_str}::call(..)` applies it \
+         elementwise to broadcast arrays, views, slices and scalars; `{name_str}::serial()` and \
+         `{name_str}::parallel()` choose the target per call."
+    );
+
+    // Every element type must be an `Element`; the error points at the user's type.
+    let (impl_g, ty_g, where_c) = item.sig.generics.split_for_impl();
+    let mut preds: Vec<TokenStream> = where_c
+        .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
+        .unwrap_or_default();
+    for ty in inputs.iter().chain(outputs) {
+        preds.push(quote_spanned!(ty.span()=> #ty: #p::Element));
+    }
+    let where_all = quote!(where #(#preds,)*);
+
+    let idx = (0..n).map(syn::Index::from);
+    let call_fn = quote!(#name(#(__nb_args.#idx),*));
+    let eval_body = if k.tuple_return {
+        call_fn
+    } else {
+        quote!((#call_fn,))
+    };
+    let identity = options.identity.as_ref().map(|(_, e)| {
+        quote! {
+            fn identity() -> ::core::option::Option<Self::Out> {
+                ::core::option::Option::Some((#e,))
+            }
+        }
+    });
+
+    let a: Vec<_> = (0..n).map(|i| format_ident!("__nb_A{}", i)).collect();
+    let x: Vec<_> = (0..n).map(|i| format_ident!("__nb_x{}", i)).collect();
+    let handle = format_ident!("Ufunc{}", n);
+    let methods = quote! {
+        /// Applies the kernel elementwise to the broadcast operands (scalars, arrays, views of
+        /// any layout, slices), into newly allocated arrays, on the attribute's target.
+        #[inline]
+        pub fn call<#(#a),*>(#(#x: #a),*) -> #p::Result<#p::CallOutput<Self, (#(#a,)*)>>
+        where
+            (#(#a,)*): #p::Operands<(#(#inputs,)*)>,
+        {
+            Self::default_target().call(#(#x),*)
+        }
+
+        /// Applies the kernel elementwise, writing into `out`: `&mut` an array or an
+        /// `ArrayViewMut` with the broadcast shape (a tuple of them for several outputs).
+        #[inline]
+        pub fn call_into<#(#a,)* __nb_O>(#(#x: #a,)* out: __nb_O) -> #p::Result<()>
+        where
+            (#(#a,)*): #p::Operands<(#(#inputs,)*)>,
+            __nb_O: #p::OutArgs<<Self as #p::Kernel>::Out>,
+        {
+            Self::default_target().call_into(#(#x,)* out)
+        }
+
+        /// The kernel on the calling thread, whatever the attribute's target.
+        pub const fn serial() -> #p::#handle<Self> {
+            #p::#handle::new(#p::Target::Serial)
+        }
+
+        /// The kernel split across the current rayon pool, whatever the attribute's target.
+        pub const fn parallel() -> #p::#handle<Self> {
+            #p::#handle::new(#p::Target::Parallel)
+        }
+
+        /// The kernel on the attribute's target (`"cpu"` unless stated).
+        pub const fn default_target() -> #p::#handle<Self> {
+            #p::#handle::new(<Self as #p::Kernel>::TARGET)
+        }
+    };
+    let reductions = k.is_binary_homogeneous().then(|| {
+        let t = inputs[0];
+        let nd = quote!(#p::ndarray);
+        quote! {
+            /// Reduces along `axis` (NumPy's `reduce`): a left fold of the kernel along the axis.
+            #[inline]
+            pub fn reduce<__nb_A>(a: __nb_A, axis: #nd::Axis)
+                -> #p::Result<#nd::Array<#t, <<__nb_A as #p::Operand<#t>>::Dim as #nd::Dimension>::Smaller>>
+            where
+                __nb_A: #p::Operand<#t>,
+                <__nb_A as #p::Operand<#t>>::Dim: #nd::RemoveAxis,
+            {
+                Self::default_target().reduce(a, axis)
+            }
+
+            /// Reduces over every element, with the same bits for any number of threads.
+            #[inline]
+            pub fn reduce_all<__nb_A: #p::Operand<#t>>(a: __nb_A) -> #p::Result<#t> {
+                Self::default_target().reduce_all(a)
+            }
+
+            /// The running reduction along `axis` (NumPy's `accumulate`).
+            #[inline]
+            pub fn accumulate<__nb_A>(a: __nb_A, axis: #nd::Axis)
+                -> #p::Result<#nd::Array<#t, <__nb_A as #p::Operand<#t>>::Dim>>
+            where
+                __nb_A: #p::Operand<#t>,
+                <__nb_A as #p::Operand<#t>>::Dim: #nd::RemoveAxis,
+            {
+                Self::default_target().accumulate(a, axis)
+            }
+
+            /// The kernel on every pair of elements (NumPy's `outer`): shape `a ++ b`.
+            #[inline]
+            pub fn outer<__nb_A: #p::Operand<#t>, __nb_B: #p::Operand<#t>>(a: __nb_A, b: __nb_B)
+                -> #p::Result<#nd::ArrayD<#t>>
+            {
+                Self::default_target().outer(a, b)
+            }
+        }
+    });
+
+    quote! {
+        #item
+
+        #[doc = #doc]
+        #[allow(non_camel_case_types, dead_code)]
+        #companion
+
+        impl #impl_g #p::Kernel for #name #ty_g #where_all {
+            type Args = (#(#inputs,)*);
+            type Out = (#(#outputs,)*);
+            const NAME: &'static str = #name_str;
+            const TARGET: #p::Target = #target;
+            #[inline(always)]
+            fn eval(__nb_args: Self::Args) -> Self::Out {
+                #eval_body
+            }
+            #identity
+        }
+
+        impl #impl_g #name #ty_g #where_all {
+            #methods
+            #reductions
+        }
+    }
+}

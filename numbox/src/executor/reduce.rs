@@ -1,0 +1,354 @@
+//! Reductions and scans of a binary kernel `f(T, T) -> T` (NumPy's `reduce`, `accumulate`).
+//!
+//! Along an axis, every output element is a strict left fold `f(f(f(a0, a1), a2), ...)`, in
+//! NumPy's order, on both targets: the parallel target splits the *other* axes, so its bits
+//! equal the serial ones. Two loop shapes keep that fold fast: when the reduced axis is the
+//! contiguous one, eight lanes are folded side by side (eight independent dependency chains);
+//! otherwise whole slices are folded into the accumulator row by row, a contiguous loop.
+//!
+//! `reduce_all` folds fixed blocks of [`BLOCK`] elements (each as eight contiguous sub-blocks
+//! folded side by side, then combined in order) and combines the block results left to right.
+//! The grid depends only on the length, never on the thread count, so the result has the
+//! same bits on 1 or 64 threads; it assumes `f` is associative (as NumPy does when reducing
+//! over several axes).
+
+use super::{Target, PAR_GRAIN};
+use crate::element::Element;
+use ndarray::{Array, ArrayView, ArrayView1, ArrayViewMut, Axis, Dimension, RemoveAxis, Zip};
+use rayon::prelude::*;
+
+/// The block of `reduce_all`'s fixed grid, in elements.
+pub const BLOCK: usize = 4096;
+const LANES: usize = 8;
+
+/// Whether `axis` is the view's contiguous axis (stride 1 and the smallest of the axes that
+/// have more than one element), with lanes long enough to pay for folding them side by side.
+fn lanes_contiguous<T, D: Dimension>(a: &ArrayView<'_, T, D>, axis: Axis) -> bool {
+    let n = a.len_of(axis);
+    n >= 16
+        && a.stride_of(axis) == 1
+        && (0..a.ndim())
+            .filter(|&k| k != axis.index() && a.len_of(Axis(k)) > 1)
+            .all(|k| a.stride_of(Axis(k)).unsigned_abs() > 1)
+}
+
+/// The non-reduced axis to split for the parallel target: the longest one.
+fn split_axis(shape: &[usize], axis: Axis) -> Option<usize> {
+    (0..shape.len())
+        .filter(|&k| k != axis.index() && shape[k] > 1)
+        .max_by_key(|&k| (shape[k], std::cmp::Reverse(k)))
+}
+
+/// Runs `block(input_part, output_part)` over the whole arrays, or over chunks along the
+/// longest non-reduced axis on the rayon pool.
+fn split_run<T, D, E, G>(
+    a: ArrayView<'_, T, D>,
+    axis: Axis,
+    mut out: ArrayViewMut<'_, T, E>,
+    target: Target,
+    block: G,
+) where
+    T: Element,
+    D: Dimension,
+    E: Dimension,
+    G: Fn(ArrayView<'_, T, D>, ArrayViewMut<'_, T, E>) + Sync,
+{
+    let parallel = target == Target::Parallel && a.len() >= PAR_GRAIN;
+    let split = split_axis(a.shape(), axis);
+    match (parallel, split) {
+        (true, Some(k)) => crate::threads::install(|| {
+            let chunks = rayon::current_num_threads() * 4;
+            let size = a.len_of(Axis(k)).div_ceil(chunks).max(1);
+            // The output lacks `axis` when reducing, so its copy of axis `k` may sit one lower.
+            let ko = if out.ndim() < a.ndim() && k > axis.index() {
+                k - 1
+            } else {
+                k
+            };
+            out.axis_chunks_iter_mut(Axis(ko), size)
+                .into_par_iter()
+                .zip(a.axis_chunks_iter(Axis(k), size).into_par_iter())
+                .for_each(|(o, i)| block(i, o));
+        }),
+        _ => block(a, out.view_mut()),
+    }
+}
+
+/// Folds `a` along `axis` (which has at least one element) into `out`, which must hold
+/// `a`'s first slice along `axis` on entry.
+pub(crate) fn fold_axis<T, D, F>(
+    a: ArrayView<'_, T, D>,
+    axis: Axis,
+    out: ArrayViewMut<'_, T, D::Smaller>,
+    f: &F,
+    target: Target,
+) where
+    T: Element,
+    D: RemoveAxis,
+    F: Fn(T, T) -> T + Sync,
+{
+    split_run(a, axis, out, target, |a, out| fold_block(a, axis, out, f));
+}
+
+fn fold_block<T: Element, D: RemoveAxis, F: Fn(T, T) -> T>(
+    a: ArrayView<'_, T, D>,
+    axis: Axis,
+    mut out: ArrayViewMut<'_, T, D::Smaller>,
+    f: &F,
+) {
+    if lanes_contiguous(&a, axis) {
+        let mut group: Vec<(&mut T, ArrayView1<'_, T>)> = Vec::with_capacity(LANES);
+        for pair in out.iter_mut().zip(a.lanes(axis)) {
+            group.push(pair);
+            if group.len() == LANES {
+                fold_lanes(&mut group, f);
+                group.clear();
+            }
+        }
+        fold_lanes(&mut group, f);
+    } else {
+        // `out` already holds the first slice (see `fold_axis`).
+        for k in 1..a.len_of(axis) {
+            Zip::from(&mut out)
+                .and(a.index_axis(axis, k))
+                .for_each(|o, &x| *o = f(*o, x));
+        }
+    }
+}
+
+/// Folds up to `LANES` contiguous lanes of equal length side by side.
+fn fold_lanes<T: Element, F: Fn(T, T) -> T>(group: &mut [(&mut T, ArrayView1<'_, T>)], f: &F) {
+    let slices: Option<Vec<&[T]>> = group.iter().map(|(_, l)| l.to_slice()).collect();
+    match slices {
+        Some(s) if s.len() == LANES => {
+            let n = s[0].len();
+            let s: [&[T]; LANES] = std::array::from_fn(|q| &s[q][..n]);
+            let mut acc: [T; LANES] = std::array::from_fn(|q| s[q][0]);
+            for j in 1..n {
+                for q in 0..LANES {
+                    acc[q] = f(acc[q], s[q][j]);
+                }
+            }
+            for (q, (o, _)) in group.iter_mut().enumerate() {
+                **o = acc[q];
+            }
+        }
+        _ => {
+            for (o, lane) in group.iter_mut() {
+                let mut it = lane.iter();
+                let first = *it.next().expect("lanes have at least one element");
+                **o = it.fold(first, |acc, &x| f(acc, x));
+            }
+        }
+    }
+}
+
+/// The inclusive scan of `a` along `axis`: `out[0] = a[0]`, `out[k] = f(out[k - 1], a[k])`.
+pub(crate) fn scan_axis<T, D, F>(
+    a: ArrayView<'_, T, D>,
+    axis: Axis,
+    f: &F,
+    target: Target,
+) -> Array<T, D>
+where
+    T: Element,
+    D: RemoveAxis,
+    F: Fn(T, T) -> T + Sync,
+{
+    let mut out = a.to_owned();
+    if a.len_of(axis) <= 1 || a.is_empty() {
+        return out;
+    }
+    let lanes = lanes_contiguous(&out.view(), axis);
+    let parallel = target == Target::Parallel && a.len() >= PAR_GRAIN;
+    match (parallel, split_axis(a.shape(), axis)) {
+        (true, Some(k)) => crate::threads::install(|| {
+            let size = a
+                .len_of(Axis(k))
+                .div_ceil(rayon::current_num_threads() * 4)
+                .max(1);
+            out.axis_chunks_iter_mut(Axis(k), size)
+                .into_par_iter()
+                .for_each(|o| scan_block(o, axis, lanes, f));
+        }),
+        _ => scan_block(out.view_mut(), axis, lanes, f),
+    }
+    out
+}
+
+fn scan_block<T: Element, D: RemoveAxis, F: Fn(T, T) -> T>(
+    mut out: ArrayViewMut<'_, T, D>,
+    axis: Axis,
+    lanes: bool,
+    f: &F,
+) {
+    if lanes {
+        for mut lane in out.lanes_mut(axis) {
+            let mut acc = lane[0];
+            for x in lane.iter_mut().skip(1) {
+                acc = f(acc, *x);
+                *x = acc;
+            }
+        }
+    } else {
+        for k in 1..out.len_of(axis) {
+            let (left, mut right) = out.view_mut().split_at(axis, k);
+            let prev = left.index_axis(axis, k - 1);
+            Zip::from(right.index_axis_mut(axis, 0))
+                .and(prev)
+                .for_each(|c, &p| *c = f(p, *c));
+        }
+    }
+}
+
+/// Folds every element of `a` on the fixed block grid; `None` when `a` is empty.
+pub(crate) fn fold_all<T, D, F>(a: ArrayView<'_, T, D>, f: &F, target: Target) -> Option<T>
+where
+    T: Element,
+    D: Dimension,
+    F: Fn(T, T) -> T + Sync,
+{
+    if a.is_empty() {
+        return None;
+    }
+    let owned;
+    let s: &[T] = match a.as_slice_memory_order() {
+        Some(s) => s,
+        None => {
+            owned = a.as_standard_layout().into_owned();
+            owned.as_slice().expect("standard layout")
+        }
+    };
+    let partials: Vec<T> = if target == Target::Parallel && s.len() >= PAR_GRAIN {
+        crate::threads::install(|| s.par_chunks(BLOCK).map(|b| fold_block_all(b, f)).collect())
+    } else {
+        s.chunks(BLOCK).map(|b| fold_block_all(b, f)).collect()
+    };
+    let mut it = partials.into_iter();
+    let first = it.next()?;
+    Some(it.fold(first, |acc, x| f(acc, x)))
+}
+
+/// One block of the grid: eight contiguous sub-blocks folded side by side, then combined
+/// in order; a short (last) block is folded left to right.
+fn fold_block_all<T: Element, F: Fn(T, T) -> T>(b: &[T], f: &F) -> T {
+    if b.len() == BLOCK {
+        const SUB: usize = BLOCK / LANES;
+        let s: [&[T]; LANES] = std::array::from_fn(|q| &b[q * SUB..(q + 1) * SUB]);
+        let mut acc: [T; LANES] = std::array::from_fn(|q| s[q][0]);
+        for j in 1..SUB {
+            for q in 0..LANES {
+                acc[q] = f(acc[q], s[q][j]);
+            }
+        }
+        acc[1..].iter().fold(acc[0], |x, &y| f(x, y))
+    } else {
+        b[1..].iter().fold(b[0], |x, &y| f(x, y))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{s, Array2, Array3};
+
+    fn naive_fold_axis0(a: &Array2<i64>) -> Vec<i64> {
+        (0..a.ncols())
+            .map(|j| (1..a.nrows()).fold(a[[0, j]], |acc, i| acc - a[[i, j]]))
+            .collect()
+    }
+
+    #[test]
+    fn fold_is_a_strict_left_fold_on_both_loop_shapes() {
+        let sub = |x: i64, y: i64| x - y;
+        let n = if cfg!(miri) { 20 } else { 70 };
+        let a = Array2::from_shape_fn((n, 19), |(i, j)| (i * 31 + j * 7) as i64 % 23);
+        // Rows strategy: axis 0 of a C-order array.
+        let mut out = a.row(0).to_owned();
+        fold_axis(a.view(), Axis(0), out.view_mut(), &sub, Target::Serial);
+        assert_eq!(out.to_vec(), naive_fold_axis0(&a));
+        // Lanes strategy: axis 1 of the transposed copy in C order.
+        let t = a.t().as_standard_layout().into_owned();
+        let mut out2 = t.column(0).to_owned();
+        fold_axis(t.view(), Axis(1), out2.view_mut(), &sub, Target::Serial);
+        assert_eq!(out2.to_vec(), naive_fold_axis0(&a));
+    }
+
+    #[test]
+    fn fold_3d_middle_axis_and_stepped_view() {
+        let add = |x: f64, y: f64| x + y;
+        let a = Array3::from_shape_fn((3, 5, 4), |(i, j, k)| (i * 100 + j * 10 + k) as f64);
+        let v = a.slice(s![.., ..;2, ..;-1]);
+        let mut out = v.index_axis(Axis(1), 0).to_owned();
+        fold_axis(v, Axis(1), out.view_mut(), &add, Target::Serial);
+        for i in 0..3 {
+            for k in 0..4 {
+                let want: f64 = (0..3).map(|j| v[[i, j, k]]).fold(0.0, |x, y| x + y);
+                assert_eq!(out[[i, k]], want);
+            }
+        }
+    }
+
+    #[test]
+    fn scan_matches_naive() {
+        let sub = |x: i64, y: i64| x - y;
+        let a = Array2::from_shape_fn((4, 20), |(i, j)| (i * 20 + j) as i64);
+        for axis in 0..2 {
+            let got = scan_axis(a.view(), Axis(axis), &sub, Target::Serial);
+            let mut want = a.clone();
+            for (i, j) in itertools_like(4, 20) {
+                let prev = if axis == 0 {
+                    i.checked_sub(1).map(|p| (p, j))
+                } else {
+                    j.checked_sub(1).map(|p| (i, p))
+                };
+                if let Some(p) = prev {
+                    want[[i, j]] = want[[p.0, p.1]] - a[[i, j]];
+                }
+            }
+            assert_eq!(got, want, "axis {axis}");
+        }
+    }
+
+    fn itertools_like(m: usize, n: usize) -> impl Iterator<Item = (usize, usize)> {
+        (0..m).flat_map(move |i| (0..n).map(move |j| (i, j)))
+    }
+
+    #[test]
+    fn fold_all_grid_is_fixed() {
+        let n = if cfg!(miri) {
+            BLOCK + 17
+        } else {
+            3 * BLOCK + 17
+        };
+        let v: Vec<u64> = (0..n as u64).collect();
+        let a = ndarray::Array1::from(v.clone());
+        let got = fold_all(
+            a.view(),
+            &|x: u64, y: u64| x.wrapping_mul(31).wrapping_add(y),
+            Target::Serial,
+        );
+        // The same grid, written out naively.
+        let f = |x: u64, y: u64| x.wrapping_mul(31).wrapping_add(y);
+        let mut partials = Vec::new();
+        for b in v.chunks(BLOCK) {
+            if b.len() == BLOCK {
+                let sub: Vec<u64> = b
+                    .chunks(BLOCK / 8)
+                    .map(|c| c[1..].iter().fold(c[0], |x, &y| f(x, y)))
+                    .collect();
+                partials.push(sub[1..].iter().fold(sub[0], |x, &y| f(x, y)));
+            } else {
+                partials.push(b[1..].iter().fold(b[0], |x, &y| f(x, y)));
+            }
+        }
+        assert_eq!(
+            got,
+            Some(partials[1..].iter().fold(partials[0], |x, &y| f(x, y)))
+        );
+        assert_eq!(
+            fold_all(ndarray::Array1::<u64>::zeros(0).view(), &f, Target::Serial),
+            None
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! The typed handles `Ufunc1` ... `Ufunc12`: a kernel plus the target to run it on.
+
+use super::{call, call_into, CallOutput, Kernel, Operands, OutArgs};
+use crate::broadcast::{Operand, Source};
+use crate::element::Element;
+use crate::error::{shape_str, Error, ErrorKind, Result};
+use crate::executor::reduce::{fold_all, fold_axis, scan_axis};
+use crate::executor::Target;
+use ndarray::{Array, Array0, ArrayD, Axis, Dimension, RemoveAxis};
+use std::marker::PhantomData;
+
+macro_rules! handle {
+    ($(#[$doc:meta])* $Name:ident; $($A:ident $x:ident $T:ident),+) => {
+        $(#[$doc])*
+        ///
+        /// Get one from a `#[vectorize]` companion type with `name::serial()` or
+        /// `name::parallel()`, or build it with `new` from any [`Kernel`].
+        pub struct $Name<K> {
+            target: Target,
+            kernel: PhantomData<fn() -> K>,
+        }
+
+        impl<K> Clone for $Name<K> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<K> Copy for $Name<K> {}
+
+        impl<K: Kernel> std::fmt::Debug for $Name<K> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($Name))
+                    .field("kernel", &K::NAME)
+                    .field("target", &self.target)
+                    .finish()
+            }
+        }
+
+        impl<K: Kernel> $Name<K> {
+            /// The handle running kernel `K` on `target`.
+            pub const fn new(target: Target) -> Self {
+                $Name { target, kernel: PhantomData }
+            }
+
+            /// Where this handle runs the kernel.
+            pub const fn target(&self) -> Target {
+                self.target
+            }
+        }
+
+        impl<K, $($T: Element),+> $Name<K>
+        where
+            K: Kernel<Args = ($($T,)+)>,
+        {
+            /// Applies the kernel elementwise to the broadcast operands, into new arrays.
+            ///
+            /// Each operand is a scalar, an array or view of any layout, or a slice. The result
+            /// has the broadcast shape, in C order (F order when every input is F order).
+            pub fn call<$($A),+>(&self, $($x: $A),+) -> Result<CallOutput<K, ($($A,)+)>>
+            where
+                ($($A,)+): Operands<($($T,)+)>,
+            {
+                call::<K, _>(&($($x,)+), self.target)
+            }
+
+            /// Applies the kernel elementwise, writing into `out` (`&mut` an array or an
+            /// `ArrayViewMut` of the broadcast shape; a tuple of them for several outputs).
+            pub fn call_into<$($A,)+ O>(&self, $($x: $A,)+ out: O) -> Result<()>
+            where
+                ($($A,)+): Operands<($($T,)+)>,
+                O: OutArgs<K::Out>,
+            {
+                call_into::<K, _, O>(&($($x,)+), out, self.target)
+            }
+        }
+    };
+}
+
+handle!(/// A handle to a kernel with 1 input.
+    Ufunc1; A0 x0 T0);
+handle!(/// A handle to a kernel with 2 inputs; binary kernels of one type also have the NumPy
+    /// ufunc methods `reduce`, `reduce_all`, `accumulate` and `outer`.
+    Ufunc2; A0 x0 T0, A1 x1 T1);
+handle!(/// A handle to a kernel with 3 inputs.
+    Ufunc3; A0 x0 T0, A1 x1 T1, A2 x2 T2);
+handle!(/// A handle to a kernel with 4 inputs.
+    Ufunc4; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3);
+handle!(/// A handle to a kernel with 5 inputs.
+    Ufunc5; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4);
+handle!(/// A handle to a kernel with 6 inputs.
+    Ufunc6; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5);
+handle!(/// A handle to a kernel with 7 inputs.
+    Ufunc7; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6);
+handle!(/// A handle to a kernel with 8 inputs.
+    Ufunc8; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7);
+handle!(/// A handle to a kernel with 9 inputs.
+    Ufunc9; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+    A8 x8 T8);
+handle!(/// A handle to a kernel with 10 inputs.
+    Ufunc10; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+    A8 x8 T8, A9 x9 T9);
+handle!(/// A handle to a kernel with 11 inputs.
+    Ufunc11; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+    A8 x8 T8, A9 x9 T9, A10 x10 T10);
+handle!(/// A handle to a kernel with 12 inputs.
+    Ufunc12; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+    A8 x8 T8, A9 x9 T9, A10 x10 T10, A11 x11 T11);
+
+/// The kernel as a binary function.
+fn binary<K: Kernel<Args = (T, T), Out = (T,)>, T>(x: T, y: T) -> T {
+    K::eval((x, y)).0
+}
+
+fn check_axis(name: &str, method: &str, shape: &[usize], axis: Axis) -> Result<()> {
+    if axis.index() >= shape.len() {
+        return Err(Error::new(
+            ErrorKind::AxisOutOfBounds,
+            format!(
+                "{name}.{method}: axis {} is out of bounds for an array of shape {} ({} dimensions)",
+                axis.index(),
+                shape_str(shape),
+                shape.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn no_axis(name: &str, method: &str, axis: Axis) -> Error {
+    Error::new(
+        ErrorKind::AxisOutOfBounds,
+        format!("{name}.{method}: a scalar has no axis {}", axis.index()),
+    )
+}
+
+impl<K, T: Element> Ufunc2<K>
+where
+    K: Kernel<Args = (T, T), Out = (T,)>,
+{
+    /// Reduces along `axis` (NumPy's `ufunc.reduce(a, axis)`): every output element is the
+    /// left fold `f(f(f(a0, a1), a2), ...)` along the axis, in that order on both targets (so
+    /// the parallel result has the serial bits; the parallel target splits the other axes).
+    ///
+    /// An axis of length zero gives the kernel's identity everywhere, or an `Err` of kind
+    /// `EmptyReduction` when it has none; an axis out of range is an `Err`.
+    pub fn reduce<A: Operand<T>>(
+        &self,
+        a: A,
+        axis: Axis,
+    ) -> Result<Array<T, <A::Dim as Dimension>::Smaller>>
+    where
+        A::Dim: RemoveAxis,
+    {
+        let Source::Array(a) = a.source() else {
+            return Err(no_axis(K::NAME, "reduce", axis));
+        };
+        check_axis(K::NAME, "reduce", a.shape(), axis)?;
+        if a.len_of(axis) == 0 {
+            let id = self.empty_identity("reduce", a.shape(), Some(axis))?;
+            return Ok(Array::from_elem(a.raw_dim().remove_axis(axis), id));
+        }
+        let mut out = a.index_axis(axis, 0).to_owned();
+        fold_axis(a.view(), axis, out.view_mut(), &binary::<K, T>, self.target);
+        Ok(out)
+    }
+
+    /// Reduces over every element (NumPy's `ufunc.reduce(a, axis=None)`).
+    ///
+    /// The elements (in memory order for contiguous arrays, logical order otherwise) are
+    /// folded on a fixed grid of blocks combined in order, so the result has the same bits
+    /// for any number of threads and on both targets. The grid regroups the fold, which
+    /// assumes the kernel is associative (as NumPy does for multi-axis reductions; use
+    /// `reduce` along an axis for a strict left fold).
+    pub fn reduce_all<A: Operand<T>>(&self, a: A) -> Result<T> {
+        match a.source() {
+            Source::Scalar(v) => Ok(v),
+            Source::Array(v) => match fold_all(v.view(), &binary::<K, T>, self.target) {
+                Some(r) => Ok(r),
+                None => self.empty_identity("reduce_all", v.shape(), None),
+            },
+        }
+    }
+
+    /// The running reduction along `axis` (NumPy's `ufunc.accumulate`): `out[0] = a[0]` and
+    /// `out[k] = f(out[k - 1], a[k])`. The result has `a`'s shape.
+    pub fn accumulate<A: Operand<T>>(&self, a: A, axis: Axis) -> Result<Array<T, A::Dim>>
+    where
+        A::Dim: RemoveAxis,
+    {
+        match a.source() {
+            Source::Scalar(_) => Err(no_axis(K::NAME, "accumulate", axis)),
+            Source::Array(v) => {
+                check_axis(K::NAME, "accumulate", v.shape(), axis)?;
+                Ok(scan_axis(v, axis, &binary::<K, T>, self.target))
+            }
+        }
+    }
+
+    /// The kernel applied to every pair (NumPy's `ufunc.outer`): the result has shape
+    /// `a.shape() ++ b.shape()` and `out[i.., j..] = f(a[i..], b[j..])`.
+    pub fn outer<A: Operand<T>, B: Operand<T>>(&self, a: A, b: B) -> Result<ArrayD<T>> {
+        // A scalar takes part as a 0-d array.
+        let (ha, hb);
+        let (sa, sb) = (a.source(), b.source());
+        let mut av = match sa {
+            Source::Scalar(v) => {
+                ha = Array0::from_elem((), v);
+                ha.view().into_dyn()
+            }
+            Source::Array(v) => v.into_dyn(),
+        };
+        let mut bv = match sb {
+            Source::Scalar(v) => {
+                hb = Array0::from_elem((), v);
+                hb.view().into_dyn()
+            }
+            Source::Array(v) => v.into_dyn(),
+        };
+        let (na, nb) = (av.ndim(), bv.ndim());
+        for _ in 0..nb {
+            av = av.insert_axis(Axis(na));
+        }
+        for _ in 0..na {
+            bv = bv.insert_axis(Axis(0));
+        }
+        call::<K, _>(&(av, bv), self.target)
+    }
+
+    fn empty_identity(&self, method: &str, shape: &[usize], axis: Option<Axis>) -> Result<T> {
+        match K::identity() {
+            Some((id,)) => Ok(id),
+            None => {
+                let what = match axis {
+                    Some(ax) => format!("axis {} of length zero", ax.index()),
+                    None => "zero elements".to_string(),
+                };
+                Err(Error::new(
+                    ErrorKind::EmptyReduction,
+                    format!(
+                        "{}.{method}: cannot reduce over {what} (array shape {}) without an identity; \
+                         give the kernel one with #[vectorize(identity = ...)]",
+                        K::NAME,
+                        shape_str(shape)
+                    ),
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Universal functions: the runtime behind `#[vectorize]`.
+//!
+//! `#[vectorize]` turns a scalar function into a type implementing [`Kernel`]; the
+//! generic functions here broadcast operands, allocate outputs and run the executor, once
+//! for every kernel. The typed handles [`Ufunc1`] ... [`Ufunc12`] carry a [`Target`] and
+//! expose `call`/`call_into` (and, for binary kernels of one type, the NumPy ufunc methods
+//! `reduce`, `reduce_all`, `accumulate` and `outer`).
+
+mod handles;
+mod operands;
+
+pub use handles::*;
+pub use operands::{DimFold, Meta, Operands, OutArg, OutArgs};
+
+use crate::broadcast::{broadcast_shapes, broadcast_strides, dim_from_shape};
+use crate::error::{shape_str, Error, ErrorKind, Result};
+use crate::executor::tuple::{InTuple, OutTuple};
+use crate::executor::{execute, Plan, Target};
+
+/// A scalar kernel lifted to arrays; implemented by the companion type `#[vectorize]` makes.
+///
+/// ```
+/// use numbox::ufunc::{Kernel, Ufunc2};
+/// use numbox::{ndarray::array, Target};
+///
+/// // What `#[vectorize] fn hypot2(x: f64, y: f64) -> f64` generates, by hand:
+/// enum Hypot2 {}
+/// impl Kernel for Hypot2 {
+///     type Args = (f64, f64);
+///     type Out = (f64,);
+///     const NAME: &'static str = "hypot2";
+///     const TARGET: Target = Target::Serial;
+///     fn eval((x, y): (f64, f64)) -> (f64,) {
+///         (x * x + y * y,)
+///     }
+/// }
+/// let z = Ufunc2::<Hypot2>::new(Target::Serial).call(&array![1.0, 2.0], 2.0).unwrap();
+/// assert_eq!(z, array![5.0, 8.0]);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a numbox kernel",
+    label = "expected the companion type of a `#[vectorize]` function"
+)]
+pub trait Kernel {
+    /// The argument tuple `(T1, ..., Tn)`.
+    type Args: InTuple;
+    /// The result tuple: `(R,)` for one output, `(R1, R2)` for two, ...
+    type Out: OutTuple;
+    /// The kernel's name, used in error messages.
+    const NAME: &'static str;
+    /// The target `call` uses (the attribute's `target = ...`).
+    const TARGET: Target;
+    /// The scalar function.
+    fn eval(args: Self::Args) -> Self::Out;
+    /// The value of a reduction over zero elements (`#[vectorize(identity = ...)]`).
+    fn identity() -> Option<Self::Out> {
+        None
+    }
+}
+
+/// What `call` returns for kernel `K` on operands `Ops`.
+pub type CallOutput<K, Ops> =
+    <<K as Kernel>::Out as OutTuple>::Arrays<<Ops as Operands<<K as Kernel>::Args>>::Dim>;
+
+fn is_contiguous(shape: &[usize], strides: &[isize], fortran: bool) -> bool {
+    let mut expect = 1isize;
+    let axes: Box<dyn Iterator<Item = usize>> = if fortran {
+        Box::new(0..shape.len())
+    } else {
+        Box::new((0..shape.len()).rev())
+    };
+    for a in axes {
+        if shape[a] != 1 && strides[a] != expect {
+            return false;
+        }
+        expect *= shape[a] as isize;
+    }
+    true
+}
+
+/// NumPy-like output order: Fortran when every multi-dimensional array input is in Fortran
+/// order (and not also in C order), C order otherwise.
+fn prefers_fortran(metas: &[Option<Meta>]) -> bool {
+    let mut any = false;
+    for m in metas.iter().flatten() {
+        if m.shape.iter().filter(|&&n| n > 1).count() < 2 {
+            continue;
+        }
+        if !is_contiguous(&m.shape, &m.strides, true) {
+            return false;
+        }
+        any |= !is_contiguous(&m.shape, &m.strides, false);
+    }
+    any
+}
+
+fn broadcast(name: &str, metas: &[Option<Meta>]) -> Result<Vec<usize>> {
+    let shapes: Vec<Option<&[usize]>> = metas
+        .iter()
+        .map(|m| m.as_ref().map(|m| &m.shape[..]))
+        .collect();
+    broadcast_shapes(&shapes).map_err(|e| e.context(name))
+}
+
+fn input_strides(metas: &[Option<Meta>], shape: &[usize]) -> Vec<Vec<isize>> {
+    metas
+        .iter()
+        .map(|m| match m {
+            Some(m) => broadcast_strides(&m.shape, &m.strides, shape),
+            None => vec![0; shape.len()],
+        })
+        .collect()
+}
+
+/// Runs kernel `K` over `ops` into newly allocated outputs.
+pub fn call<K: Kernel, Ops: Operands<K::Args>>(
+    ops: &Ops,
+    target: Target,
+) -> Result<CallOutput<K, Ops>> {
+    let (srcs, metas) = ops.sources();
+    let shape = broadcast(K::NAME, &metas)?;
+    let mut out =
+        <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(&shape), prefers_fortran(&metas));
+    let (dsts, out_strides) = <K::Out as OutTuple>::uninit_dsts(&mut out);
+    let mut strides = input_strides(&metas, &shape);
+    strides.extend(out_strides);
+    let plan = Plan::new(&shape, strides, <K::Args as InTuple>::N);
+    // SAFETY: `srcs` point into the views `ops` lends for this whole function and the plan's
+    // strides are those views' strides broadcast to `shape` (stride 0 on broadcast axes), so
+    // every offset stays inside them; the outputs are fresh arrays of exactly `shape`.
+    unsafe { execute::<K>(&plan, srcs, dsts, target) };
+    // SAFETY: the executor wrote every element of every output (the plan covers `shape`).
+    Ok(unsafe { <K::Out as OutTuple>::assume_init(out) })
+}
+
+/// Runs kernel `K` over `ops`, writing into `out` (which must have the broadcast shape).
+pub fn call_into<K: Kernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
+    ops: &Ops,
+    mut out: O,
+    target: Target,
+) -> Result<()> {
+    let (srcs, metas) = ops.sources();
+    let shape = broadcast(K::NAME, &metas)?;
+    let (dsts, out_metas) = out.dsts();
+    for (k, m) in out_metas.iter().enumerate() {
+        if m.shape != shape {
+            let operands: Vec<String> = metas
+                .iter()
+                .enumerate()
+                .map(|(i, m)| match m {
+                    Some(m) => format!("operand {i} has shape {}", shape_str(&m.shape)),
+                    None => format!("operand {i} is a scalar"),
+                })
+                .collect();
+            return Err(Error::new(
+                ErrorKind::OutputShape,
+                format!(
+                    "{}: output {k} has shape {}, expected the broadcast shape {} ({})",
+                    K::NAME,
+                    shape_str(&m.shape),
+                    shape_str(&shape),
+                    operands.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut strides = input_strides(&metas, &shape);
+    strides.extend(out_metas.into_iter().map(|m| m.strides));
+    let plan = Plan::new(&shape, strides, <K::Args as InTuple>::N);
+    // SAFETY: as in `call`; the outputs are unique borrows (so they overlap no input and no
+    // other output) and were checked to have exactly `shape`.
+    unsafe { execute::<K>(&plan, srcs, dsts, target) };
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! Tuples of operands and of output arguments, implemented once per arity.
+
+use crate::broadcast::{Operand, Source};
+use crate::element::Element;
+use crate::executor::tuple::{Dst, InTuple, OutTuple, Src};
+use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension};
+
+/// Shape and strides (in elements) of one array operand.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub(crate) shape: Vec<usize>,
+    pub(crate) strides: Vec<isize>,
+}
+
+/// The broadcast dimensionality of a tuple of dimensions: `DimMax` folded left to right.
+pub trait DimFold {
+    /// The resulting dimension type (`IxDyn` as soon as any operand is `IxDyn`).
+    type Out: Dimension;
+}
+
+impl<D0: Dimension> DimFold for (D0,) {
+    type Out = D0;
+}
+
+macro_rules! dim_fold {
+    ($D0:ident $D1:ident $($D:ident)*) => {
+        impl<$D0: Dimension + DimMax<$D1>, $D1: Dimension, $($D: Dimension),*> DimFold for ($D0, $D1, $($D,)*)
+        where
+            (<$D0 as DimMax<$D1>>::Output, $($D,)*): DimFold,
+        {
+            type Out = <(<$D0 as DimMax<$D1>>::Output, $($D,)*) as DimFold>::Out;
+        }
+    };
+}
+dim_fold!(D0 D1);
+dim_fold!(D0 D1 D2);
+dim_fold!(D0 D1 D2 D3);
+dim_fold!(D0 D1 D2 D3 D4);
+dim_fold!(D0 D1 D2 D3 D4 D5);
+dim_fold!(D0 D1 D2 D3 D4 D5 D6);
+dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7);
+dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7 D8);
+dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7 D8 D9);
+dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7 D8 D9 D10);
+dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7 D8 D9 D10 D11);
+
+/// A tuple `(A1, ..., An)` of operands for a kernel taking `Args = (T1, ..., Tn)`.
+#[diagnostic::on_unimplemented(
+    message = "these operands do not fit a kernel taking `{Args}`",
+    label = "each operand must be a scalar, an array, a view or a slice of the kernel's parameter type"
+)]
+pub trait Operands<Args: InTuple> {
+    /// The broadcast dimensionality of the result.
+    type Dim: Dimension;
+    /// Every operand as a value or a pointer, and the shape/strides of the array ones.
+    #[doc(hidden)]
+    fn sources(&self) -> (Args::Srcs, Vec<Option<Meta>>);
+}
+
+fn split<T: Copy, D: Dimension>(s: Source<'_, T, D>) -> (Src<T>, Option<Meta>) {
+    match s {
+        Source::Scalar(v) => (Src::Scalar(v), None),
+        Source::Array(a) => {
+            let meta = Meta {
+                shape: a.shape().to_vec(),
+                strides: a.strides().to_vec(),
+            };
+            (Src::Ptr(a.as_ptr()), Some(meta))
+        }
+    }
+}
+
+macro_rules! operands {
+    ($($A:ident $T:ident $i:tt),+) => {
+        impl<$($A: Operand<$T>, $T: Element),+> Operands<($($T,)+)> for ($($A,)+)
+        where
+            ($(<$A as Operand<$T>>::Dim,)+): DimFold,
+        {
+            type Dim = <($(<$A as Operand<$T>>::Dim,)+) as DimFold>::Out;
+
+            fn sources(&self) -> (<($($T,)+) as InTuple>::Srcs, Vec<Option<Meta>>) {
+                let parts = ($(split(self.$i.source()),)+);
+                (($(parts.$i.0,)+), vec![$(parts.$i.1),+])
+            }
+        }
+    };
+}
+operands!(A0 T0 0);
+operands!(A0 T0 0, A1 T1 1);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
+    A10 T10 10);
+operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
+    A10 T10 10, A11 T11 11);
+
+/// A place a kernel's single output can be written to: `&mut` an array (owned or a view),
+/// an `ArrayViewMut` by value, or a `&mut [R]` / `&mut Vec<R>` (1-D).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot receive a kernel output of type `{R}`",
+    label = "expected `&mut Array<{R}, D>`, an `ArrayViewMut<{R}, D>` or a `&mut [{R}]`"
+)]
+pub trait OutArg<R> {
+    /// A pointer to the first element, the shape and the strides.
+    #[doc(hidden)]
+    fn raw(&mut self) -> (*mut R, Meta);
+}
+
+fn raw_of<R, S: DataMut<Elem = R>, D: Dimension>(a: &mut ArrayBase<S, D>) -> (*mut R, Meta) {
+    let meta = Meta {
+        shape: a.shape().to_vec(),
+        strides: a.strides().to_vec(),
+    };
+    (a.as_mut_ptr(), meta)
+}
+
+impl<R, S: DataMut<Elem = R>, D: Dimension> OutArg<R> for &mut ArrayBase<S, D> {
+    fn raw(&mut self) -> (*mut R, Meta) {
+        raw_of(*self)
+    }
+}
+
+impl<R, D: Dimension> OutArg<R> for ArrayViewMut<'_, R, D> {
+    fn raw(&mut self) -> (*mut R, Meta) {
+        raw_of(self)
+    }
+}
+
+impl<R> OutArg<R> for &mut [R] {
+    fn raw(&mut self) -> (*mut R, Meta) {
+        let meta = Meta {
+            shape: vec![self.len()],
+            strides: vec![1],
+        };
+        (self.as_mut_ptr(), meta)
+    }
+}
+
+impl<R> OutArg<R> for &mut Vec<R> {
+    fn raw(&mut self) -> (*mut R, Meta) {
+        let meta = Meta {
+            shape: vec![self.len()],
+            strides: vec![1],
+        };
+        (self.as_mut_ptr(), meta)
+    }
+}
+
+/// The output argument(s) of `call_into`: one [`OutArg`] for a single-output kernel, a tuple
+/// of them for several outputs.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot receive the outputs `{Out}` of this kernel",
+    label = "pass `&mut array` (or a tuple of them for a kernel with several outputs)"
+)]
+pub trait OutArgs<Out: OutTuple> {
+    /// Pointers to every output and their shapes and strides.
+    #[doc(hidden)]
+    fn dsts(&mut self) -> (Out::Dsts, Vec<Meta>);
+}
+
+impl<R: Element, O: OutArg<R>> OutArgs<(R,)> for O {
+    fn dsts(&mut self) -> ((Dst<R>,), Vec<Meta>) {
+        let (p, m) = self.raw();
+        ((Dst(p),), vec![m])
+    }
+}
+
+macro_rules! out_args {
+    ($($O:ident $R:ident $i:tt),+) => {
+        impl<$($R: Element, $O: OutArg<$R>),+> OutArgs<($($R,)+)> for ($($O,)+) {
+            fn dsts(&mut self) -> (($(Dst<$R>,)+), Vec<Meta>) {
+                let parts = ($(self.$i.raw(),)+);
+                (($(Dst(parts.$i.0),)+), vec![$(parts.$i.1),+])
+            }
+        }
+    };
+}
+out_args!(O0 R0 0, O1 R1 1);
+out_args!(O0 R0 0, O1 R1 1, O2 R2 2);
+out_args!(O0 R0 0, O1 R1 1, O2 R2 2, O3 R3 3);
