@@ -1,0 +1,522 @@
+//! Behaviour of `#[vectorize]` against naive reference loops.
+
+use numbox::ndarray::{
+    arr0, array, s, Array, Array1, Array2, Array3, ArrayD, ArrayView, Axis, Dimension, IxDyn,
+    ShapeBuilder,
+};
+use numbox::num_complex::Complex64;
+use numbox::prelude::*;
+use proptest::prelude::*;
+
+#[vectorize]
+fn rel_diff(x: f64, y: f64) -> f64 {
+    (x - y).abs() / (x.abs() + y.abs())
+}
+
+#[vectorize]
+fn sub(x: i64, y: i64) -> i64 {
+    x - y
+}
+
+#[vectorize(identity = 0.0)]
+fn add(x: f64, y: f64) -> f64 {
+    x + y
+}
+
+#[vectorize(identity = f64::NEG_INFINITY, target = "parallel")]
+fn maximum(x: f64, y: f64) -> f64 {
+    x.max(y)
+}
+
+#[vectorize]
+fn generic_add<T: Copy + std::ops::Add<Output = T>>(x: T, y: T) -> T {
+    x + y
+}
+
+#[vectorize]
+fn divmod(x: i32, y: i32) -> (i32, i32) {
+    (x.div_euclid(y), x.rem_euclid(y))
+}
+
+#[vectorize]
+fn mandel_step(z: Complex64, c: Complex64) -> Complex64 {
+    z * z + c
+}
+
+#[vectorize]
+fn affine8(a: f64, b: f64, c: f64, d: f64, e: f64, f: f64, g: f64, h: f64) -> f64 {
+    a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 7.0 * g + 8.0 * h
+}
+
+#[vectorize]
+fn mixed(flag: bool, n: u8, x: f32) -> f64 {
+    if flag {
+        f64::from(n) * f64::from(x)
+    } else {
+        -1.0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Rgb {
+    r: u8,
+    g: u8,
+    b: u8,
+}
+
+#[vectorize]
+fn luma(p: Rgb, gain: f32) -> f32 {
+    gain * (0.299 * f32::from(p.r) + 0.587 * f32::from(p.g) + 0.114 * f32::from(p.b))
+}
+
+#[vectorize(target = "parallel")]
+fn heavy(x: f64, y: f64) -> f64 {
+    (x.exp() * y.ln()).ln()
+}
+
+/// NumPy broadcasting by explicit index arithmetic: the reference for every shape test.
+fn naive_binary<F: Fn(f64, f64) -> f64>(a: &ArrayD<f64>, b: &ArrayD<f64>, f: F) -> ArrayD<f64> {
+    let nd = a.ndim().max(b.ndim());
+    let pad = |s: &[usize]| {
+        let mut v = vec![1; nd - s.len()];
+        v.extend_from_slice(s);
+        v
+    };
+    let (sa, sb) = (pad(a.shape()), pad(b.shape()));
+    let out_shape: Vec<usize> = (0..nd)
+        .map(|k| if sa[k] == 1 { sb[k] } else { sa[k] })
+        .collect();
+    // The operand's own index of an output index: drop leading axes, 0 on broadcast axes.
+    let at = |x: &ArrayD<f64>, idx: &[usize]| {
+        let off = nd - x.ndim();
+        let i: Vec<usize> = (0..x.ndim())
+            .map(|k| if x.shape()[k] == 1 { 0 } else { idx[off + k] })
+            .collect();
+        x[IxDyn(&i)]
+    };
+    Array::from_shape_fn(IxDyn(&out_shape), |idx| {
+        f(at(a, idx.slice()), at(b, idx.slice()))
+    })
+}
+
+fn rd(x: f64, y: f64) -> f64 {
+    (x - y).abs() / (x.abs() + y.abs())
+}
+
+fn ramp(shape: &[usize], k: f64) -> ArrayD<f64> {
+    Array::from_shape_fn(IxDyn(shape), |i| {
+        let lin: usize = i.slice().iter().fold(0, |acc, &x| acc * 7 + x);
+        1.0 + k * lin as f64 + 0.25
+    })
+}
+
+#[test]
+fn scalar_function_is_untouched() {
+    assert_eq!(rel_diff(3.0, 1.0), 0.5);
+    assert_eq!(divmod(-7, 2), (-4, 1));
+    let rel_diff = rel_diff::call(&array![1.0], 3.0).unwrap();
+    assert_eq!(rel_diff, array![0.5]);
+}
+
+#[test]
+fn kernels_declared_inside_a_function_body() {
+    #[vectorize]
+    fn twice(x: i32) -> i32 {
+        2 * x
+    }
+    assert_eq!(twice(4), 8);
+    assert_eq!(twice::call(&[1, 2, 3][..]).unwrap(), array![2, 4, 6]);
+}
+
+#[test]
+fn every_operand_form() {
+    let a = array![1.0, 2.0, 3.0];
+    let want = a.mapv(|x| rd(x, 2.0));
+    let v = vec![1.0, 2.0, 3.0];
+    assert_eq!(rel_diff::call(&a, 2.0).unwrap(), want);
+    assert_eq!(rel_diff::call(a.view(), 2.0).unwrap(), want);
+    assert_eq!(rel_diff::call(a.clone(), 2.0).unwrap(), want);
+    assert_eq!(rel_diff::call(&v, 2.0).unwrap(), want);
+    assert_eq!(rel_diff::call(&v[..], 2.0).unwrap(), want);
+    assert_eq!(rel_diff::call(v.clone(), 2.0).unwrap(), want);
+    assert_eq!(rel_diff::call(&[1.0, 2.0, 3.0], 2.0).unwrap(), want);
+    assert_eq!(
+        rel_diff::call(Scalar(2.0), &a).unwrap(),
+        a.mapv(|x| rd(2.0, x))
+    );
+    let z = rel_diff::call(1.0, 3.0).unwrap();
+    assert_eq!(z, arr0(0.5));
+    let mut m = a.clone();
+    assert_eq!(rel_diff::call(&mut m, &a).unwrap(), Array1::zeros(3));
+}
+
+#[test]
+fn broadcasting_0d_to_4d_and_dyn() {
+    let cases: &[(&[usize], &[usize])] = &[
+        (&[], &[3]),
+        (&[4], &[]),
+        (&[2, 3], &[3]),
+        (&[2, 1], &[1, 5]),
+        (&[3, 1, 4], &[5, 1]),
+        (&[2, 3, 1, 4], &[3, 5, 1]),
+        (&[1, 1, 1, 7], &[2, 3, 4, 1]),
+        (&[0, 3], &[3]),
+        (&[2, 0], &[1]),
+    ];
+    for &(sa, sb) in cases {
+        let (a, b) = (ramp(sa, 1.0), ramp(sb, 0.5));
+        let want = naive_binary(&a, &b, rd);
+        let got = rel_diff::call(&a, &b).unwrap();
+        assert_eq!(got, want, "{sa:?} with {sb:?}");
+    }
+    // Static dimensionalities give the DimMax of the operands.
+    let a2: Array2<f64> = Array2::ones((2, 3));
+    let a1: Array1<f64> = Array1::ones(3);
+    let r: Array2<f64> = rel_diff::call(&a2, &a1).unwrap();
+    assert_eq!(r.shape(), &[2, 3]);
+    let a3: Array3<f64> = Array3::ones((4, 1, 3));
+    let r: Array3<f64> = rel_diff::call(&a3, &a2).unwrap();
+    assert_eq!(r.shape(), &[4, 2, 3]);
+    let d: ArrayD<f64> = rel_diff::call(&a1, &a3.clone().into_dyn()).unwrap();
+    assert_eq!(d.shape(), &[4, 1, 3]);
+}
+
+#[test]
+fn broadcast_errors_name_operands_and_shapes() {
+    let e = rel_diff::call(&Array2::<f64>::zeros((3, 4)), &Array1::<f64>::zeros(5)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Broadcast);
+    let m = e.to_string();
+    assert!(m.starts_with("rel_diff:"), "{m}");
+    assert!(
+        m.contains("operand 0 has shape [3, 4]") && m.contains("operand 1 has shape [5]"),
+        "{m}"
+    );
+}
+
+#[test]
+fn views_of_any_layout() {
+    let base = Array2::from_shape_fn((6, 8), |(i, j)| 1.0 + (i * 8 + j) as f64);
+    let other = Array2::from_shape_fn((8, 6), |(i, j)| 2.0 + (i * 6 + j) as f64 * 0.5);
+    let big = Array2::from_shape_fn((12, 16), |(i, j)| 3.0 + (i * 16 + j) as f64);
+    let views: Vec<(&str, ArrayView<'_, f64, _>)> = vec![
+        ("transposed", other.t()),
+        ("stepped", big.slice(s![..;2, ..;2])),
+        ("negative", other.slice(s![..;-1, ..]).reversed_axes()),
+    ];
+    for (what, v) in views {
+        let v = v.slice(s![..6, ..6]).to_owned();
+        let v = v.view();
+        let b = base.slice(s![.., ..;-1]);
+        let b = b.slice(s![.., 1..7]);
+        let want = Array2::from_shape_fn((6, 6), |(i, j)| rd(v[[i, j]], b[[i, j]]));
+        assert_eq!(rel_diff::call(v, b).unwrap(), want, "{what}");
+    }
+    let stepped = base.slice(s![..;2, 1..;3]);
+    let tr = base.t();
+    let tr = tr.slice(s![..;3, ..;-2]);
+    let want = Array2::from_shape_fn(stepped.dim(), |(i, j)| rd(stepped[[i, j]], tr[[i, j]]));
+    assert_eq!(rel_diff::call(stepped, tr).unwrap(), want);
+}
+
+#[test]
+fn output_order_follows_fortran_inputs() {
+    let f = Array2::from_shape_fn((3, 4).f(), |(i, j)| (i * 4 + j) as f64 + 1.0);
+    let r = rel_diff::call(&f, &f.mapv(|x| x * 2.0)).unwrap();
+    assert!(r.t().is_standard_layout());
+    assert_eq!(r, f.mapv(|x| rd(x, 2.0 * x)));
+    let c = f.as_standard_layout().into_owned();
+    assert!(rel_diff::call(&f, &c).unwrap().is_standard_layout());
+}
+
+#[test]
+fn call_into_writes_and_checks_the_shape() {
+    let a = array![[1.0, 2.0], [3.0, 4.0]];
+    let mut out = Array2::zeros((2, 2));
+    rel_diff::call_into(&a, 1.0, &mut out).unwrap();
+    assert_eq!(out, a.mapv(|x| rd(x, 1.0)));
+    // Into a transposed view and into a stepped view.
+    let mut big = Array2::<f64>::zeros((4, 4));
+    rel_diff::call_into(&a, 1.0, big.slice_mut(s![..;2, ..;-2]).reversed_axes()).unwrap();
+    // The view's element [r][c] is big[2c, 3 - 2r].
+    assert_eq!(big[[2, 3]], rd(2.0, 1.0));
+    assert_eq!(big[[0, 1]], rd(3.0, 1.0));
+    assert_eq!(big[[2, 1]], rd(4.0, 1.0));
+    assert_eq!(
+        big.row(1).sum() + big.row(3).sum() + big.column(0).sum() + big.column(2).sum(),
+        0.0
+    );
+    let mut v = vec![0.0; 2];
+    rel_diff::call_into(&[1.0, 3.0], 1.0, &mut v).unwrap();
+    assert_eq!(v, vec![0.0, 0.5]);
+    let mut wrong = Array2::zeros((3, 2));
+    let e = rel_diff::call_into(&a, 1.0, &mut wrong).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutputShape);
+    let m = e.to_string();
+    assert!(
+        m.contains("[3, 2]") && m.contains("[2, 2]") && m.contains("operand 1 is a scalar"),
+        "{m}"
+    );
+}
+
+#[test]
+fn several_outputs() {
+    let x = array![-7, 7, 9, -1];
+    let (q, r) = divmod::call(&x, 2).unwrap();
+    assert_eq!(q, x.mapv(|v: i32| v.div_euclid(2)));
+    assert_eq!(r, x.mapv(|v: i32| v.rem_euclid(2)));
+    let (mut q2, mut r2) = (Array1::zeros(4), Array1::zeros(4));
+    divmod::call_into(&x, 3, (&mut q2, &mut r2)).unwrap();
+    assert_eq!(
+        (q2, r2),
+        (
+            x.mapv(|v: i32| v.div_euclid(3)),
+            x.mapv(|v: i32| v.rem_euclid(3))
+        )
+    );
+}
+
+#[test]
+fn generic_complex_mixed_user_types_and_eight_inputs() {
+    assert_eq!(
+        generic_add::call(&array![1i32, 2], 3).unwrap(),
+        array![4, 5]
+    );
+    assert_eq!(
+        generic_add::call(&array![0.5f32], &array![0.25f32]).unwrap(),
+        array![0.75f32]
+    );
+    let z = array![Complex64::new(0.0, 1.0), Complex64::new(1.0, 1.0)];
+    let c = Complex64::new(0.5, -0.5);
+    assert_eq!(mandel_step::call(&z, c).unwrap(), z.mapv(|z| z * z + c));
+    let cols: Vec<Array1<f64>> = (0..8)
+        .map(|k| Array1::from_shape_fn(5, |i| (i * 8 + k) as f64))
+        .collect();
+    let got = affine8::call(
+        &cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &cols[6], &cols[7],
+    )
+    .unwrap();
+    let want = Array1::from_shape_fn(5, |i| {
+        (0..8).map(|k| (k + 1) as f64 * cols[k][i]).sum::<f64>()
+    });
+    assert_eq!(got, want);
+    let m = mixed::call(&array![true, false, true], &array![2u8, 3, 4], 0.5f32).unwrap();
+    assert_eq!(m, array![1.0, -1.0, 2.0]);
+    let px = array![Rgb { r: 255, g: 0, b: 0 }, Rgb { r: 0, g: 0, b: 100 }];
+    assert_eq!(luma::call(&px, 2.0).unwrap(), px.mapv(|p| luma(p, 2.0)));
+}
+
+#[test]
+fn ufunc_methods_against_hand_results() {
+    let a = array![[1i64, 2, 3], [10, 20, 30]];
+    assert_eq!(sub::reduce(&a, Axis(0)).unwrap(), array![-9, -18, -27]);
+    assert_eq!(
+        sub::reduce(&a, Axis(1)).unwrap(),
+        array![1 - 2 - 3, 10 - 20 - 30]
+    );
+    assert_eq!(
+        sub::accumulate(&a, Axis(1)).unwrap(),
+        array![[1, -1, -4], [10, -10, -40]]
+    );
+    assert_eq!(
+        sub::accumulate(&a, Axis(0)).unwrap(),
+        array![[1, 2, 3], [-9, -18, -27]]
+    );
+    assert_eq!(sub::reduce_all(&array![10i64, 1, 2]).unwrap(), 7);
+    let o = sub::outer(&array![1i64, 2], &array![[10i64, 20, 30]]).unwrap();
+    assert_eq!(o.shape(), &[2, 1, 3]);
+    assert_eq!(
+        o.into_dimensionality::<numbox::ndarray::Ix3>().unwrap(),
+        array![[[-9, -19, -29]], [[-8, -18, -28]]]
+    );
+    assert_eq!(add::outer(2.0, &array![1.0]).unwrap().shape(), &[1]);
+    let e = sub::reduce(&a, Axis(2)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AxisOutOfBounds);
+    assert!(e.to_string().contains("[2, 3]"), "{e}");
+    // Long lanes use the side-by-side fold: still a strict left fold per lane.
+    let long = Array2::from_shape_fn((9, 100), |(i, j)| (i * 1000 + j * 7) as i64 % 97);
+    let want: Array1<i64> = long
+        .rows()
+        .into_iter()
+        .map(|r| r.iter().skip(1).fold(r[0], |x, &y| x - y))
+        .collect();
+    assert_eq!(sub::reduce(&long, Axis(1)).unwrap(), want);
+    assert_eq!(sub::reduce(long.t(), Axis(0)).unwrap(), want);
+}
+
+#[test]
+fn empty_reductions() {
+    let empty = Array2::<f64>::zeros((0, 3));
+    assert_eq!(add::reduce(&empty, Axis(0)).unwrap(), Array1::zeros(3));
+    assert_eq!(
+        add::reduce(&empty, Axis(1)).unwrap(),
+        Array1::<f64>::zeros(0)
+    );
+    assert_eq!(add::reduce_all(&empty).unwrap(), 0.0);
+    assert_eq!(
+        maximum::reduce_all(&Array1::<f64>::zeros(0)).unwrap(),
+        f64::NEG_INFINITY
+    );
+    let e = sub::reduce(&Array2::<i64>::zeros((3, 0)), Axis(1)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::EmptyReduction);
+    assert!(e.to_string().contains("identity"), "{e}");
+    assert_eq!(
+        sub::reduce_all(&Array1::<i64>::zeros(0))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::EmptyReduction
+    );
+    assert_eq!(
+        sub::accumulate(&Array1::<i64>::zeros(0), Axis(0))
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn reduce_all_sums_like_a_naive_sum() {
+    let n = if cfg!(miri) { 5000 } else { 100_003 };
+    let a = Array1::from_shape_fn(n, |i| (i % 17) as f64);
+    let naive: f64 = a.iter().sum();
+    // Integers below 2^53: every association gives the exact value.
+    assert_eq!(add::reduce_all(&a).unwrap(), naive);
+    assert_eq!(maximum::reduce_all(&a).unwrap(), 16.0);
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn parallel_equals_serial_bit_for_bit() {
+    let x = Array2::from_shape_fn((700, 900), |(i, j)| {
+        0.5 + ((i * 900 + j) % 1013) as f64 / 97.0
+    });
+    let y = x.t().to_owned().reversed_axes().mapv(|v| v * 1.5 + 1.0);
+    let s = heavy::serial().call(&x, &y).unwrap();
+    let p = heavy::parallel().call(&x, &y).unwrap();
+    assert!(s
+        .iter()
+        .zip(p.iter())
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    let want = Array2::from_shape_fn(x.dim(), |(i, j)| (x[[i, j]].exp() * y[[i, j]].ln()).ln());
+    assert!(s
+        .iter()
+        .zip(want.iter())
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    let col = y.column(3);
+    assert_eq!(
+        heavy::call(&x.t(), &col).unwrap(),
+        heavy::serial().call(&x.t(), &col).unwrap()
+    );
+    for axis in 0..2 {
+        let s = maximum::serial().reduce(&x, Axis(axis)).unwrap();
+        let p = maximum::parallel().reduce(&x, Axis(axis)).unwrap();
+        assert_eq!(s, p);
+        let sa = add::serial().accumulate(&x, Axis(axis)).unwrap();
+        let pa = add::parallel().accumulate(&x, Axis(axis)).unwrap();
+        assert!(sa
+            .iter()
+            .zip(pa.iter())
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn reduce_all_has_the_same_bits_in_every_pool() {
+    let a = Array1::from_shape_fn(1_000_003, |i| {
+        ((i * 7919) % 10007) as f64 * 1e-3 + 1.0 / (1 + i) as f64
+    });
+    let serial = add::serial().reduce_all(&a).unwrap();
+    for threads in 1..=4 {
+        let pool = numbox::rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let p = pool.install(|| add::parallel().reduce_all(&a).unwrap());
+        assert_eq!(p.to_bits(), serial.to_bits(), "{threads} threads");
+    }
+    let naive: f64 = a.iter().sum();
+    assert!((serial - naive).abs() <= 1e-9 * naive.abs());
+}
+
+fn layout_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, u8)> {
+    (1usize..=4).prop_flat_map(|nd| {
+        (
+            proptest::collection::vec(0usize..5, nd),
+            proptest::collection::vec(any::<bool>(), nd),
+            any::<u8>(),
+        )
+            .prop_map(move |(shape, ones, layout)| {
+                let other: Vec<usize> = shape
+                    .iter()
+                    .zip(&ones)
+                    .map(|(&n, &one)| if one { 1 } else { n })
+                    .collect();
+                let drop = (layout as usize) % (nd + 1);
+                (shape, other[drop.min(nd)..].to_vec(), layout)
+            })
+    })
+}
+
+/// A view of `a` with the same logical content in another memory layout.
+fn relayout(a: &ArrayD<f64>, layout: u8) -> ArrayD<f64> {
+    match layout % 3 {
+        0 => a.clone(),
+        1 => {
+            let mut f = Array::zeros(a.raw_dim().f());
+            f.assign(a);
+            f
+        }
+        _ => {
+            // Stored reversed on every axis, viewed back in order: negative strides.
+            let mut rev = a.clone();
+            for k in 0..rev.ndim() {
+                rev.invert_axis(Axis(k));
+            }
+            let mut v = rev.to_owned();
+            for k in 0..v.ndim() {
+                v.invert_axis(Axis(k));
+            }
+            v
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: if cfg!(miri) { 4 } else { 96 }, ..ProptestConfig::default() })]
+
+    #[test]
+    fn call_equals_the_naive_loop((sa, sb, layout) in layout_strategy()) {
+        let a = relayout(&ramp(&sa, 1.0), layout);
+        let b = relayout(&ramp(&sb, 0.37), layout / 3);
+        let want = naive_binary(&a, &b, rd);
+        prop_assert_eq!(&rel_diff::call(&a, &b).unwrap(), &want);
+        let flipped = rel_diff::call(&b, &a).unwrap();
+        prop_assert_eq!(flipped.shape(), want.shape());
+        let mut out = relayout(&ArrayD::zeros(want.raw_dim()), layout / 9);
+        rel_diff::call_into(&a, &b, &mut out).unwrap();
+        prop_assert_eq!(&out, &want);
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn thread_count_follows_set_num_threads() {
+    numbox::set_num_threads(3).unwrap();
+    assert_eq!(numbox::get_num_threads(), 3);
+    let x = Array1::from_shape_fn(200_000, |i| 1.0 + i as f64);
+    let p = heavy::parallel().call(&x, &x).unwrap();
+    assert_eq!(p, heavy::serial().call(&x, &x).unwrap());
+}
+
+#[test]
+fn large_dims_are_dynamic() {
+    let a = ArrayD::from_shape_fn(IxDyn(&[2, 1, 2, 1, 2, 1, 2]), |i| {
+        i.slice().iter().sum::<usize>() as f64
+    });
+    let b = ArrayD::from_shape_fn(IxDyn(&[3, 1, 2, 1, 2, 1]), |i| {
+        1.0 + i.slice().iter().sum::<usize>() as f64
+    });
+    let got = rel_diff::call(&a, &b).unwrap();
+    assert_eq!(got, naive_binary(&a, &b, rd));
+    assert_eq!(got.raw_dim().ndim(), 7);
+}
