@@ -44,6 +44,7 @@ fn mandel_step(z: Complex64, c: Complex64) -> Complex64 {
 }
 
 #[vectorize]
+#[allow(clippy::too_many_arguments)]
 fn affine8(a: f64, b: f64, c: f64, d: f64, e: f64, f: f64, g: f64, h: f64) -> f64 {
     a + 2.0 * b + 3.0 * c + 4.0 * d + 5.0 * e + 6.0 * f + 7.0 * g + 8.0 * h
 }
@@ -353,16 +354,14 @@ fn empty_reductions() {
     );
     assert_eq!(add::reduce_all(&empty).unwrap(), 0.0);
     assert_eq!(
-        maximum::reduce_all(&Array1::<f64>::zeros(0)).unwrap(),
+        maximum::reduce_all(Array1::<f64>::zeros(0)).unwrap(),
         f64::NEG_INFINITY
     );
     let e = sub::reduce(&Array2::<i64>::zeros((3, 0)), Axis(1)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::EmptyReduction);
     assert!(e.to_string().contains("identity"), "{e}");
     assert_eq!(
-        sub::reduce_all(&Array1::<i64>::zeros(0))
-            .unwrap_err()
-            .kind(),
+        sub::reduce_all(Array1::<i64>::zeros(0)).unwrap_err().kind(),
         ErrorKind::EmptyReduction
     );
     assert_eq!(

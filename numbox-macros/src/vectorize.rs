@@ -152,10 +152,36 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
     let mut preds: Vec<TokenStream> = where_c
         .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
-    for ty in inputs.iter().chain(outputs) {
+    for ty in inputs
+        .iter()
+        .chain(outputs)
+        .filter(|ty| mentions(ty, tparams))
+    {
         preds.push(quote_spanned!(ty.span()=> #ty: #p::Element));
     }
     let where_all = quote!(where #(#preds,)*);
+
+    // A direct check per element type, so a non-`Copy` type is reported at the type itself.
+    let checks = inputs
+        .iter()
+        .chain(outputs)
+        .filter(|ty| !mentions(ty, tparams))
+        .map(|ty| quote_spanned!(ty.span()=> __nb_is_element::<#ty>();));
+    let assertions = quote! {
+        const _: () = {
+            fn __nb_is_element<T: #p::Element>() {}
+            fn __nb_check() {
+                #(#checks)*
+            }
+        };
+    };
+    let args_span = item.sig.inputs.span();
+    let out_span = match &item.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => item.sig.ident.span(),
+    };
+    let args_ty = quote_spanned!(args_span=> type Args = (#(#inputs,)*););
+    let out_ty = quote_spanned!(out_span=> type Out = (#(#outputs,)*););
 
     let idx = (0..n).map(syn::Index::from);
     let call_fn = quote!(#name(#(__nb_args.#idx),*));
@@ -179,6 +205,7 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         /// Applies the kernel elementwise to the broadcast operands (scalars, arrays, views of
         /// any layout, slices), into newly allocated arrays, on the attribute's target.
         #[inline]
+        #[allow(clippy::too_many_arguments)]
         pub fn call<#(#a),*>(#(#x: #a),*) -> #p::Result<#p::CallOutput<Self, (#(#a,)*)>>
         where
             (#(#a,)*): #p::Operands<(#(#inputs,)*)>,
@@ -189,6 +216,7 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         /// Applies the kernel elementwise, writing into `out`: `&mut` an array or an
         /// `ArrayViewMut` with the broadcast shape (a tuple of them for several outputs).
         #[inline]
+        #[allow(clippy::too_many_arguments)]
         pub fn call_into<#(#a,)* __nb_O>(#(#x: #a,)* out: __nb_O) -> #p::Result<()>
         where
             (#(#a,)*): #p::Operands<(#(#inputs,)*)>,
@@ -261,9 +289,11 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         #[allow(non_camel_case_types, dead_code)]
         #companion
 
+        #assertions
+
         impl #impl_g #p::Kernel for #name #ty_g #where_all {
-            type Args = (#(#inputs,)*);
-            type Out = (#(#outputs,)*);
+            #args_ty
+            #out_ty
             const NAME: &'static str = #name_str;
             const TARGET: #p::Target = #target;
             #[inline(always)]
@@ -278,4 +308,23 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
             #reductions
         }
     }
+}
+
+/// Whether `ty` names one of the kernel's type parameters.
+fn mentions(ty: &syn::Type, params: &[&syn::Ident]) -> bool {
+    struct Finder<'p> {
+        params: &'p [&'p syn::Ident],
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_ident(&mut self, i: &'ast syn::Ident) {
+            self.found |= self.params.contains(&i);
+        }
+    }
+    let mut f = Finder {
+        params,
+        found: false,
+    };
+    syn::visit::visit_type(&mut f, ty);
+    f.found
 }

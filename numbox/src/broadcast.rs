@@ -4,7 +4,11 @@
 //! views of any layout are broadcast by their strides, without copying.
 
 use crate::error::{shape_str, Error, ErrorKind, Result};
-use ndarray::{ArrayBase, ArrayView, ArrayView1, Data, Dimension, Ix0, Ix1, IxDyn};
+use crate::small::Small;
+
+/// A shape: a few axis lengths, inline.
+pub(crate) type Shape = Small<usize, 8>;
+use ndarray::{ArrayBase, ArrayView, ArrayView1, Data, Dimension, Ix0, Ix1};
 use num_complex::Complex;
 
 /// One operand as the runtime sees it: a value, or a view of any layout.
@@ -168,9 +172,17 @@ impl<T: Copy, const N: usize> Operand<T> for &[T; N] {
 /// assert!(broadcast_shapes(&[Some(&[3][..]), Some(&[4])]).is_err());
 /// ```
 pub fn broadcast_shapes(shapes: &[Option<&[usize]>]) -> Result<Vec<usize>> {
-    let ndim = shapes.iter().flatten().map(|s| s.len()).max().unwrap_or(0);
-    let mut out = vec![1usize; ndim];
-    for shape in shapes.iter().flatten() {
+    broadcast_iter(shapes.iter().copied()).map(|s| s.to_vec())
+}
+
+/// [`broadcast_shapes`] over any (cloneable) sequence of shapes, without allocating.
+pub(crate) fn broadcast_iter<'a, I>(shapes: I) -> Result<Shape>
+where
+    I: Iterator<Item = Option<&'a [usize]>> + Clone,
+{
+    let ndim = shapes.clone().flatten().map(|s| s.len()).max().unwrap_or(0);
+    let mut out = Shape::from_elem(1, ndim);
+    for shape in shapes.clone().flatten() {
         let offset = ndim - shape.len();
         for (k, &len) in shape.iter().enumerate() {
             let slot = &mut out[offset + k];
@@ -184,43 +196,41 @@ pub fn broadcast_shapes(shapes: &[Option<&[usize]>]) -> Result<Vec<usize>> {
     Ok(out)
 }
 
-fn broadcast_error(shapes: &[Option<&[usize]>]) -> Error {
+/// "operand 0 has shape [3, 4], operand 1 is a scalar, ...": every operand of a call.
+pub(crate) fn describe_operands<'a>(shapes: impl Iterator<Item = Option<&'a [usize]>>) -> String {
     let parts: Vec<String> = shapes
-        .iter()
         .enumerate()
         .map(|(i, s)| match s {
             Some(s) => format!("operand {i} has shape {}", shape_str(s)),
             None => format!("operand {i} is a scalar"),
         })
         .collect();
+    parts.join(", ")
+}
+
+fn broadcast_error<'a>(shapes: impl Iterator<Item = Option<&'a [usize]>>) -> Error {
     Error::new(
         ErrorKind::Broadcast,
         format!(
             "operands could not be broadcast together: {}",
-            parts.join(", ")
+            describe_operands(shapes)
         ),
     )
 }
 
-/// The strides (in elements) that view an array of `shape`/`strides` as the larger
-/// `target` shape: new leading axes and axes of length 1 get stride 0.
-///
-/// `target` must be a broadcast of `shape` (as computed by [`broadcast_shapes`]).
-#[allow(dead_code)]
-pub(crate) fn broadcast_strides(
+/// The stride (in elements) along axis `a` of the larger `target` shape of an array with
+/// `shape`/`strides` broadcast to it: new leading axes and axes of length 1 get stride 0.
+pub(crate) fn broadcast_stride(
     shape: &[usize],
     strides: &[isize],
     target: &[usize],
-) -> Vec<isize> {
+    a: usize,
+) -> isize {
     let offset = target.len() - shape.len();
-    let mut out = vec![0isize; target.len()];
-    for k in 0..shape.len() {
-        debug_assert!(shape[k] == target[offset + k] || shape[k] == 1);
-        if shape[k] == target[offset + k] && shape[k] != 1 {
-            out[offset + k] = strides[k];
-        }
+    match a.checked_sub(offset) {
+        Some(k) if shape[k] == target[a] && shape[k] != 1 => strides[k],
+        _ => 0,
     }
-    out
 }
 
 /// The `D` value with the given axis lengths (`D` fixed of that length, or `IxDyn`).
@@ -228,12 +238,6 @@ pub(crate) fn dim_from_shape<D: Dimension>(shape: &[usize]) -> D {
     let mut d = D::zeros(shape.len());
     d.slice_mut().copy_from_slice(shape);
     d
-}
-
-/// Views an `IxDyn` shape as `D`; used where a dynamic-rank result has to match a static one.
-#[allow(dead_code)]
-pub(crate) fn dyn_to<D: Dimension>(d: &IxDyn) -> D {
-    dim_from_shape(d.slice())
 }
 
 #[cfg(test)]
@@ -296,8 +300,13 @@ mod tests {
 
     #[test]
     fn strides_for_broadcast() {
-        assert_eq!(broadcast_strides(&[3], &[1], &[2, 3]), vec![0, 1]);
-        assert_eq!(broadcast_strides(&[2, 1], &[1, 1], &[2, 3]), vec![1, 0]);
-        assert_eq!(broadcast_strides(&[4, 3], &[-3, 1], &[4, 3]), vec![-3, 1]);
+        let all = |shape: &[usize], strides: &[isize], target: &[usize]| -> Vec<isize> {
+            (0..target.len())
+                .map(|a| broadcast_stride(shape, strides, target, a))
+                .collect()
+        };
+        assert_eq!(all(&[3], &[1], &[2, 3]), vec![0, 1]);
+        assert_eq!(all(&[2, 1], &[1, 1], &[2, 3]), vec![1, 0]);
+        assert_eq!(all(&[4, 3], &[-3, 1], &[4, 3]), vec![-3, 1]);
     }
 }

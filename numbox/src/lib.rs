@@ -27,6 +27,7 @@ mod broadcast;
 mod element;
 mod error;
 mod executor;
+mod small;
 mod threads;
 pub mod ufunc;
 

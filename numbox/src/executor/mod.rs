@@ -10,6 +10,7 @@
 pub(crate) mod reduce;
 pub mod tuple;
 
+use crate::small::Small;
 use crate::ufunc::Kernel;
 use rayon::prelude::*;
 use tuple::{InTuple, OutTuple, CHUNK};
@@ -38,66 +39,87 @@ const MAX_OPS: usize = 16;
 #[derive(Debug)]
 pub(crate) struct Plan {
     /// Axis lengths, outermost first; never empty.
-    dims: Vec<usize>,
-    /// Per operand (inputs, then outputs): strides in elements, one per axis of `dims`.
-    strides: Vec<Vec<isize>>,
+    dims: Small<usize, 8>,
+    /// Strides in elements, axis-major: `strides[k * nops + op]` for axis `k` of operand `op`
+    /// (inputs, then outputs).
+    strides: Small<isize, 64>,
     /// Per operand: the element offset of the plan's first element from the operand's pointer.
-    base: Vec<isize>,
+    base: [isize; MAX_OPS],
+    nops: usize,
     total: usize,
 }
 
 impl Plan {
-    /// Builds the plan for `shape`, given every operand's strides already broadcast to it.
-    /// The first output (the last entry at index `n_in`) decides the memory order.
-    pub(crate) fn new(shape: &[usize], strides: Vec<Vec<isize>>, n_in: usize) -> Plan {
-        debug_assert!(strides.len() <= MAX_OPS && strides.len() > n_in);
-        let nops = strides.len();
+    /// Builds the plan for `shape` over `nops` operands, `stride(op, axis)` giving each
+    /// operand's stride already broadcast to `shape`. Operand `n_in` (the first output)
+    /// decides the memory order.
+    pub(crate) fn new(
+        shape: &[usize],
+        nops: usize,
+        n_in: usize,
+        stride: impl Fn(usize, usize) -> isize,
+    ) -> Plan {
+        assert!(
+            nops <= MAX_OPS && nops > n_in,
+            "a kernel has at most {MAX_OPS} operands"
+        );
         let total = shape.iter().product();
-        let mut base = vec![0isize; nops];
-        let mut axes: Vec<usize> = (0..shape.len()).filter(|&a| shape[a] != 1).collect();
+        let mut base = [0isize; MAX_OPS];
+        let mut axes: Small<usize, 8> = Small::new();
+        for a in (0..shape.len()).filter(|&a| shape[a] != 1) {
+            axes.push(a);
+        }
         // Outermost first: by the first output's stride, largest first (stable for ties).
-        axes.sort_by_key(|&a| std::cmp::Reverse(strides[n_in][a].unsigned_abs()));
-        let mut dims: Vec<usize> = Vec::with_capacity(axes.len());
-        let mut st: Vec<Vec<isize>> = vec![Vec::with_capacity(axes.len()); nops];
-        for &a in &axes {
+        axes.sort_by_key(|&a| std::cmp::Reverse(stride(n_in, a).unsigned_abs()));
+        let mut dims: Small<usize, 8> = Small::new();
+        let mut st: Small<isize, 64> = Small::new();
+        for &a in axes.iter() {
             let len = shape[a];
             // Walk every axis in the direction the first output is laid out in memory.
-            let flip = strides[n_in][a] < 0;
-            let s: Vec<isize> = (0..nops)
-                .map(|op| {
-                    let s = strides[op][a];
-                    if flip {
-                        base[op] += (len as isize - 1) * s;
-                        -s
-                    } else {
-                        s
-                    }
-                })
-                .collect();
-            let mergeable = dims.last().is_some()
-                && (0..nops).all(|op| *st[op].last().unwrap() == s[op] * len as isize);
-            if mergeable {
-                *dims.last_mut().unwrap() *= len;
-                for op in 0..nops {
-                    *st[op].last_mut().unwrap() = s[op];
+            let flip = stride(n_in, a) < 0;
+            let col = |op: usize| if flip { -stride(op, a) } else { stride(op, a) };
+            if flip {
+                for (op, b) in base.iter_mut().enumerate().take(nops) {
+                    *b += (len as isize - 1) * stride(op, a);
                 }
-            } else {
-                dims.push(len);
-                for op in 0..nops {
-                    st[op].push(s[op]);
+            }
+            let last = dims.len().checked_sub(1);
+            let mergeable = last
+                .is_some_and(|k| (0..nops).all(|op| st[k * nops + op] == col(op) * len as isize));
+            match last {
+                Some(k) if mergeable => {
+                    dims[k] *= len;
+                    for op in 0..nops {
+                        st[k * nops + op] = col(op);
+                    }
+                }
+                _ => {
+                    dims.push(len);
+                    for op in 0..nops {
+                        st.push(col(op));
+                    }
                 }
             }
         }
         if dims.is_empty() {
             dims.push(1);
-            st.iter_mut().for_each(|s| s.push(0));
+            for _ in 0..nops {
+                st.push(0);
+            }
         }
         Plan {
             dims,
             strides: st,
             base,
+            nops,
             total,
         }
+    }
+
+    /// The stride of operand `op` along plan axis `k`.
+    #[inline]
+    fn stride(&self, op: usize, k: usize) -> isize {
+        self.strides[k * self.nops + op]
     }
 
     /// The number of elements.
@@ -164,8 +186,8 @@ unsafe fn run_range<K: Kernel>(
     let row_len = plan.dims[nd - 1];
     let outer = &plan.dims[..nd - 1];
     let mut inner = [0isize; MAX_OPS];
-    for (op, s) in plan.strides.iter().enumerate() {
-        inner[op] = s[nd - 1];
+    for (op, s) in inner.iter_mut().enumerate().take(nops) {
+        *s = plan.stride(op, nd - 1);
     }
     let contiguous = <K::Args as InTuple>::contiguous(srcs, &inner[..n_in])
         && <K::Out as OutTuple>::contiguous(&inner[n_in..nops]);
@@ -173,7 +195,7 @@ unsafe fn run_range<K: Kernel>(
     let mut obufs = <K::Out as OutTuple>::bufs();
 
     // The multi-index of the current row over the outer axes.
-    let mut idx = vec![0usize; outer.len()];
+    let mut idx: Small<usize, 8> = Small::from_elem(0, outer.len());
     let mut row = start / row_len;
     for k in (0..outer.len()).rev() {
         idx[k] = row % outer[k];
@@ -185,10 +207,9 @@ unsafe fn run_range<K: Kernel>(
     while pos < end {
         let seg = (row_len - col).min(end - pos);
         for op in 0..nops {
-            let st = &plan.strides[op];
             let mut o = plan.base[op] + col as isize * inner[op];
-            for k in 0..outer.len() {
-                o += idx[k] as isize * st[k];
+            for (k, &i) in idx.iter().enumerate() {
+                o += i as isize * plan.stride(op, k);
             }
             offs[op] = o;
         }
@@ -255,50 +276,55 @@ unsafe fn run_range<K: Kernel>(
 mod tests {
     use super::*;
 
+    fn plan(shape: &[usize], strides: &[&[isize]], n_in: usize) -> Plan {
+        Plan::new(shape, strides.len(), n_in, |op, a| strides[op][a])
+    }
+
+    fn columns(p: &Plan) -> Vec<Vec<isize>> {
+        (0..p.nops)
+            .map(|op| (0..p.dims.len()).map(|k| p.stride(op, k)).collect())
+            .collect()
+    }
+
     #[test]
     fn merges_contiguous_axes() {
         // A C-order (2, 3, 4) output with a same-layout input: one flat axis of 24.
-        let s = vec![vec![12, 4, 1], vec![12, 4, 1]];
-        let p = Plan::new(&[2, 3, 4], s, 1);
-        assert_eq!(p.dims, vec![24]);
-        assert_eq!(p.strides, vec![vec![1], vec![1]]);
+        let p = plan(&[2, 3, 4], &[&[12, 4, 1], &[12, 4, 1]], 1);
+        assert_eq!(&*p.dims, &[24]);
+        assert_eq!(columns(&p), vec![vec![1], vec![1]]);
     }
 
     #[test]
     fn keeps_broadcast_axes_apart() {
         // A (3,) row broadcast over a (2, 3) output.
-        let s = vec![vec![0, 1], vec![3, 1]];
-        let p = Plan::new(&[2, 3], s, 1);
-        assert_eq!(p.dims, vec![2, 3]);
-        assert_eq!(p.strides, vec![vec![0, 1], vec![3, 1]]);
+        let p = plan(&[2, 3], &[&[0, 1], &[3, 1]], 1);
+        assert_eq!(&*p.dims, &[2, 3]);
+        assert_eq!(columns(&p), vec![vec![0, 1], vec![3, 1]]);
     }
 
     #[test]
     fn walks_in_output_memory_order() {
         // An F-order (3, 4) output: axis 1 becomes the outer axis; then both merge.
-        let s = vec![vec![1, 3], vec![1, 3]];
-        let p = Plan::new(&[3, 4], s, 1);
-        assert_eq!(p.dims, vec![12]);
+        let p = plan(&[3, 4], &[&[1, 3], &[1, 3]], 1);
+        assert_eq!(&*p.dims, &[12]);
         // A C-order input with an F-order output cannot merge.
-        let s = vec![vec![4, 1], vec![1, 3]];
-        let p = Plan::new(&[3, 4], s, 1);
-        assert_eq!(p.dims, vec![4, 3]);
-        assert_eq!(p.strides, vec![vec![1, 4], vec![3, 1]]);
+        let p = plan(&[3, 4], &[&[4, 1], &[1, 3]], 1);
+        assert_eq!(&*p.dims, &[4, 3]);
+        assert_eq!(columns(&p), vec![vec![1, 4], vec![3, 1]]);
     }
 
     #[test]
     fn flips_negative_output_strides() {
-        let s = vec![vec![1], vec![-1]];
-        let p = Plan::new(&[5], s, 1);
-        assert_eq!(p.strides, vec![vec![-1], vec![1]]);
-        assert_eq!(p.base, vec![4, -4]);
+        let p = plan(&[5], &[&[1], &[-1]], 1);
+        assert_eq!(columns(&p), vec![vec![-1], vec![1]]);
+        assert_eq!(&p.base[..2], &[4, -4]);
     }
 
     #[test]
     fn zero_d_and_empty() {
-        let p = Plan::new(&[], vec![vec![], vec![]], 1);
-        assert_eq!((p.dims.clone(), p.total()), (vec![1], 1));
-        let p = Plan::new(&[3, 0], vec![vec![0, 1], vec![0, 1]], 1);
+        let p = plan(&[], &[&[], &[]], 1);
+        assert_eq!((p.dims.to_vec(), p.total()), (vec![1], 1));
+        let p = plan(&[3, 0], &[&[0, 1], &[0, 1]], 1);
         assert_eq!(p.total(), 0);
     }
 }

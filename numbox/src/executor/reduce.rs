@@ -124,6 +124,8 @@ fn fold_lanes<T: Element, F: Fn(T, T) -> T>(group: &mut [(&mut T, ArrayView1<'_,
             let n = s[0].len();
             let s: [&[T]; LANES] = std::array::from_fn(|q| &s[q][..n]);
             let mut acc: [T; LANES] = std::array::from_fn(|q| s[q][0]);
+            // Step every lane at once: eight independent dependency chains.
+            #[allow(clippy::needless_range_loop)]
             for j in 1..n {
                 for q in 0..LANES {
                     acc[q] = f(acc[q], s[q][j]);
@@ -226,7 +228,7 @@ where
     };
     let mut it = partials.into_iter();
     let first = it.next()?;
-    Some(it.fold(first, |acc, x| f(acc, x)))
+    Some(it.fold(first, f))
 }
 
 /// One block of the grid: eight contiguous sub-blocks folded side by side, then combined
@@ -236,6 +238,7 @@ fn fold_block_all<T: Element, F: Fn(T, T) -> T>(b: &[T], f: &F) -> T {
         const SUB: usize = BLOCK / LANES;
         let s: [&[T]; LANES] = std::array::from_fn(|q| &b[q * SUB..(q + 1) * SUB]);
         let mut acc: [T; LANES] = std::array::from_fn(|q| s[q][0]);
+        #[allow(clippy::needless_range_loop)]
         for j in 1..SUB {
             for q in 0..LANES {
                 acc[q] = f(acc[q], s[q][j]);

@@ -7,6 +7,8 @@
 //! vectorizes after inlining the kernel.
 
 use crate::element::Element;
+use crate::small::Small;
+use crate::ufunc::Meta;
 use ndarray::{Array, Dimension, ShapeBuilder};
 use std::mem::MaybeUninit;
 
@@ -48,11 +50,6 @@ impl<T: Copy> Buf<T> {
         Buf([MaybeUninit::uninit(); CHUNK])
     }
 
-    #[inline(always)]
-    fn filled(v: T) -> Self {
-        Buf([MaybeUninit::new(v); CHUNK])
-    }
-
     /// The first `len` elements, which the caller has initialised.
     ///
     /// # Safety
@@ -69,10 +66,13 @@ impl<T: Copy> Buf<T> {
 impl<T: Element> Src<T> {
     #[inline(always)]
     fn buf(&self) -> Buf<T> {
-        match *self {
-            Src::Scalar(v) => Buf::filled(v),
-            Src::Ptr(_) => Buf::new(),
+        let mut b = Buf::new();
+        // Only a scalar's buffer is filled up front; the others stay uninitialised until a
+        // strided chunk is gathered into them.
+        if let Src::Scalar(v) = *self {
+            b.0.fill(MaybeUninit::new(v));
         }
+        b
     }
 
     #[inline(always)]
@@ -164,7 +164,9 @@ pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
     #[doc(hidden)]
     fn alloc<D: Dimension>(shape: D, fortran: bool) -> Self::Uninit<D>;
     #[doc(hidden)]
-    fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Vec<Vec<isize>>);
+    type Metas: AsRef<[Meta]>;
+    #[doc(hidden)]
+    fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Self::Metas);
     #[doc(hidden)]
     /// # Safety
     /// Every element of every array has been written.
@@ -261,9 +263,12 @@ fn alloc_one<R: Copy, D: Dimension>(shape: D, fortran: bool) -> Array<MaybeUnini
     a
 }
 
-fn dst_of<R, D: Dimension>(a: &mut Array<MaybeUninit<R>, D>) -> (Dst<R>, Vec<isize>) {
-    let strides = a.strides().to_vec();
-    (Dst(a.as_mut_ptr().cast::<R>()), strides)
+fn dst_of<R, D: Dimension>(a: &mut Array<MaybeUninit<R>, D>) -> (Dst<R>, Meta) {
+    let meta = Meta {
+        shape: Small::from_slice(a.shape()),
+        strides: Small::from_slice(a.strides()),
+    };
+    (Dst(a.as_mut_ptr().cast::<R>()), meta)
 }
 
 /// Writes `v` at `j` of an output chunk.
@@ -281,13 +286,13 @@ unsafe fn put<R>(s: &mut [MaybeUninit<R>], j: usize, v: R) {
 /// # Safety
 /// As [`OutTuple::slices`] for this operand.
 #[inline(always)]
-unsafe fn out_slice<'a, R: Copy>(
+unsafe fn out_slice<R: Copy>(
     d: Dst<R>,
-    buf: &'a mut Buf<R>,
+    buf: &mut Buf<R>,
     off: isize,
     inner: isize,
     len: usize,
-) -> &'a mut [MaybeUninit<R>] {
+) -> &mut [MaybeUninit<R>] {
     if inner == 1 {
         // SAFETY: the caller guarantees the `len` elements from `off` are in the view and
         // not aliased; `MaybeUninit<R>` has the layout of `R`.
@@ -327,9 +332,11 @@ macro_rules! out_tuple {
                 ($(alloc_one::<$R, D>(shape.clone(), fortran),)+)
             }
 
-            fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Vec<Vec<isize>>) {
+            type Metas = [Meta; $m];
+
+            fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Self::Metas) {
                 let parts = ($(dst_of(&mut u.$i),)+);
-                (($(parts.$i.0,)+), vec![$(parts.$i.1.clone()),+])
+                (($(parts.$i.0,)+), [$(parts.$i.1),+])
             }
 
             unsafe fn assume_init<D: Dimension>($u: Self::Uninit<D>) -> Self::Arrays<D> {

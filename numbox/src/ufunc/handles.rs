@@ -57,6 +57,7 @@ macro_rules! handle {
             ///
             /// Each operand is a scalar, an array or view of any layout, or a slice. The result
             /// has the broadcast shape, in C order (F order when every input is F order).
+            #[allow(clippy::too_many_arguments)]
             pub fn call<$($A),+>(&self, $($x: $A),+) -> Result<CallOutput<K, ($($A,)+)>>
             where
                 ($($A,)+): Operands<($($T,)+)>,
@@ -66,6 +67,7 @@ macro_rules! handle {
 
             /// Applies the kernel elementwise, writing into `out` (`&mut` an array or an
             /// `ArrayViewMut` of the broadcast shape; a tuple of them for several outputs).
+            #[allow(clippy::too_many_arguments)]
             pub fn call_into<$($A,)+ O>(&self, $($x: $A,)+ out: O) -> Result<()>
             where
                 ($($A,)+): Operands<($($T,)+)>,

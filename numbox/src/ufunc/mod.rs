@@ -12,7 +12,7 @@ mod operands;
 pub use handles::*;
 pub use operands::{DimFold, Meta, Operands, OutArg, OutArgs};
 
-use crate::broadcast::{broadcast_shapes, broadcast_strides, dim_from_shape};
+use crate::broadcast::{broadcast_iter, broadcast_stride, describe_operands, dim_from_shape};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::tuple::{InTuple, OutTuple};
 use crate::executor::{execute, Plan, Target};
@@ -64,12 +64,8 @@ pub type CallOutput<K, Ops> =
 
 fn is_contiguous(shape: &[usize], strides: &[isize], fortran: bool) -> bool {
     let mut expect = 1isize;
-    let axes: Box<dyn Iterator<Item = usize>> = if fortran {
-        Box::new(0..shape.len())
-    } else {
-        Box::new((0..shape.len()).rev())
-    };
-    for a in axes {
+    let nd = shape.len();
+    for a in (0..nd).map(|k| if fortran { k } else { nd - 1 - k }) {
         if shape[a] != 1 && strides[a] != expect {
             return false;
         }
@@ -94,22 +90,19 @@ fn prefers_fortran(metas: &[Option<Meta>]) -> bool {
     any
 }
 
-fn broadcast(name: &str, metas: &[Option<Meta>]) -> Result<Vec<usize>> {
-    let shapes: Vec<Option<&[usize]>> = metas
-        .iter()
-        .map(|m| m.as_ref().map(|m| &m.shape[..]))
-        .collect();
-    broadcast_shapes(&shapes).map_err(|e| e.context(name))
+fn shapes(metas: &[Option<Meta>]) -> impl Iterator<Item = Option<&[usize]>> + Clone {
+    metas.iter().map(|m| m.as_ref().map(|m| &m.shape[..]))
 }
 
-fn input_strides(metas: &[Option<Meta>], shape: &[usize]) -> Vec<Vec<isize>> {
-    metas
-        .iter()
-        .map(|m| match m {
-            Some(m) => broadcast_strides(&m.shape, &m.strides, shape),
-            None => vec![0; shape.len()],
-        })
-        .collect()
+/// Plans a call: inputs broadcast to `shape` (stride 0 on broadcast axes, scalars 0
+/// everywhere), outputs with their own strides.
+fn plan(shape: &[usize], ins: &[Option<Meta>], outs: &[Meta]) -> Plan {
+    let n_in = ins.len();
+    Plan::new(shape, n_in + outs.len(), n_in, |op, a| match ins.get(op) {
+        Some(Some(m)) => broadcast_stride(&m.shape, &m.strides, shape, a),
+        Some(None) => 0,
+        None => outs[op - n_in].strides[a],
+    })
 }
 
 /// Runs kernel `K` over `ops` into newly allocated outputs.
@@ -118,13 +111,12 @@ pub fn call<K: Kernel, Ops: Operands<K::Args>>(
     target: Target,
 ) -> Result<CallOutput<K, Ops>> {
     let (srcs, metas) = ops.sources();
-    let shape = broadcast(K::NAME, &metas)?;
-    let mut out =
-        <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(&shape), prefers_fortran(&metas));
-    let (dsts, out_strides) = <K::Out as OutTuple>::uninit_dsts(&mut out);
-    let mut strides = input_strides(&metas, &shape);
-    strides.extend(out_strides);
-    let plan = Plan::new(&shape, strides, <K::Args as InTuple>::N);
+    let metas = metas.as_ref();
+    let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
+    let fortran = prefers_fortran(metas);
+    let mut out = <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(&shape), fortran);
+    let (dsts, out_metas) = <K::Out as OutTuple>::uninit_dsts(&mut out);
+    let plan = plan(&shape, metas, out_metas.as_ref());
     // SAFETY: `srcs` point into the views `ops` lends for this whole function and the plan's
     // strides are those views' strides broadcast to `shape` (stride 0 on broadcast axes), so
     // every offset stays inside them; the outputs are fresh arrays of exactly `shape`.
@@ -140,18 +132,11 @@ pub fn call_into<K: Kernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     target: Target,
 ) -> Result<()> {
     let (srcs, metas) = ops.sources();
-    let shape = broadcast(K::NAME, &metas)?;
+    let metas = metas.as_ref();
+    let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
     let (dsts, out_metas) = out.dsts();
-    for (k, m) in out_metas.iter().enumerate() {
+    for (k, m) in out_metas.as_ref().iter().enumerate() {
         if m.shape != shape {
-            let operands: Vec<String> = metas
-                .iter()
-                .enumerate()
-                .map(|(i, m)| match m {
-                    Some(m) => format!("operand {i} has shape {}", shape_str(&m.shape)),
-                    None => format!("operand {i} is a scalar"),
-                })
-                .collect();
             return Err(Error::new(
                 ErrorKind::OutputShape,
                 format!(
@@ -159,14 +144,12 @@ pub fn call_into<K: Kernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
                     K::NAME,
                     shape_str(&m.shape),
                     shape_str(&shape),
-                    operands.join(", ")
+                    describe_operands(shapes(metas))
                 ),
             ));
         }
     }
-    let mut strides = input_strides(&metas, &shape);
-    strides.extend(out_metas.into_iter().map(|m| m.strides));
-    let plan = Plan::new(&shape, strides, <K::Args as InTuple>::N);
+    let plan = plan(&shape, metas, out_metas.as_ref());
     // SAFETY: as in `call`; the outputs are unique borrows (so they overlap no input and no
     // other output) and were checked to have exactly `shape`.
     unsafe { execute::<K>(&plan, srcs, dsts, target) };

@@ -3,13 +3,30 @@
 use crate::broadcast::{Operand, Source};
 use crate::element::Element;
 use crate::executor::tuple::{Dst, InTuple, OutTuple, Src};
-use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension};
+use crate::small::Small;
+use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension, RawData};
 
 /// Shape and strides (in elements) of one array operand.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Meta {
-    pub(crate) shape: Vec<usize>,
-    pub(crate) strides: Vec<isize>,
+    pub(crate) shape: Small<usize, 8>,
+    pub(crate) strides: Small<isize, 8>,
+}
+
+impl Meta {
+    fn of<T, S: RawData<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Meta {
+        Meta {
+            shape: Small::from_slice(a.shape()),
+            strides: Small::from_slice(a.strides()),
+        }
+    }
+
+    fn flat(len: usize) -> Meta {
+        Meta {
+            shape: Small::from_slice(&[len]),
+            strides: Small::from_slice(&[1]),
+        }
+    }
 }
 
 /// The broadcast dimensionality of a tuple of dimensions: `DimMax` folded left to right.
@@ -52,52 +69,50 @@ dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7 D8 D9 D10 D11);
 pub trait Operands<Args: InTuple> {
     /// The broadcast dimensionality of the result.
     type Dim: Dimension;
+    /// `[Option<Meta>; N]`.
+    #[doc(hidden)]
+    type Metas: AsRef<[Option<Meta>]>;
     /// Every operand as a value or a pointer, and the shape/strides of the array ones.
     #[doc(hidden)]
-    fn sources(&self) -> (Args::Srcs, Vec<Option<Meta>>);
+    fn sources(&self) -> (Args::Srcs, Self::Metas);
 }
 
 fn split<T: Copy, D: Dimension>(s: Source<'_, T, D>) -> (Src<T>, Option<Meta>) {
     match s {
         Source::Scalar(v) => (Src::Scalar(v), None),
-        Source::Array(a) => {
-            let meta = Meta {
-                shape: a.shape().to_vec(),
-                strides: a.strides().to_vec(),
-            };
-            (Src::Ptr(a.as_ptr()), Some(meta))
-        }
+        Source::Array(a) => (Src::Ptr(a.as_ptr()), Some(Meta::of(&a))),
     }
 }
 
 macro_rules! operands {
-    ($($A:ident $T:ident $i:tt),+) => {
+    ($n:literal; $($A:ident $T:ident $i:tt),+) => {
         impl<$($A: Operand<$T>, $T: Element),+> Operands<($($T,)+)> for ($($A,)+)
         where
             ($(<$A as Operand<$T>>::Dim,)+): DimFold,
         {
             type Dim = <($(<$A as Operand<$T>>::Dim,)+) as DimFold>::Out;
+            type Metas = [Option<Meta>; $n];
 
-            fn sources(&self) -> (<($($T,)+) as InTuple>::Srcs, Vec<Option<Meta>>) {
+            fn sources(&self) -> (<($($T,)+) as InTuple>::Srcs, Self::Metas) {
                 let parts = ($(split(self.$i.source()),)+);
-                (($(parts.$i.0,)+), vec![$(parts.$i.1),+])
+                (($(parts.$i.0,)+), [$(parts.$i.1),+])
             }
         }
     };
 }
-operands!(A0 T0 0);
-operands!(A0 T0 0, A1 T1 1);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
+operands!(1; A0 T0 0);
+operands!(2; A0 T0 0, A1 T1 1);
+operands!(3; A0 T0 0, A1 T1 1, A2 T2 2);
+operands!(4; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3);
+operands!(5; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4);
+operands!(6; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5);
+operands!(7; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6);
+operands!(8; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7);
+operands!(9; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8);
+operands!(10; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9);
+operands!(11; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
     A10 T10 10);
-operands!(A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
+operands!(12; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
     A10 T10 10, A11 T11 11);
 
 /// A place a kernel's single output can be written to: `&mut` an array (owned or a view),
@@ -113,10 +128,7 @@ pub trait OutArg<R> {
 }
 
 fn raw_of<R, S: DataMut<Elem = R>, D: Dimension>(a: &mut ArrayBase<S, D>) -> (*mut R, Meta) {
-    let meta = Meta {
-        shape: a.shape().to_vec(),
-        strides: a.strides().to_vec(),
-    };
+    let meta = Meta::of(a);
     (a.as_mut_ptr(), meta)
 }
 
@@ -134,21 +146,13 @@ impl<R, D: Dimension> OutArg<R> for ArrayViewMut<'_, R, D> {
 
 impl<R> OutArg<R> for &mut [R] {
     fn raw(&mut self) -> (*mut R, Meta) {
-        let meta = Meta {
-            shape: vec![self.len()],
-            strides: vec![1],
-        };
-        (self.as_mut_ptr(), meta)
+        (self.as_mut_ptr(), Meta::flat(self.len()))
     }
 }
 
 impl<R> OutArg<R> for &mut Vec<R> {
     fn raw(&mut self) -> (*mut R, Meta) {
-        let meta = Meta {
-            shape: vec![self.len()],
-            strides: vec![1],
-        };
-        (self.as_mut_ptr(), meta)
+        (self.as_mut_ptr(), Meta::flat(self.len()))
     }
 }
 
@@ -161,22 +165,22 @@ impl<R> OutArg<R> for &mut Vec<R> {
 pub trait OutArgs<Out: OutTuple> {
     /// Pointers to every output and their shapes and strides.
     #[doc(hidden)]
-    fn dsts(&mut self) -> (Out::Dsts, Vec<Meta>);
+    fn dsts(&mut self) -> (Out::Dsts, Out::Metas);
 }
 
 impl<R: Element, O: OutArg<R>> OutArgs<(R,)> for O {
-    fn dsts(&mut self) -> ((Dst<R>,), Vec<Meta>) {
+    fn dsts(&mut self) -> ((Dst<R>,), [Meta; 1]) {
         let (p, m) = self.raw();
-        ((Dst(p),), vec![m])
+        ((Dst(p),), [m])
     }
 }
 
 macro_rules! out_args {
     ($($O:ident $R:ident $i:tt),+) => {
         impl<$($R: Element, $O: OutArg<$R>),+> OutArgs<($($R,)+)> for ($($O,)+) {
-            fn dsts(&mut self) -> (($(Dst<$R>,)+), Vec<Meta>) {
+            fn dsts(&mut self) -> (($(Dst<$R>,)+), <($($R,)+) as OutTuple>::Metas) {
                 let parts = ($(self.$i.raw(),)+);
-                (($(Dst(parts.$i.0),)+), vec![$(parts.$i.1),+])
+                (($(Dst(parts.$i.0),)+), [$(parts.$i.1),+])
             }
         }
     };

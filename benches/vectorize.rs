@@ -1,0 +1,153 @@
+//! `#[vectorize]` against hand-written `Zip` / loop / rayon baselines, in the same groups.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use numbox::ndarray::{Array1, Array2, Axis, Zip};
+use numbox::prelude::*;
+use std::hint::black_box;
+use std::time::Duration;
+
+#[vectorize]
+fn axpy(x: f64, y: f64) -> f64 {
+    2.5 * x + y
+}
+
+#[vectorize(identity = 0.0)]
+fn add(x: f64, y: f64) -> f64 {
+    x + y
+}
+
+#[vectorize(target = "parallel")]
+fn heavy(x: f64, y: f64) -> f64 {
+    (x.exp() * y.ln()).ln()
+}
+
+fn data(n: usize, k: f64) -> Array1<f64> {
+    Array1::from_shape_fn(n, |i| 1.0 + ((i * 7919) % 1000) as f64 * k)
+}
+
+fn contiguous(c: &mut Criterion) {
+    let mut g = c.benchmark_group("contiguous_binary");
+    for &n in &[1_000usize, 100_000, 10_000_000] {
+        let (a, b) = (data(n, 1e-3), data(n, 2e-3));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("zip_map_collect", n), &n, |bch, _| {
+            bch.iter(|| Zip::from(&a).and(&b).map_collect(|&x, &y| 2.5 * x + y))
+        });
+        g.bench_with_input(BenchmarkId::new("numbox_call", n), &n, |bch, _| {
+            bch.iter(|| axpy::call(&a, &b).unwrap())
+        });
+        let mut out = Array1::zeros(n);
+        g.bench_with_input(BenchmarkId::new("zip_into", n), &n, |bch, _| {
+            bch.iter(|| {
+                Zip::from(&mut out)
+                    .and(&a)
+                    .and(&b)
+                    .for_each(|o, &x, &y| *o = 2.5 * x + y)
+            })
+        });
+        let mut out = Array1::zeros(n);
+        g.bench_with_input(BenchmarkId::new("numbox_call_into", n), &n, |bch, _| {
+            bch.iter(|| axpy::call_into(&a, &b, &mut out).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn row_broadcast(c: &mut Criterion) {
+    let mut g = c.benchmark_group("row_broadcast_2000x2000");
+    let a = Array2::from_shape_fn((2000, 2000), |(i, j)| (i * 2000 + j) as f64 * 1e-6);
+    let row = data(2000, 1e-3);
+    g.bench_function("zip_and_broadcast", |bch| {
+        bch.iter(|| {
+            Zip::from(&a)
+                .and_broadcast(&row)
+                .map_collect(|&x, &y| 2.5 * x + y)
+        })
+    });
+    g.bench_function("numbox_call", |bch| {
+        bch.iter(|| axpy::call(&a, &row).unwrap())
+    });
+    g.finish();
+}
+
+fn compute_heavy(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ln_exp_ln_4e6");
+    let n = 4_000_000;
+    let (x, y) = (data(n, 1e-4), data(n, 3e-3));
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("plain_loop", |bch| {
+        bch.iter(|| {
+            let (xs, ys) = (x.as_slice().unwrap(), y.as_slice().unwrap());
+            xs.iter()
+                .zip(ys)
+                .map(|(&a, &b)| (a.exp() * b.ln()).ln())
+                .collect::<Vec<f64>>()
+        })
+    });
+    g.bench_function("numbox_serial", |bch| {
+        bch.iter(|| heavy::serial().call(&x, &y).unwrap())
+    });
+    g.bench_function("numbox_parallel", |bch| {
+        bch.iter(|| heavy::parallel().call(&x, &y).unwrap())
+    });
+    g.bench_function("zip_par_map_collect", |bch| {
+        bch.iter(|| {
+            Zip::from(&x)
+                .and(&y)
+                .par_map_collect(|&a, &b| (a.exp() * b.ln()).ln())
+        })
+    });
+    g.finish();
+}
+
+fn overhead(c: &mut Criterion) {
+    let mut g = c.benchmark_group("call_overhead_1_element");
+    let (a, b) = (data(1, 1.0), data(1, 2.0));
+    g.bench_function("zip_map_collect", |bch| {
+        bch.iter(|| {
+            Zip::from(black_box(&a))
+                .and(black_box(&b))
+                .map_collect(|&x, &y| 2.5 * x + y)
+        })
+    });
+    g.bench_function("numbox_call", |bch| {
+        bch.iter(|| axpy::call(black_box(&a), black_box(&b)).unwrap())
+    });
+    let mut out = Array1::zeros(1);
+    g.bench_function("numbox_call_into", |bch| {
+        bch.iter(|| axpy::call_into(black_box(&a), black_box(&b), &mut out).unwrap())
+    });
+    g.finish();
+}
+
+fn reductions(c: &mut Criterion) {
+    let mut g = c.benchmark_group("reduce_4096x4096");
+    let a = Array2::from_shape_fn((4096, 4096), |(i, j)| ((i * 4096 + j) % 1009) as f64);
+    g.throughput(Throughput::Bytes((a.len() * 8) as u64));
+    for axis in 0..2 {
+        g.bench_function(format!("sum_axis_{axis}"), |bch| {
+            bch.iter(|| a.sum_axis(Axis(axis)))
+        });
+        g.bench_function(format!("numbox_reduce_axis_{axis}"), |bch| {
+            bch.iter(|| add::reduce(&a, Axis(axis)).unwrap())
+        });
+        g.bench_function(format!("numbox_parallel_reduce_axis_{axis}"), |bch| {
+            bch.iter(|| add::parallel().reduce(&a, Axis(axis)).unwrap())
+        });
+    }
+    g.bench_function("ndarray_sum", |bch| bch.iter(|| a.sum()));
+    g.bench_function("numbox_reduce_all", |bch| {
+        bch.iter(|| add::reduce_all(&a).unwrap())
+    });
+    g.bench_function("numbox_parallel_reduce_all", |bch| {
+        bch.iter(|| add::parallel().reduce_all(&a).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(15).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    targets = contiguous, row_broadcast, compute_heavy, overhead, reductions
+}
+criterion_main!(benches);
