@@ -23,14 +23,21 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod broadcast;
+pub mod dispatch;
+mod dtype;
+mod dyn_array;
 mod element;
 mod error;
 mod executor;
+mod npy;
 mod threads;
 
 pub mod prelude;
 
 pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
+pub use dispatch::{DynUfunc, Registry, Signature};
+pub use dtype::{DType, NativeType};
+pub use dyn_array::DynArray;
 pub use element::Element;
 pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;
@@ -39,7 +46,6 @@ pub use threads::{get_num_threads, set_num_threads};
 pub use ndarray;
 pub use num_complex;
 pub use rayon;
-
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -9,3 +9,7 @@ pub use crate::threads::install;
 pub use ::core;
 pub use ::ndarray;
 pub use ::rayon;
+pub mod dispatch {
+    pub use crate::dispatch::{call_dyn, select_loop, Loop, LoopFn};
+    pub use crate::{DType, DynArray, DynUfunc, NativeType, Signature};
+}
