@@ -152,6 +152,25 @@ fn dyn_array_accessors_and_typed_access() {
     assert!(format!("{a:?}").starts_with("U32("));
 }
 
+#[test]
+fn zeros_of_every_dtype_and_display() {
+    for d in ALL {
+        let z = DynArray::zeros(d, &[2, 0, 3]);
+        assert_eq!((z.dtype(), z.shape()), (d, &[2, 0, 3][..]));
+        let z = DynArray::zeros(d, &[3]);
+        assert_eq!(
+            z.cast(DType::F64).unwrap(),
+            DynArray::from(array![0.0f64, 0.0, 0.0]),
+            "{d}"
+        );
+    }
+    assert_eq!(
+        DynArray::from(array![1.5f32, -2.0]).to_string(),
+        "[1.5, -2] float32"
+    );
+    assert_eq!(DynArray::from(arr0(7u16)).to_string(), "7 uint16");
+}
+
 fn c64(re: f32, im: f32) -> Complex<f32> {
     Complex::new(re, im)
 }
@@ -379,8 +398,12 @@ fn add_typed<T: NativeType + std::ops::Add<Output = T>>(
 }
 
 static ADD: [Loop; 3] = [
+    // The form a macro emits: dtypes named through the Rust types.
     Loop {
-        signature: Signature::new(&[DType::F32, DType::F32], &[DType::F32]),
+        signature: Signature::new(
+            &[<f32 as NativeType>::DTYPE, <f32 as NativeType>::DTYPE],
+            &[<f32 as NativeType>::DTYPE],
+        ),
         run: add_typed::<f32>,
     },
     Loop {

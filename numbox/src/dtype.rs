@@ -289,6 +289,14 @@ mod sealed {
 /// assert_eq!(back.len(), 2);
 /// # Ok::<(), numbox::Error>(())
 /// ```
+///
+/// `DTYPE` is a constant, so a static loop table can name a signature by Rust types:
+/// `Signature::new(&[<f32 as NativeType>::DTYPE, <f32 as NativeType>::DTYPE], &[<f32 as NativeType>::DTYPE])`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no NumPy dtype, so it cannot appear in a run-time signature",
+    label = "not one of numbox's dtypes",
+    note = "use bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, Complex<f32> or Complex<f64>"
+)]
 pub trait NativeType: Element + PartialEq + fmt::Debug + 'static + sealed::Sealed {
     /// This type's dtype.
     const DTYPE: DType;

@@ -65,7 +65,45 @@ impl<T: NativeType, D: Dimension> From<Array<T, D>> for DynArray {
     }
 }
 
+impl std::fmt::Display for DynArray {
+    /// The elements as ndarray prints them, followed by the dtype: `[1.5, 2.5] float64`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        with_array!(self, a => std::fmt::Display::fmt(a, f))?;
+        write!(f, " {}", self.dtype())
+    }
+}
+
 impl DynArray {
+    /// An array of zeros (`false` for bool) of the given dtype and shape, C order
+    /// (NumPy's `np.zeros(shape, dtype)`).
+    ///
+    /// ```
+    /// use numbox::{DType, DynArray};
+    /// let z = DynArray::zeros(DType::C64, &[2, 3]);
+    /// assert_eq!((z.dtype(), z.shape()), (DType::C64, &[2, 3][..]));
+    /// assert_eq!(DynArray::zeros(DType::Bool, &[2]).to_string(), "[false, false] bool");
+    /// ```
+    pub fn zeros(dtype: DType, shape: &[usize]) -> DynArray {
+        fn z<T: NativeType + Default>(shape: &[usize]) -> DynArray {
+            T::wrap(ArrayD::from_elem(shape, T::default()))
+        }
+        match dtype {
+            DType::Bool => z::<bool>(shape),
+            DType::I8 => z::<i8>(shape),
+            DType::I16 => z::<i16>(shape),
+            DType::I32 => z::<i32>(shape),
+            DType::I64 => z::<i64>(shape),
+            DType::U8 => z::<u8>(shape),
+            DType::U16 => z::<u16>(shape),
+            DType::U32 => z::<u32>(shape),
+            DType::U64 => z::<u64>(shape),
+            DType::F32 => z::<f32>(shape),
+            DType::F64 => z::<f64>(shape),
+            DType::C64 => z::<Complex<f32>>(shape),
+            DType::C128 => z::<Complex<f64>>(shape),
+        }
+    }
+
     /// The element type.
     pub fn dtype(&self) -> DType {
         match self {

@@ -36,9 +36,7 @@ impl DynArray {
         let array = DynArray::read_npy_from(&mut reader).map_err(ctx)?;
         let mut rest = [0u8; 1];
         if reader.read(&mut rest).map_err(|e| ctx(e.into()))? != 0 {
-            let mut extra =
-                1 + io::copy(&mut reader, &mut io::sink()).map_err(|e| ctx(e.into()))?;
-            extra = extra.max(1);
+            let extra = 1 + io::copy(&mut reader, &mut io::sink()).map_err(|e| ctx(e.into()))?;
             return Err(ctx(format_err(format!(
                 "shape/length mismatch: {extra} byte(s) after the data of shape {} ({}); the file holds more data than its header's shape",
                 shape_str(array.shape()),
