@@ -68,16 +68,20 @@ impl DynArray {
     pub fn read_npy_from(mut reader: impl Read) -> Result<DynArray> {
         let header = read_header(&mut reader)?;
         let (dtype, fortran, shape) = parse_header(&header)?;
-        let count = shape
+        // ndarray requires the product of the non-zero lengths to fit in isize, even for
+        // an empty array.
+        let addressable = shape
             .iter()
-            .try_fold(1usize, |n, &d| n.checked_mul(d))
-            .and_then(|n| n.checked_mul(dtype.itemsize()).map(|bytes| (n, bytes)));
-        let Some((_, nbytes)) = count else {
+            .filter(|&&d| d != 0)
+            .try_fold(dtype.itemsize(), |n, &d| n.checked_mul(d))
+            .is_some_and(|bytes| bytes <= isize::MAX as usize);
+        if !addressable {
             return Err(format_err(format!(
                 "shape {} of {dtype} is too large to address",
                 shape_str(&shape)
             )));
-        };
+        }
+        let nbytes = shape.iter().product::<usize>() * dtype.itemsize();
         // `take` + `read_to_end` grows the buffer as data arrives, so a lying header cannot
         // make us allocate more than the file holds.
         let mut data = Vec::new();
@@ -606,7 +610,7 @@ mod tests {
     #[test]
     fn malformed_files_say_why() {
         let ok = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }";
-        let cases: Vec<(Vec<u8>, &str)> = vec![
+        let mut cases: Vec<(Vec<u8>, &str)> = vec![
             (b"\x93NUM".to_vec(), "truncated file"),
             (b"\x93NUMPX\x01\x00\x00\x00".to_vec(), "bad magic"),
             (npy((4, 0), ok, &[0; 8]), "unknown .npy format version 4.0"),
@@ -658,6 +662,8 @@ mod tests {
                 "too large",
             ),
         ];
+        let huge_empty = ok.replace("(1,)", "(0, 4611686018427387904, 4)");
+        cases.push((npy((1, 0), &huge_empty, &[]), "too large"));
         for (bytes, want) in cases {
             let e = err(&bytes);
             assert_eq!(e.kind(), ErrorKind::Format, "{e}");
