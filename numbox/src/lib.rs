@@ -24,9 +24,13 @@
 
 mod alloc;
 mod broadcast;
+pub mod dispatch;
+mod dtype;
+mod dyn_array;
 mod element;
 mod error;
 mod executor;
+mod npy;
 mod small;
 mod threads;
 pub mod ufunc;
@@ -39,6 +43,9 @@ mod private_seal {
 pub mod prelude;
 
 pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
+pub use dispatch::{DynUfunc, Registry, Signature};
+pub use dtype::{DType, NativeType};
+pub use dyn_array::DynArray;
 pub use element::Element;
 pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;

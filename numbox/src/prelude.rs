@@ -1,3 +1,3 @@
 //! `use numbox::prelude::*;` brings the macros, the operand helpers and the error type.
 
-pub use crate::{vectorize, Error, ErrorKind, Operand, Result, Scalar, Target};
+pub use crate::{vectorize, DType, DynArray, Error, ErrorKind, Operand, Result, Scalar, Target};

@@ -13,3 +13,7 @@ pub use crate::ufunc::{
 pub use ::core;
 pub use ::ndarray;
 pub use ::rayon;
+pub mod dispatch {
+    pub use crate::dispatch::{call_dyn, select_loop, Loop, LoopFn};
+    pub use crate::{DType, DynArray, DynUfunc, NativeType, Signature};
+}
