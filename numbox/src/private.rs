@@ -15,5 +15,6 @@ pub use ::ndarray;
 pub use ::rayon;
 pub mod dispatch {
     pub use crate::dispatch::{call_dyn, select_loop, Loop, LoopFn};
+    pub use crate::ufunc::dyn_loop;
     pub use crate::{DType, DynArray, DynUfunc, NativeType, Signature};
 }

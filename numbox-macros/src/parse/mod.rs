@@ -2,3 +2,4 @@
 
 pub mod options;
 pub mod scalar_fn;
+pub mod signatures;

@@ -6,8 +6,11 @@
 //! expose `call`/`call_into` (and, for binary kernels of one type, the NumPy ufunc methods
 //! `reduce`, `reduce_all`, `accumulate` and `outer`).
 
+mod dynamic;
 mod handles;
 mod operands;
+
+pub use dynamic::{dyn_loop, DynArgs, DynOuts};
 
 pub use handles::*;
 pub use operands::{DimFold, Meta, Operands, OutArg, OutArgs};
