@@ -208,7 +208,7 @@ mod tests {
             inst(
                 parse_quote!(fn(f32, f32) -> f32),
                 &[t.clone(), t.clone()],
-                &[t.clone()],
+                std::slice::from_ref(&t),
                 &["T"]
             ),
             Ok(vec!["f32".into()])
@@ -218,7 +218,7 @@ mod tests {
             inst(
                 parse_quote!(fn(num_complex::Complex<f64>) -> f64),
                 &[c],
-                &[t.clone()],
+                std::slice::from_ref(&t),
                 &["T"]
             ),
             Ok(vec!["f64".into()])
@@ -227,7 +227,7 @@ mod tests {
         assert_eq!(
             inst(
                 parse_quote!(fn(f64) -> (f64, bool)),
-                &[f.clone()],
+                std::slice::from_ref(&f),
                 &[f.clone(), parse_quote!(bool)],
                 &[]
             ),
@@ -241,7 +241,7 @@ mod tests {
         let e = inst(
             parse_quote!(fn(f32, f64) -> f32),
             &[t.clone(), t.clone()],
-            &[t.clone()],
+            std::slice::from_ref(&t),
             &["T"],
         )
         .unwrap_err();
@@ -249,24 +249,24 @@ mod tests {
         let f: Type = parse_quote!(f64);
         let e = inst(
             parse_quote!(fn(f32) -> f64),
-            &[f.clone()],
-            &[f.clone()],
+            std::slice::from_ref(&f),
+            std::slice::from_ref(&f),
             &[],
         )
         .unwrap_err();
         assert!(e.contains("`f32` is not an instance of `f64`"), "{e}");
         let e = inst(
             parse_quote!(fn(f64, f64) -> f64),
-            &[f.clone()],
-            &[f.clone()],
+            std::slice::from_ref(&f),
+            std::slice::from_ref(&f),
             &[],
         )
         .unwrap_err();
         assert!(e.contains("2 input(s)"), "{e}");
         let e = inst(
             parse_quote!(fn(f64) -> f64),
-            &[f.clone()],
-            &[t.clone()],
+            std::slice::from_ref(&f),
+            std::slice::from_ref(&t),
             &["T", "U"],
         )
         .unwrap_err();
