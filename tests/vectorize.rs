@@ -435,6 +435,28 @@ fn reduce_all_has_the_same_bits_in_every_pool() {
     }
     let naive: f64 = a.iter().sum();
     assert!((serial - naive).abs() <= 1e-9 * naive.abs());
+
+    // Column sums on the parallel target use a fixed grid of row blocks.
+    let m = Array2::from_shape_fn((2000, 300), |(i, j)| 1.0 / (1 + i * 7 + j) as f64);
+    let one = add::parallel().reduce(&m, Axis(0)).unwrap();
+    for threads in 2..=4 {
+        let pool = numbox::rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let p = pool.install(|| add::parallel().reduce(&m, Axis(0)).unwrap());
+        assert!(
+            p.iter()
+                .zip(one.iter())
+                .all(|(x, y)| x.to_bits() == y.to_bits()),
+            "{threads} threads"
+        );
+    }
+    let serial = add::serial().reduce(&m, Axis(0)).unwrap();
+    let naive = m.sum_axis(Axis(0));
+    for ((p, s), n) in one.iter().zip(&serial).zip(&naive) {
+        assert!((p - n).abs() <= 1e-12 * n.abs() && (s - n).abs() <= 1e-12 * n.abs());
+    }
 }
 
 fn layout_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, u8)> {

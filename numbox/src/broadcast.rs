@@ -7,7 +7,7 @@ use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::small::Small;
 
 /// A shape: a few axis lengths, inline.
-pub(crate) type Shape = Small<usize, 8>;
+pub(crate) type Shape = Small<usize, 6>;
 use ndarray::{ArrayBase, ArrayView, ArrayView1, Data, Dimension, Ix0, Ix1};
 use num_complex::Complex;
 

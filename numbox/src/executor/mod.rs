@@ -39,10 +39,10 @@ const MAX_OPS: usize = 16;
 #[derive(Debug)]
 pub(crate) struct Plan {
     /// Axis lengths, outermost first; never empty.
-    dims: Small<usize, 8>,
+    dims: Small<usize, 6>,
     /// Strides in elements, axis-major: `strides[k * nops + op]` for axis `k` of operand `op`
     /// (inputs, then outputs).
-    strides: Small<isize, 64>,
+    strides: Small<isize, 24>,
     /// Per operand: the element offset of the plan's first element from the operand's pointer.
     base: [isize; MAX_OPS],
     nops: usize,
@@ -65,14 +65,14 @@ impl Plan {
         );
         let total = shape.iter().product();
         let mut base = [0isize; MAX_OPS];
-        let mut axes: Small<usize, 8> = Small::new();
+        let mut axes: Small<usize, 6> = Small::new();
         for a in (0..shape.len()).filter(|&a| shape[a] != 1) {
             axes.push(a);
         }
         // Outermost first: by the first output's stride, largest first (stable for ties).
         axes.sort_by_key(|&a| std::cmp::Reverse(stride(n_in, a).unsigned_abs()));
-        let mut dims: Small<usize, 8> = Small::new();
-        let mut st: Small<isize, 64> = Small::new();
+        let mut dims: Small<usize, 6> = Small::new();
+        let mut st: Small<isize, 24> = Small::new();
         for &a in axes.iter() {
             let len = shape[a];
             // Walk every axis in the direction the first output is laid out in memory.
@@ -182,20 +182,84 @@ unsafe fn run_range<K: Kernel>(
 ) {
     let n_in = <K::Args as InTuple>::N;
     let nops = n_in + <K::Out as OutTuple>::M;
+    let mut inner = [0isize; MAX_OPS];
+    for (op, s) in inner.iter_mut().enumerate().take(nops) {
+        *s = plan.stride(op, plan.dims.len() - 1);
+    }
+    let (inner_in, inner_out) = (&inner[..n_in], &inner[n_in..nops]);
+    if <K::Args as InTuple>::contiguous(srcs, inner_in)
+        && <K::Out as OutTuple>::contiguous(inner_out)
+    {
+        // Every operand is contiguous along the row: the kernel runs on the operands' own
+        // memory, a whole row segment at a time.
+        for_each_segment(plan, start, end, |offs, len| {
+            // SAFETY: the segment is inside every operand (caller's guarantee) and all inner
+            // strides are 1, so these are plain slices of the views.
+            unsafe {
+                let ins = <K::Args as InTuple>::direct(srcs, &offs[..n_in], len);
+                let mut outs = <K::Out as OutTuple>::direct(dsts, &offs[n_in..nops], len);
+                kernel_loop::<K>(&ins, &mut outs, len);
+            }
+        });
+    } else {
+        let mut ibufs = <K::Args as InTuple>::bufs(srcs);
+        let mut obufs = <K::Out as OutTuple>::bufs();
+        for_each_segment(plan, start, end, |offs, seg| {
+            let mut offs: [isize; MAX_OPS] = *offs;
+            let mut c = 0;
+            while c < seg {
+                let len = CHUNK.min(seg - c);
+                let (o_in, o_out) = (&offs[..n_in], &offs[n_in..nops]);
+                // SAFETY: the chunk is inside every operand (caller's guarantee) and at most
+                // CHUNK long; the output slices are dropped before `flush`.
+                unsafe {
+                    let ins = <K::Args as InTuple>::slices(srcs, &mut ibufs, o_in, inner_in, len);
+                    let mut outs =
+                        <K::Out as OutTuple>::slices(dsts, &mut obufs, o_out, inner_out, len);
+                    kernel_loop::<K>(&ins, &mut outs, len);
+                    drop(outs);
+                    <K::Out as OutTuple>::flush(dsts, &obufs, o_out, inner_out, len);
+                }
+                for op in 0..nops {
+                    offs[op] += len as isize * inner[op];
+                }
+                c += len;
+            }
+        });
+    }
+}
+
+/// The kernel over one chunk: the slice loop LLVM vectorizes.
+///
+/// # Safety
+/// Every slice of `ins` and `outs` has at least `len` elements.
+#[inline(always)]
+unsafe fn kernel_loop<K: Kernel>(
+    ins: &<K::Args as InTuple>::Slices<'_>,
+    outs: &mut <K::Out as OutTuple>::Slices<'_>,
+    len: usize,
+) {
+    for j in 0..len {
+        // SAFETY: `j < len`, the length of every slice (caller's guarantee).
+        unsafe { <K::Out as OutTuple>::set(outs, j, K::eval(<K::Args as InTuple>::get(ins, j))) };
+    }
+}
+
+/// Calls `f(offsets, len)` for every row segment of the elements `start..end`, with each
+/// operand's element offset of the segment's first element.
+#[inline(always)]
+fn for_each_segment(
+    plan: &Plan,
+    start: usize,
+    end: usize,
+    mut f: impl FnMut(&[isize; MAX_OPS], usize),
+) {
+    let nops = plan.nops;
     let nd = plan.dims.len();
     let row_len = plan.dims[nd - 1];
     let outer = &plan.dims[..nd - 1];
-    let mut inner = [0isize; MAX_OPS];
-    for (op, s) in inner.iter_mut().enumerate().take(nops) {
-        *s = plan.stride(op, nd - 1);
-    }
-    let contiguous = <K::Args as InTuple>::contiguous(srcs, &inner[..n_in])
-        && <K::Out as OutTuple>::contiguous(&inner[n_in..nops]);
-    let mut ibufs = <K::Args as InTuple>::bufs(srcs);
-    let mut obufs = <K::Out as OutTuple>::bufs();
-
     // The multi-index of the current row over the outer axes.
-    let mut idx: Small<usize, 8> = Small::from_elem(0, outer.len());
+    let mut idx: Small<usize, 6> = Small::from_elem(0, outer.len());
     let mut row = start / row_len;
     for k in (0..outer.len()).rev() {
         idx[k] = row % outer[k];
@@ -206,59 +270,14 @@ unsafe fn run_range<K: Kernel>(
     let mut offs = [0isize; MAX_OPS];
     while pos < end {
         let seg = (row_len - col).min(end - pos);
-        for op in 0..nops {
-            let mut o = plan.base[op] + col as isize * inner[op];
+        for (op, o) in offs.iter_mut().enumerate().take(nops) {
+            let mut x = plan.base[op] + col as isize * plan.stride(op, nd - 1);
             for (k, &i) in idx.iter().enumerate() {
-                o += i as isize * plan.stride(op, k);
+                x += i as isize * plan.stride(op, k);
             }
-            offs[op] = o;
+            *o = x;
         }
-        let mut c = 0;
-        while c < seg {
-            let len = if contiguous {
-                seg - c
-            } else {
-                CHUNK.min(seg - c)
-            };
-            // SAFETY: the offsets walk `len` elements of the current row, which the plan
-            // keeps inside every operand (caller's guarantee); buffered chunks are at most
-            // CHUNK long; output slices are dropped before `flush`.
-            unsafe {
-                let ins = <K::Args as InTuple>::slices(
-                    srcs,
-                    &mut ibufs,
-                    &offs[..n_in],
-                    &inner[..n_in],
-                    len,
-                );
-                let mut outs = <K::Out as OutTuple>::slices(
-                    dsts,
-                    &mut obufs,
-                    &offs[n_in..nops],
-                    &inner[n_in..nops],
-                    len,
-                );
-                for j in 0..len {
-                    <K::Out as OutTuple>::set(
-                        &mut outs,
-                        j,
-                        K::eval(<K::Args as InTuple>::get(&ins, j)),
-                    );
-                }
-                drop(outs);
-                <K::Out as OutTuple>::flush(
-                    dsts,
-                    &obufs,
-                    &offs[n_in..nops],
-                    &inner[n_in..nops],
-                    len,
-                );
-            }
-            for op in 0..nops {
-                offs[op] += len as isize * inner[op];
-            }
-            c += len;
-        }
+        f(&offs, seg);
         pos += seg;
         col = 0;
         // Next row: advance the odometer.

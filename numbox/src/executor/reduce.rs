@@ -1,8 +1,11 @@
 //! Reductions and scans of a binary kernel `f(T, T) -> T` (NumPy's `reduce`, `accumulate`).
 //!
 //! Along an axis, every output element is a strict left fold `f(f(f(a0, a1), a2), ...)`, in
-//! NumPy's order, on both targets: the parallel target splits the *other* axes, so its bits
-//! equal the serial ones. Two loop shapes keep that fold fast: when the reduced axis is the
+//! NumPy's order. The parallel target splits the *other* axes, so its bits equal the serial
+//! ones, except when the reduced axis is the outer one of a small output (the classic
+//! column sum): then every thread would read short pieces of every row, so the axis is cut
+//! into a fixed grid of row blocks (a function of its length alone), each folded left to
+//! right, and the block results are folded in order: the same bits for any thread count. Two loop shapes keep that fold fast: when the reduced axis is the
 //! contiguous one, eight lanes are folded side by side (eight independent dependency chains);
 //! otherwise whole slices are folded into the accumulator row by row, a contiguous loop.
 //!
@@ -87,7 +90,60 @@ pub(crate) fn fold_axis<T, D, F>(
     D: RemoveAxis,
     F: Fn(T, T) -> T + Sync,
 {
-    split_run(a, axis, out, target, |a, out| fold_block(a, axis, out, f));
+    let n = a.len_of(axis);
+    let blocks = row_blocks(n);
+    let parallel = target == Target::Parallel && a.len() >= PAR_GRAIN;
+    if parallel && blocks > 1 && out.len() <= MAX_GRID_OUTPUT && !lanes_contiguous(&a, axis) {
+        fold_row_grid(a, axis, out, f, n.div_ceil(blocks));
+    } else {
+        split_run(a, axis, out, target, |a, out| fold_block(a, axis, out, f));
+    }
+}
+
+/// The most blocks the reduced axis is cut into on the parallel target, and the fewest rows
+/// (slices along the axis) per block.
+const MAX_ROW_BLOCKS: usize = 16;
+const MIN_ROWS_PER_BLOCK: usize = 32;
+/// Above this many output elements the partial results of a row grid cost more memory than
+/// splitting the other axes, which has long contiguous runs anyway.
+const MAX_GRID_OUTPUT: usize = 1 << 20;
+
+/// How many blocks the parallel target cuts a reduced axis of length `n` into: a function
+/// of `n` alone, so the result does not depend on the thread count.
+fn row_blocks(n: usize) -> usize {
+    (n / MIN_ROWS_PER_BLOCK).clamp(1, MAX_ROW_BLOCKS)
+}
+
+/// Folds each block of `rows` slices along `axis` on the rayon pool (every thread streams
+/// through whole rows, as a memory-bound reduction wants), then folds the block results in
+/// order into `out`, which holds the first slice on entry, as the first block's result starts.
+fn fold_row_grid<T, D, F>(
+    a: ArrayView<'_, T, D>,
+    axis: Axis,
+    mut out: ArrayViewMut<'_, T, D::Smaller>,
+    f: &F,
+    rows: usize,
+) where
+    T: Element,
+    D: RemoveAxis,
+    F: Fn(T, T) -> T + Sync,
+{
+    let partials: Vec<Array<T, D::Smaller>> = crate::threads::install(|| {
+        a.axis_chunks_iter(axis, rows)
+            .into_par_iter()
+            .map(|block| {
+                let mut part = block.index_axis(axis, 0).to_owned();
+                fold_block(block, axis, part.view_mut(), f);
+                part
+            })
+            .collect()
+    });
+    out.assign(&partials[0]);
+    for part in &partials[1..] {
+        Zip::from(&mut out)
+            .and(part)
+            .for_each(|o, &x| *o = f(*o, x));
+    }
 }
 
 fn fold_block<T: Element, D: RemoveAxis, F: Fn(T, T) -> T>(

@@ -142,6 +142,11 @@ pub trait InTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
     /// # Safety
     /// `j` is less than the length of every slice.
     unsafe fn get(s: &Self::Slices<'_>, j: usize) -> Self;
+    #[doc(hidden)]
+    /// # Safety
+    /// Every operand is a pointer (no scalar) and its `len` elements from `offs` are
+    /// contiguous and inside its view.
+    unsafe fn direct<'a>(srcs: &Self::Srcs, offs: &[isize], len: usize) -> Self::Slices<'a>;
 }
 
 /// A kernel's result tuple `(R1, ..., Rm)`: `(R,)` for a kernel that returns one value.
@@ -192,6 +197,11 @@ pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
     unsafe fn set(s: &mut Self::Slices<'_>, j: usize, v: Self);
     #[doc(hidden)]
     /// # Safety
+    /// Every output's `len` elements from `offs` are contiguous, inside its view, and not
+    /// aliased by any other live slice.
+    unsafe fn direct<'a>(dsts: &Self::Dsts, offs: &[isize], len: usize) -> Self::Slices<'a>;
+    #[doc(hidden)]
+    /// # Safety
     /// As for `slices`, with the same arguments; `bufs` hold `len` written elements.
     unsafe fn flush(
         dsts: &Self::Dsts,
@@ -200,6 +210,19 @@ pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
         inner: &[isize],
         len: usize,
     );
+}
+
+/// A contiguous input chunk in the operand's own memory.
+///
+/// # Safety
+/// `src` is a pointer whose `len` elements from `off` are inside its view.
+#[inline(always)]
+unsafe fn direct_slice<'a, T>(src: Src<T>, off: isize, len: usize) -> &'a [T] {
+    match src {
+        // SAFETY: the caller guarantees the elements are inside the view.
+        Src::Ptr(p) => unsafe { std::slice::from_raw_parts(p.offset(off), len) },
+        Src::Scalar(_) => unreachable!("a contiguous plan has no scalar operand"),
+    }
 }
 
 macro_rules! in_tuple {
@@ -232,6 +255,12 @@ macro_rules! in_tuple {
             ) -> Self::Slices<'a> {
                 // SAFETY: forwarded from the caller, operand by operand.
                 ($(unsafe { srcs.$i.slice(&mut bufs.$i, offs[$i], inner[$i], len) },)+)
+            }
+
+            #[inline(always)]
+            unsafe fn direct<'a>(srcs: &Self::Srcs, offs: &[isize], len: usize) -> Self::Slices<'a> {
+                // SAFETY: forwarded from the caller, operand by operand.
+                ($(unsafe { direct_slice(srcs.$i, offs[$i], len) },)+)
             }
 
             #[inline(always)]
@@ -364,6 +393,14 @@ macro_rules! out_tuple {
             ) -> Self::Slices<'a> {
                 // SAFETY: forwarded from the caller, operand by operand.
                 ($(unsafe { out_slice(dsts.$i, &mut bufs.$i, offs[$i], inner[$i], len) },)+)
+            }
+
+            #[inline(always)]
+            unsafe fn direct<'a>(dsts: &Self::Dsts, offs: &[isize], len: usize) -> Self::Slices<'a> {
+                ($(
+                    // SAFETY: forwarded from the caller; `MaybeUninit<R>` has `R`'s layout.
+                    unsafe { std::slice::from_raw_parts_mut(dsts.$i.0.offset(offs[$i]).cast::<MaybeUninit<$R>>(), len) },
+                )+)
             }
 
             #[inline(always)]

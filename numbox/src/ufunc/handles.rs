@@ -141,8 +141,14 @@ where
     K: Kernel<Args = (T, T), Out = (T,)>,
 {
     /// Reduces along `axis` (NumPy's `ufunc.reduce(a, axis)`): every output element is the
-    /// left fold `f(f(f(a0, a1), a2), ...)` along the axis, in that order on both targets (so
-    /// the parallel result has the serial bits; the parallel target splits the other axes).
+    /// left fold `f(f(f(a0, a1), a2), ...)` along the axis, exactly NumPy's order, on the
+    /// serial target.
+    ///
+    /// The parallel target splits the other axes (same bits as serial), except when the
+    /// reduced axis is the outer one of a small output, such as the column sums of a C-order
+    /// matrix: then the axis is cut into a fixed grid of row blocks, each folded left to
+    /// right, and the block results are folded in order. The grid depends only on the
+    /// axis length, so the result has the same bits for any number of threads.
     ///
     /// An axis of length zero gives the kernel's identity everywhere, or an `Err` of kind
     /// `EmptyReduction` when it has none; an axis out of range is an `Err`.

@@ -9,8 +9,8 @@ use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension, RawData};
 /// Shape and strides (in elements) of one array operand.
 #[derive(Clone, Debug, Default)]
 pub struct Meta {
-    pub(crate) shape: Small<usize, 8>,
-    pub(crate) strides: Small<isize, 8>,
+    pub(crate) shape: Small<usize, 6>,
+    pub(crate) strides: Small<isize, 6>,
 }
 
 impl Meta {
