@@ -9,6 +9,10 @@
 //!
 //! The escape test is `norm_sqr() < 4.0`: `abs(z) < 2` goes through `hypot`, which makes the
 //! loop 3.7x slower and gives the same counts on this grid.
+//!
+//! On x86-64, LLVM's SLP vectorizer packs the complex update `z * z + c` into SSE pairs and
+//! puts shuffles on the loop-carried path: this loop, numbox's or a plain one, runs about
+//! 1.5x faster built with `RUSTFLAGS="-C no-vectorize-slp"` (Numba's LLVM keeps it scalar).
 
 #[path = "common/mod.rs"]
 mod common;
