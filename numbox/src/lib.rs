@@ -30,6 +30,7 @@ mod dyn_array;
 mod element;
 mod error;
 mod executor;
+pub mod math;
 mod npy;
 mod small;
 mod threads;
