@@ -29,6 +29,7 @@ mod executor;
 mod threads;
 
 pub mod prelude;
+pub mod stencil;
 
 pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
 pub use element::Element;
@@ -36,10 +37,11 @@ pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;
 pub use threads::{get_num_threads, set_num_threads};
 
+pub use numbox_macros::stencil;
+
 pub use ndarray;
 pub use num_complex;
 pub use rayon;
-
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -9,3 +9,10 @@ pub use crate::threads::install;
 pub use ::core;
 pub use ::ndarray;
 pub use ::rayon;
+
+pub mod stencil {
+    pub use crate::stencil::__expansion::*;
+    pub use crate::stencil::{
+        AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
+    };
+}
