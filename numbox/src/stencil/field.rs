@@ -68,7 +68,11 @@ impl<T: Copy, const N: usize> Field<T, N> {
 
     /// Fills `patch` with the box around `idx`, resolving out-of-range coordinates by
     /// `mode`, and returns a view of it.
-    fn gather<'p>(
+    ///
+    /// # Safety
+    /// The array this field was made from must still be alive and unmutated, and `idx` a
+    /// point of it.
+    unsafe fn gather<'p>(
         &self,
         patch: &'p mut Vec<T>,
         idx: [usize; N],
@@ -100,7 +104,7 @@ impl<T: Copy, const N: usize> Field<T, N> {
             }
             patch.push(match off {
                 // SAFETY: every resolved coordinate is in range, so the offset is an element
-                // of the borrowed array.
+                // of the array, which the caller keeps alive.
                 Some(o) => unsafe { *self.ptr.offset(o) },
                 None => cval.expect("Mode::Constant kernels define the cval of their inputs"),
             });
@@ -150,7 +154,8 @@ pub unsafe trait FieldSet<const N: usize>: Copy + Send + Sync {
     #[doc(hidden)]
     fn __rows(&self, idx: [usize; N]) -> Self::Rows;
     /// # Safety
-    /// The box around point `j` of the row must lie inside every input.
+    /// The arrays the fields were made from must be alive and unmutated for `'n`, and the
+    /// box around point `j` of the row must lie inside every one of them.
     #[doc(hidden)]
     unsafe fn __nbrs<'n, const UNIT: bool>(
         &self,
@@ -159,8 +164,10 @@ pub unsafe trait FieldSet<const N: usize>: Copy + Send + Sync {
         lo: [isize; N],
         hi: [isize; N],
     ) -> Self::Nbrs<'n>;
+    /// # Safety
+    /// The arrays the fields were made from must be alive and unmutated; `idx` a point of them.
     #[doc(hidden)]
-    fn __gather<'p>(
+    unsafe fn __gather<'p>(
         &self,
         patches: &'p mut Self::Patches,
         idx: [usize; N],
@@ -214,7 +221,7 @@ macro_rules! field_set {
                     ),)+)
                 }
             }
-            fn __gather<'p>(
+            unsafe fn __gather<'p>(
                 &self,
                 patches: &'p mut Self::Patches,
                 idx: [usize; N],
@@ -223,7 +230,8 @@ macro_rules! field_set {
                 mode: Mode,
                 cvals: Option<Self::Elems>,
             ) -> Self::Nbrs<'p> {
-                ($(self.$k.gather(&mut patches.$k, idx, lo, hi, mode, cvals.map(|c| c.$k)),)+)
+                // SAFETY: forwarded contract.
+                unsafe { ($(self.$k.gather(&mut patches.$k, idx, lo, hi, mode, cvals.map(|c| c.$k)),)+) }
             }
         }
     };
