@@ -157,8 +157,41 @@ impl BodyPass<'_> {
     }
 }
 
+/// `for k in a..=b` with constant bounds becomes `for k in a..b + 1` (same values, same
+/// order): `RangeInclusive`'s exhaustion flag keeps LLVM from unrolling the loop, which made
+/// the trailing 30-point mean 4.9x slower than a hand loop. Only when `b + 1` fits every
+/// integer type `b` could have.
+fn exclusive_range(e: &mut Expr) {
+    let Expr::Range(r) = e else { return };
+    let (Some(start), Some(end), syn::RangeLimits::Closed(dots)) = (&r.start, &r.end, r.limits)
+    else {
+        return;
+    };
+    let (Some(_), Some(b)) = (const_int(start), const_int(end)) else {
+        return;
+    };
+    if b + 1 > i8::MAX as i128 {
+        return;
+    }
+    let span = dots.spans[0];
+    let next = if b + 1 < 0 {
+        let lit = Literal::i128_unsuffixed(-(b + 1));
+        quote_spanned!(span=> -#lit)
+    } else {
+        let lit = Literal::i128_unsuffixed(b + 1);
+        quote_spanned!(span=> #lit)
+    };
+    r.end = Some(Box::new(
+        syn::parse2(next).expect("an integer literal parses"),
+    ));
+    r.limits = syn::RangeLimits::HalfOpen(syn::Token![..](span));
+}
+
 impl VisitMut for BodyPass<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::ForLoop(f) = e {
+            exclusive_range(&mut f.expr);
+        }
         match e {
             Expr::Assign(a) => self.check_write(&a.left),
             Expr::Binary(b)
@@ -231,6 +264,31 @@ mod tests {
         assert!(text.contains("__nb_at"));
         assert!(text.contains("w [[5 , 5]]"), "{text}");
         assert!(errors.finish().is_ok());
+    }
+
+    #[test]
+    fn constant_inclusive_loops_become_exclusive() {
+        let inputs = [parse_quote!(a)];
+        let mut errors = Errors::default();
+        let mut body: syn::Block = parse_quote!({
+            for k in -29..=0 {}
+            for k in -5..=-2 {}
+            for k in 0..=127 {}
+            for k in 0..=n {}
+        });
+        let mut pass = BodyPass {
+            inputs: &inputs,
+            ndim: 1,
+            declared: true,
+            errors: &mut errors,
+            reads: Vec::new(),
+        };
+        pass.visit_block_mut(&mut body);
+        let text = body.to_token_stream().to_string();
+        assert!(text.contains("- 29 .. 1"), "{text}");
+        assert!(text.contains("- 5 .. - 1"), "{text}");
+        assert!(text.contains("0 ..= 127"), "{text}");
+        assert!(text.contains("0 ..= n"), "{text}");
     }
 
     #[test]
