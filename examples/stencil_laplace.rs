@@ -19,14 +19,17 @@ fn laplace_reflect(u: Neighbors2<f64>) -> f64 {
     u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
 }
 
-fn best_of<R>(reps: usize, mut f: impl FnMut() -> R) -> f64 {
-    (0..reps)
+/// Median wall time in ms (the statistic of `seeds_bench.py`).
+fn median<R>(reps: usize, mut f: impl FnMut() -> R) -> f64 {
+    let mut t: Vec<f64> = (0..reps)
         .map(|_| {
             let t = Instant::now();
             std::hint::black_box(f());
             t.elapsed().as_secs_f64() * 1e3
         })
-        .fold(f64::INFINITY, f64::min)
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[reps / 2]
 }
 
 fn main() -> numbox::Result<()> {
@@ -44,26 +47,26 @@ fn main() -> numbox::Result<()> {
         reflect[[0, 0]]
     );
 
-    println!("laplace 4096x4096, best of 5 (ms):");
+    println!("laplace 4096x4096, median of 7 (ms):");
     println!(
         "  call (serial)          {:7.1}",
-        best_of(5, || laplace::call(&grid))
+        median(7, || laplace::call(&grid))
     );
     println!(
         "  call_into (serial)     {:7.1}",
-        best_of(5, || laplace::call_into(&grid, &mut out))
+        median(7, || laplace::call_into(&grid, &mut out))
     );
     println!(
         "  call (parallel)        {:7.1}",
-        best_of(5, || laplace::parallel().call(&grid))
+        median(7, || laplace::parallel().call(&grid))
     );
     println!(
         "  call_into (parallel)   {:7.1}",
-        best_of(5, || laplace::parallel().call_into(&grid, &mut out))
+        median(7, || laplace::parallel().call_into(&grid, &mut out))
     );
     println!(
         "  reflect call_into (par){:7.1}",
-        best_of(5, || laplace_reflect::call_into(&grid, &mut out))
+        median(7, || laplace_reflect::call_into(&grid, &mut out))
     );
     Ok(())
 }

@@ -74,24 +74,23 @@ impl<T: Copy, const N: usize> Field<T, N> {
     /// point of it.
     unsafe fn gather<'p>(
         &self,
-        patch: &'p mut Vec<T>,
+        patch: &'p mut Patch<T, N>,
         idx: [usize; N],
         lo: [isize; N],
         hi: [isize; N],
         mode: Mode,
         cval: Option<T>,
     ) -> Neighbors<'p, T, N> {
+        let Patch { data: patch, maps } = patch;
         // Per axis, the resolved coordinate's contribution to the element offset.
-        let mut maps: [Vec<Option<isize>>; N] = std::array::from_fn(|_| Vec::new());
         let mut pstrides = [0isize; N];
         let mut width = 1isize;
         for a in (0..N).rev() {
-            maps[a] = (lo[a]..=hi[a])
-                .map(|d| {
-                    mode.resolve(idx[a] as isize + d, self.shape[a])
-                        .map(|j| j as isize * self.strides[a])
-                })
-                .collect();
+            maps[a].clear();
+            maps[a].extend((lo[a]..=hi[a]).map(|d| {
+                mode.resolve(idx[a] as isize + d, self.shape[a])
+                    .map(|j| j as isize * self.strides[a])
+            }));
             pstrides[a] = width;
             width *= hi[a] - lo[a] + 1;
         }
@@ -125,6 +124,23 @@ impl<T: Copy, const N: usize> Field<T, N> {
         // SAFETY: the patch holds the whole box in row-major order with strides `pstrides`,
         // and `center` is offset zero's position in it; `patch` is borrowed for 'p.
         unsafe { Neighbors::new(patch.as_ptr().offset(center), pstrides, lo, hi) }
+    }
+}
+
+/// Scratch space of one input for border points, reused from point to point: the gathered
+/// box and, per axis, where each of its coordinates reads.
+#[derive(Debug)]
+pub struct Patch<T, const N: usize> {
+    data: Vec<T>,
+    maps: [Vec<Option<isize>>; N],
+}
+
+impl<T, const N: usize> Default for Patch<T, N> {
+    fn default() -> Self {
+        Patch {
+            data: Vec::new(),
+            maps: std::array::from_fn(|_| Vec::new()),
+        }
     }
 }
 
@@ -188,7 +204,7 @@ macro_rules! field_set {
             type Nbrs<'n> = ($(Neighbors<'n, $T, N>,)+);
             type Elems = ($($T,)+);
             type Views<'v> = ($(ArrayView<'v, $T, Dim<[usize; N]>>,)+);
-            type Patches = ($(Vec<$T>,)+);
+            type Patches = ($(Patch<$T, N>,)+);
             type Rows = ($(field_set!(@isize $T),)+);
 
             fn __of(views: &Self::Views<'_>) -> Self {

@@ -34,7 +34,7 @@ mod field;
 mod neighbors;
 
 pub use boundary::Mode;
-pub use field::{Field, FieldSet};
+pub use field::{Field, FieldSet, Patch};
 pub use neighbors::{Neighbors, Neighbors1, Neighbors2, Neighbors3};
 
 use crate::element::Element;
