@@ -81,16 +81,24 @@ impl<T: Copy, const N: usize> Field<T, N> {
         mode: Mode,
         cval: Option<T>,
     ) -> Neighbors<'p, T, N> {
-        let Patch { data: patch, maps } = patch;
-        // Per axis, the resolved coordinate's contribution to the element offset.
+        let Patch {
+            data: patch,
+            maps,
+            at,
+        } = patch;
+        // Per axis, the resolved coordinate's contribution to the element offset; border
+        // points come row by row, so only the axes whose coordinate moved are resolved again.
         let mut pstrides = [0isize; N];
         let mut width = 1isize;
         for a in (0..N).rev() {
-            maps[a].clear();
-            maps[a].extend((lo[a]..=hi[a]).map(|d| {
-                mode.resolve(idx[a] as isize + d, self.shape[a])
-                    .map(|j| j as isize * self.strides[a])
-            }));
+            if at[a] != Some(idx[a]) {
+                maps[a].clear();
+                maps[a].extend((lo[a]..=hi[a]).map(|d| {
+                    mode.resolve(idx[a] as isize + d, self.shape[a])
+                        .map(|j| j as isize * self.strides[a])
+                }));
+                at[a] = Some(idx[a]);
+            }
             pstrides[a] = width;
             width *= hi[a] - lo[a] + 1;
         }
@@ -133,6 +141,9 @@ impl<T: Copy, const N: usize> Field<T, N> {
 pub struct Patch<T, const N: usize> {
     data: Vec<T>,
     maps: [Vec<Option<isize>>; N],
+    /// The coordinate each of `maps` was resolved for (the box and mode never change
+    /// within a call, and a patch lives for one block of one call).
+    at: [Option<usize>; N],
 }
 
 impl<T, const N: usize> Default for Patch<T, N> {
@@ -140,6 +151,7 @@ impl<T, const N: usize> Default for Patch<T, N> {
         Patch {
             data: Vec::new(),
             maps: std::array::from_fn(|_| Vec::new()),
+            at: [None; N],
         }
     }
 }
