@@ -554,3 +554,20 @@ proptest! {
         prop_assert_eq!(out, want);
     }
 }
+
+#[test]
+fn kernels_inside_function_bodies_and_generic_callers() {
+    #[stencil(mode = "nearest")]
+    fn grad(a: Neighbors1<f32>) -> f32 {
+        (a[1] - a[-1]) * 0.5
+    }
+    let x = Array1::from_vec(vec![1.0f32, 2.0, 4.0, 8.0]);
+    assert_eq!(grad::call(&x).unwrap(), array![0.5, 1.5, 3.0, 2.0]);
+
+    // The companion is a type implementing the runtime's trait: generic code can take it.
+    fn reach<K: numbox::stencil::StencilKernel<2>>() -> [[isize; 2]; 2] {
+        K::NEIGHBORHOOD
+    }
+    assert_eq!(reach::<laplace>(), [[-1, 1], [-1, 1]]);
+    assert_eq!(reach::<up_left>(), [[-2, 0], [-1, 0]]);
+}
