@@ -521,3 +521,58 @@ fn element_assert(ty: &Type) -> TokenStream {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn kernel(attr: TokenStream, f: &ItemFn) -> syn::Result<(Vec<[i128; 2]>, Mode, usize)> {
+        let mut errors = Errors::default();
+        let opts = errors.ok(syn::parse2(attr));
+        let k = analyse(f, opts, &mut errors);
+        errors.finish()?;
+        let k = k.unwrap();
+        Ok((k.neighborhood, k.mode, k.params.len()))
+    }
+
+    #[test]
+    fn infers_the_box_from_constant_offsets_and_keeps_the_centre() {
+        let f: ItemFn = parse_quote! {
+            fn lap(u: Neighbors2<f64>, w: f64) -> f64 { u[[-1, 0]] + u[[1 + 1, 0]] + w * u[[0, -3]] }
+        };
+        assert_eq!(
+            kernel(quote!(), &f).unwrap(),
+            (vec![[-1, 2], [-3, 0]], Mode::Skip, 2)
+        );
+        let g: ItemFn = parse_quote! { fn fwd(a: Neighbors1<f64>) -> f64 { a[2] } };
+        assert_eq!(
+            kernel(quote!(mode = "wrap"), &g).unwrap(),
+            (vec![[0, 2]], Mode::Wrap, 1)
+        );
+    }
+
+    #[test]
+    fn a_declared_box_is_used_as_given_plus_the_centre() {
+        let f: ItemFn = parse_quote! {
+            fn t(a: Neighbors1<f64>) -> f64 { let mut s = 0.0; for k in 1..=3 { s += a[k]; } s }
+        };
+        assert_eq!(
+            kernel(quote!(neighborhood = [[1, 3]]), &f).unwrap().0,
+            vec![[0, 3]]
+        );
+    }
+
+    #[test]
+    fn reports_every_mistake_at_once() {
+        let f: ItemFn = parse_quote! {
+            fn bad<T>(u: Neighbors2<T>, v: &[f64]) -> T { u[[k, 0]] }
+        };
+        let err = kernel(quote!(), &f).unwrap_err();
+        let msgs: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs[0].contains("cannot be generic"));
+        assert!(msgs[1].contains("parameter `v`"));
+        assert!(msgs[2].contains("not a constant"));
+    }
+}
