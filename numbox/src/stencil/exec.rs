@@ -11,7 +11,7 @@ use std::ops::Range;
 /// Points below which a parallel call stays serial.
 const PARALLEL_GRAIN: usize = 1 << 15;
 /// Points per parallel block (whole outer-axis rows; at least one row).
-const PARALLEL_BLOCK: usize = 1 << 16;
+const PARALLEL_BLOCK: usize = 1 << 18;
 
 /// Where the output goes: the address of element `[0; N]`, shape and strides.
 struct Sink<O, const N: usize> {
