@@ -9,11 +9,21 @@ mod stencil;
 
 /// Turns a kernel over relative neighbours into an array stencil (Numba's `@stencil`, with
 /// scipy.ndimage's boundary modes). The function stays as written; a companion type of the
-/// same name gets `call`, `call_into`, `serial()` and `parallel()`.
+/// same name gets `call(inputs.., scalars..)` (a new array of the inputs' shape),
+/// `call_into(inputs.., scalars.., out)`, and `serial()` / `parallel()` handles with both.
 ///
-/// Options: `neighborhood = [[lo, hi], ...]` (needed for non-constant offsets), `mode =
-/// "constant" | "nearest" | "reflect" | "mirror" | "wrap"` (default: border points are not
-/// computed and hold `cval`), `cval = <expr>`, `target = "cpu" | "parallel"`.
+/// Parameters are `Neighbors1/2/3<T>` inputs (all of one shape; read with offsets relative
+/// to the output point, `u[[-1, 0]]`) and plain scalars passed through. The neighbourhood is
+/// inferred from constant offsets (`-1`, `1 + 1`); other offsets need a declared one.
+///
+/// Options:
+/// - `neighborhood = [[lo, hi], ...]`: one range per axis; reads outside it panic (never an
+///   out-of-bounds read);
+/// - `mode = "constant" | "nearest" | "reflect" | "mirror" | "wrap"`: run at every point,
+///   out-of-range reads follow scipy.ndimage (see `numbox::stencil::Mode`); without it,
+///   Numba's borders: points whose neighbourhood leaves the array hold `cval`;
+/// - `cval = <expr>`: that border value, or `"constant"`'s read value (default `T::default()`);
+/// - `target = "cpu" | "parallel"`: the default of `call`/`call_into`.
 ///
 /// ```
 /// use numbox::prelude::*;
