@@ -294,6 +294,10 @@ fn trailing_window_of_thirty() {
         };
         assert_eq!(out[i], want, "{i}");
     }
+    // Slices and vectors are 1-D inputs too.
+    let v: Vec<f64> = a.to_vec();
+    assert_eq!(trailing_mean::call(&v).unwrap(), out);
+    assert_eq!(trailing_mean::call(&v[..]).unwrap(), out);
     // Shorter than the window: nothing computed.
     let short = trailing_mean::call(&Array1::from_elem(29, 1.0)).unwrap();
     assert_eq!(short, Array1::zeros(29));
