@@ -5,6 +5,7 @@
 
 mod diag;
 mod parse;
+mod stencil;
 mod vectorize;
 
 use proc_macro::TokenStream;
@@ -14,4 +15,46 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn vectorize(attr: TokenStream, item: TokenStream) -> TokenStream {
     vectorize::expand(attr.into(), item.into()).into()
+}
+
+/// Turns a kernel over relative neighbours into an array stencil (Numba's `@stencil`, with
+/// scipy.ndimage's boundary modes). The function stays as written; a companion type of the
+/// same name gets `call(inputs.., scalars..)` (a new array of the inputs' shape),
+/// `call_into(inputs.., scalars.., out)`, and `serial()` / `parallel()` handles with both.
+///
+/// Parameters are `Neighbors1/2/3<T>` inputs (all of one shape; read with offsets relative
+/// to the output point, `u[[-1, 0]]`) and plain scalars passed through. The neighbourhood is
+/// inferred from constant offsets (`-1`, `1 + 1`); other offsets need a declared one.
+///
+/// Options:
+/// - `neighborhood = [[lo, hi], ...]`: one range per axis; reads outside it panic (never an
+///   out-of-bounds read);
+/// - `mode = "constant" | "nearest" | "reflect" | "mirror" | "wrap"`: run at every point,
+///   out-of-range reads follow scipy.ndimage (see `numbox::stencil::Mode`); without it,
+///   Numba's borders: points whose neighbourhood leaves the array hold `cval`;
+/// - `cval = <expr>`: that border value, or `"constant"`'s read value (default `T::default()`);
+/// - `target = "cpu" | "parallel"`: the default of `call`/`call_into`.
+///
+/// ```
+/// use numbox::prelude::*;
+/// use numbox::ndarray::{array, Array2};
+///
+/// #[stencil]
+/// fn laplace(u: Neighbors2<f64>) -> f64 {
+///     u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
+/// }
+///
+/// # fn main() -> numbox::Result<()> {
+/// let grid = array![[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]];
+/// let out: Array2<f64> = laplace::call(&grid)?;
+/// assert_eq!(out[[1, 1]], -4.0);
+/// assert_eq!(out[[0, 1]], 0.0); // a border point: not computed, holds cval
+/// # Ok(()) }
+/// ```
+#[proc_macro_attribute]
+pub fn stencil(
+    attr: proc_macro::TokenStream,
+    item: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    stencil::expand(attr.into(), item.into()).into()
 }

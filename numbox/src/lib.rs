@@ -42,6 +42,7 @@ mod private_seal {
 }
 
 pub mod prelude;
+pub mod stencil;
 
 pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
 pub use dispatch::{DynUfunc, Registry, Signature};
@@ -51,6 +52,8 @@ pub use element::Element;
 pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;
 pub use threads::{get_num_threads, set_num_threads};
+
+pub use numbox_macros::stencil;
 
 pub use ndarray;
 pub use num_complex;

@@ -18,3 +18,10 @@ pub mod dispatch {
     pub use crate::ufunc::dyn_loop;
     pub use crate::{DType, DynArray, DynUfunc, NativeType, Signature};
 }
+
+pub mod stencil {
+    pub use crate::stencil::__expansion::*;
+    pub use crate::stencil::{
+        AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
+    };
+}
