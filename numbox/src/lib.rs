@@ -28,6 +28,8 @@ mod error;
 mod executor;
 mod threads;
 
+pub mod parallel_loop;
+
 pub mod prelude;
 
 pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
@@ -36,10 +38,12 @@ pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;
 pub use threads::{get_num_threads, set_num_threads};
 
+pub use numbox_macros::parallel_loop;
+pub use parallel_loop::prange;
+
 pub use ndarray;
 pub use num_complex;
 pub use rayon;
-
 
 #[doc(hidden)]
 #[path = "private.rs"]

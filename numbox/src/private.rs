@@ -9,3 +9,8 @@ pub use crate::threads::install;
 pub use ::core;
 pub use ::ndarray;
 pub use ::rayon;
+
+/// `#[parallel_loop]`'s driver, disjoint parts and reduction identities.
+pub mod prange {
+    pub use crate::parallel_loop::expansion::*;
+}

@@ -1,4 +1,3 @@
 //! Parsing shared by the macros: option values and the scalar-function IR.
 
 pub mod options;
-
