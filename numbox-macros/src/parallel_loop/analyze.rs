@@ -185,8 +185,27 @@ pub fn analyze(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
 
 /// Rejects ranges the driver cannot split.
 fn check_range(arg: &Expr, errors: &mut crate::diag::Errors) {
+    const ADAPTORS: [&str; 14] = [
+        "step_by",
+        "rev",
+        "skip",
+        "take",
+        "map",
+        "filter",
+        "chain",
+        "zip",
+        "enumerate",
+        "into_iter",
+        "iter",
+        "cycle",
+        "skip_while",
+        "take_while",
+    ];
     if let Expr::MethodCall(m) = peel(arg) {
         let name = m.method.to_string();
+        if !ADAPTORS.contains(&name.as_str()) {
+            return;
+        }
         let fix = match name.as_str() {
             "step_by" => "prange has no step: loop over `prange(0..count)` and compute \
                           `let i = start + step * k;` in the body"
