@@ -1,6 +1,6 @@
 //! `#[parallel_loop]` against the same code run serially: each kernel below has a plain copy
 //! without the attribute (`*_serial`) as its reference.
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::manual_is_multiple_of)]
 
 use numbox::ndarray::{Array1, Array2, ArrayView1, ArrayViewMut2, Axis};
 use numbox::num_complex::Complex64;
@@ -603,4 +603,47 @@ proptest! {
             prop_assert_eq!((s.2, s.3), (r.2, r.3));
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Under Miri the driver runs serially: the expansions' disjoint parts and reductions are
+// checked there on small inputs (`cargo +nightly miri test --test parallel_loop serial_`).
+
+#[test]
+fn serial_fallback_small_inputs_match_the_plain_loops() {
+    let x = data(37, 9);
+    let r = stats_serial(&x);
+    let s = stats(&x);
+    assert!(close(s.0, r.0, 1e-12) && close(s.1, r.1, 1e-12));
+    assert_eq!((s.2, s.3), (r.2, r.3));
+    let xi = ints(37, 9);
+    assert_eq!(int_reductions(&xi), int_reductions_serial(&xi));
+
+    let mut out = Array2::zeros((5, 3));
+    let mut big = Array2::zeros((3, 10));
+    let (mut out_ref, mut big_ref) = (out.clone(), big.clone());
+    fill_rows(
+        &x,
+        &mut out,
+        big.view_mut()
+            .reversed_axes()
+            .slice_move(numbox::ndarray::s![..;2, ..]),
+    );
+    fill_rows_serial(
+        &x,
+        &mut out_ref,
+        big_ref
+            .view_mut()
+            .reversed_axes()
+            .slice_move(numbox::ndarray::s![..;2, ..]),
+    );
+    assert_eq!((out, big), (out_ref, big_ref));
+
+    let mut o = vec![0.0; x.len()];
+    let mut o_ref = vec![0.0; x.len()];
+    assert_eq!(
+        normalise(&x, &mut o).to_bits(),
+        normalise_serial(&x, &mut o_ref).to_bits()
+    );
+    assert_eq!(o, o_ref);
 }

@@ -274,8 +274,8 @@ impl Use {
 }
 
 fn classify_reduction(v: &Ident, uses: &[Use], errors: &mut crate::diag::Errors) -> Option<RedOp> {
-    let (first_op, first_span) = uses.iter().find_map(|u| match u {
-        Use::Reduction { op, span, .. } => Some((*op, span)),
+    let first_op = uses.iter().find_map(|u| match u {
+        Use::Reduction { op, .. } => Some(*op),
         _ => None,
     })?;
     let first = first_op.written(v);
@@ -309,11 +309,9 @@ fn classify_reduction(v: &Ident, uses: &[Use], errors: &mut crate::diag::Errors)
             other => errors.error(
                 other.span(),
                 format!(
-                    "`{v}` is a reduction (`{first}` at `{}`), so the loop body cannot otherwise \
-                     use it: each thread holds only its own partial `{v}` until the loop ends; \
-                     read `{v}` after the loop, or keep the per-iteration value in a local \
-                     variable",
-                    first_span
+                    "`{v}` is a reduction (`{first}`), so the loop body cannot otherwise use it: \
+                     each thread holds only its own partial `{v}` until the loop ends; read `{v}` \
+                     after the loop, or keep the per-iteration value in a local variable"
                 ),
             ),
         }
@@ -340,13 +338,22 @@ fn classify_target(
                 mutation: Some(why),
             } => {
                 target = false;
+                let fix = if why.starts_with("`.") {
+                    format!(
+                        "give each iteration its own slot of a pre-sized output (`{v}[{i}] = ..`), \
+                         or build `{v}` after the loop"
+                    )
+                } else {
+                    format!(
+                        "declare it inside the loop if it is per-iteration, or, if it combines all \
+                         iterations, make it a reduction (`{v} += ..`, `{v} = {v}.max(..)`)"
+                    )
+                };
                 errors.error(
                     span,
                     format!(
                         "{why} `{v}`, which is declared outside the prange loop: iterations run in \
-                         parallel and race on it; declare it inside the loop, write one element \
-                         per iteration into a pre-sized `{v}[{i}]`, or accumulate with a reduction \
-                         (`{v} += ..`, `{v} = {v}.max(..)`)"
+                         parallel and would race on it; {fix}"
                     ),
                 );
             }
@@ -356,13 +363,17 @@ fn classify_target(
                 mutable,
             } if *mutable || writes_at_index => {
                 target = false;
-                let what = if *mutable { "writes" } else { "reads" };
+                let what = if *mutable {
+                    "written"
+                } else {
+                    "read while iterations write it"
+                };
                 errors.error(
                     span,
                     format!(
-                        "`{span}` {what} `{v}` away from the loop index: another iteration may be \
-                         writing that element at the same time; each iteration may only touch \
-                         `{v}[{i}]` (`{v}[[{i}, ..]]`, `{v}.row_mut({i})`, \
+                        "`{v}` is {what} at an index other than the loop variable `{i}`: another \
+                         iteration may be writing that element at the same time; each iteration may \
+                         only touch `{v}[{i}]` (`{v}[[{i}, ..]]`, `{v}.row_mut({i})`, \
                          `{v}.index_axis_mut(Axis(0), {i})`); compute other elements in their own \
                          iteration, or write into a second array"
                     ),
@@ -807,11 +818,11 @@ mod tests {
         assert!(err(parse_quote!(for i in prange(0..n) {
             out[i + 1] = 1.0;
         }))
-        .contains("away from the loop index"));
+        .contains("at an index other than the loop variable `i`"));
         assert!(err(parse_quote!(for i in prange(0..n) {
             out[j] = 1.0;
         }))
-        .contains("away from the loop index"));
+        .contains("at an index other than the loop variable `i`"));
         assert!(err(parse_quote!(for i in prange(0..n) {
             v.push(i);
         }))
@@ -861,7 +872,7 @@ mod tests {
         assert!(err(parse_quote!(for i in prange(0..n) {
             out[i] = out[i - 1];
         }))
-        .contains("reads `out` away"));
+        .contains("`out` is read while iterations write it at an index other"));
     }
 
     #[test]

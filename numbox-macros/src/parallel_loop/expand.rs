@@ -178,13 +178,13 @@ impl VisitMut for Rewrite<'_> {
                 if let syn::BinOp::SubAssign(t) = b.op {
                     b.op = syn::BinOp::AddAssign(syn::Token![+=](t.spans[0]));
                 }
-                b.left = Box::new(deref(&b.left));
+                *b.left = deref(&b.left);
                 self.visit_expr_mut(&mut b.right);
             }
             Expr::Assign(a) if self.reduction(&a.left).is_some() => {
-                a.left = Box::new(deref(&a.left));
+                *a.left = deref(&a.left);
                 if let Expr::MethodCall(m) = peel_mut(&mut a.right) {
-                    m.receiver = Box::new(deref(&m.receiver));
+                    *m.receiver = deref(&m.receiver);
                     for arg in &mut m.args {
                         self.visit_expr_mut(arg);
                     }
@@ -193,7 +193,7 @@ impl VisitMut for Rewrite<'_> {
             Expr::Index(ix) if self.target(&ix.expr).is_some() => {
                 let lz = self.target(&ix.expr).unwrap();
                 self.visit_expr_mut(&mut ix.index);
-                ix.expr = Box::new(parse_quote!(#lz.get()));
+                *ix.expr = parse_quote!(#lz.get());
                 zero_first(&mut ix.index);
             }
             Expr::MethodCall(m) if self.target(&m.receiver).is_some() => {
@@ -203,12 +203,12 @@ impl VisitMut for Rewrite<'_> {
                 }
                 let name = m.method.to_string();
                 if let Some(&(_, pos, _, _)) = AT_INDEX_METHODS.iter().find(|a| a.0 == name) {
-                    m.receiver = Box::new(parse_quote!(#lz.get()));
+                    *m.receiver = parse_quote!(#lz.get());
                     debug_assert!(pos == 0 || is_axis0(&m.args[0]));
                     debug_assert!(at_loop_index(&m.args[pos], self.plan.index.as_ref()));
                     m.args[pos] = parse_quote!(0);
                 } else if SHAPE_METHODS.contains(&name.as_str()) {
-                    m.receiver = Box::new(parse_quote!(#lz.whole()));
+                    *m.receiver = parse_quote!(#lz.whole());
                 }
             }
             Expr::Continue(c) if self.closures == 0 => {

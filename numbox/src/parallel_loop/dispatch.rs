@@ -22,11 +22,16 @@ fn block_len(n: usize) -> usize {
 /// Calls `f` on pieces of `0..n` that are disjoint and together cover `0..n` exactly once,
 /// split across the current rayon pool according to `schedule`. `chunk` counts units.
 fn dispatch<F: Fn(Range<usize>) + Sync>(n: usize, schedule: Schedule, chunk: Option<usize>, f: &F) {
-    let threads = rayon::current_num_threads();
     if n == 0 {
         return;
     }
-    if cfg!(miri) || threads == 1 || n == 1 {
+    // Miri cannot run rayon (not even its registry), so everything is serial there; the
+    // results are the same, as the reduction grid does not depend on the split.
+    if cfg!(miri) || n == 1 {
+        return f(0..n);
+    }
+    let threads = rayon::current_num_threads();
+    if threads == 1 {
         return f(0..n);
     }
     match schedule {

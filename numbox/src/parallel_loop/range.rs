@@ -147,6 +147,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::reversed_empty_ranges)]
     fn bounds_match_the_serial_range() {
         assert_eq!(collect(3..7_usize), (3..7).collect::<Vec<_>>());
         assert_eq!(collect(7..3_usize), Vec::<usize>::new());
