@@ -19,7 +19,32 @@
 //!
 //! Anything that could race is a compile error. A `prange` nested in the body of another
 //! `prange` runs as a plain serial loop inside each parallel iteration (the outer loop already
-//! keeps the pool busy; Numba does the same).
+//! keeps the pool busy; Numba does the same). `continue` (also `continue 'label` to the prange
+//! loop's own label) ends the iteration; locals of the body are private to the iteration.
+//!
+//! A float reduction is deterministic but not bit-equal to the serial loop: the serial loop
+//! adds left to right, the parallel one adds blocks of the grid and then the block sums. The
+//! grid has at most 1024 blocks, so for up to 1024 iterations (one per block) the results are
+//! equal too. Integer, bit, min and max reductions equal the serial loop exactly.
+//!
+//! In a generic kernel, a reduction of `T` needs `T: Zero` (`+=`, `-=`, `|=`, `^=`), `T: One`
+//! (`*=`) or `T: AllOnes` (`&=`), and `T: Clone` for `max`/`min`:
+//!
+//! ```
+//! use numbox::parallel_loop::Zero;
+//! use numbox::prelude::*;
+//!
+//! #[parallel_loop]
+//! fn total<T: Zero + Copy + Send + Sync + std::ops::AddAssign>(x: &[T], init: T) -> T {
+//!     let mut s = init;
+//!     for i in prange(0..x.len()) {
+//!         s += x[i];
+//!     }
+//!     s
+//! }
+//!
+//! assert_eq!(total(&[1_u8, 2, 3], 4), 10);
+//! ```
 
 mod disjoint;
 mod dispatch;
