@@ -45,6 +45,7 @@ pub use ndarray;
 pub use num_complex;
 pub use rayon;
 
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
