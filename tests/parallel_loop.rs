@@ -647,3 +647,42 @@ fn serial_fallback_small_inputs_match_the_plain_loops() {
     );
     assert_eq!(o, o_ref);
 }
+
+// ---------------------------------------------------------------------------------------
+// Methods: a field bound to a local is written at the loop index; other fields are read
+
+struct Grid {
+    scale: f64,
+    out: Vec<f64>,
+}
+
+impl Grid {
+    #[parallel_loop]
+    fn fill(&mut self) -> f64 {
+        let mut peak = f64::NEG_INFINITY;
+        let out = &mut self.out;
+        for i in prange(0..out.len()) {
+            out[i] = self.scale * (i as f64).sqrt();
+            peak = peak.max(out[i]);
+        }
+        peak
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn methods_write_a_field_at_the_loop_index() {
+    for (peak, out) in in_pools(|| {
+        let mut g = Grid {
+            scale: 0.5,
+            out: vec![0.0; 1000],
+        };
+        (g.fill(), g.out)
+    }) {
+        assert!(out
+            .iter()
+            .enumerate()
+            .all(|(i, &v)| v == 0.5 * (i as f64).sqrt()));
+        assert_eq!(peak, 0.5 * 999f64.sqrt());
+    }
+}

@@ -338,7 +338,13 @@ fn classify_target(
                 mutation: Some(why),
             } => {
                 target = false;
-                let fix = if why.starts_with("`.") {
+                let fix = if let Some(field) = why.split("the field `.").nth(1) {
+                    let field = field.split('`').next().unwrap_or_default();
+                    format!(
+                        "to write its elements at the loop index, bind the field before the loop \
+                         (`let {field} = &mut {v}.{field};`) and write `{field}[{i}]` in the body"
+                    )
+                } else if why.starts_with("`.") {
                     format!(
                         "give each iteration its own slot of a pre-sized output (`{v}[{i}] = ..`), \
                          or build `{v}` after the loop"
@@ -529,6 +535,11 @@ impl Scan<'_> {
                     self.place(&ix.expr, why);
                 }
                 self.visit_expr(&ix.index);
+            }
+            Expr::Field(f) if self.captured(&f.base).is_some() => {
+                let field = f.member.to_token_stream();
+                let why = format!("{why} the field `.{field}` of");
+                self.place(&f.base, &why);
             }
             Expr::Field(f) => self.place(&f.base, why),
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.place(&u.expr, why),
@@ -857,6 +868,10 @@ mod tests {
             x = i;
         }))
         .contains("assigning to `x`"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            self.out[i] = 1.0;
+        }))
+        .contains("bind the field before the loop (`let out = &mut self.out;`)"));
         assert!(err(parse_quote!(for i in prange(0..n) {
             x /= 2;
         }))
