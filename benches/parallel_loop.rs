@@ -74,6 +74,16 @@ fn sum_exp(x: ArrayView1<'_, f64>) -> f64 {
     s
 }
 
+/// The same loop over a slice, the layout rayon's `.par_iter()` baseline reads.
+#[parallel_loop]
+fn sum_exp_slice(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in prange(0..x.len()) {
+        s += x[i].exp();
+    }
+    s
+}
+
 fn sum_exp_serial(x: ArrayView1<'_, f64>) -> f64 {
     let mut s = 0.0;
     for i in 0..x.len() {
@@ -154,6 +164,8 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.bench_function("prange", |b| b.iter(|| black_box(sum_exp(x.view()))));
+    let xs = x.as_slice().unwrap();
+    g.bench_function("prange_slice", |b| b.iter(|| black_box(sum_exp_slice(xs))));
     g.finish();
     drop(x);
 
