@@ -1,11 +1,12 @@
 //! `#[parallel_loop]`: finds the `for PAT in prange(RANGE) { BODY }` loops of a function,
-//! proves each body race-free (parse -> [`analyze`] -> [`expand`]) and rewrites the loop into
+//! proves each body race-free (parse -> [`scan`] + [`analyze`] -> [`expand`]) and rewrites the loop into
 //! a call of numbox's parallel-for driver. The rest of the function, and its signature, stay
 //! as written.
 
 mod analyze;
 mod expand;
 mod options;
+mod scan;
 
 use crate::diag::{item_with_error, Errors};
 use proc_macro2::TokenStream;
