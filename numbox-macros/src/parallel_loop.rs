@@ -1,7 +1,7 @@
 //! `#[parallel_loop]`: finds the `for PAT in prange(RANGE) { BODY }` loops of a function,
-//! proves each body race-free (parse -> [`scan`] + [`analyze`] -> [`expand`]) and rewrites the loop into
-//! a call of numbox's parallel-for driver. The rest of the function, and its signature, stay
-//! as written.
+//! proves each body race-free ([`scan`] walks it, [`analyze`] classifies the captures) and
+//! rewrites the loop into a call of numbox's parallel-for driver ([`mod@expand`]). The rest of
+//! the function, and its signature, stay as written.
 
 mod analyze;
 mod expand;
