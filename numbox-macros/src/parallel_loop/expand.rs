@@ -63,12 +63,12 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
         let #range = #pr::prange(#arg);
         #[allow(unused_imports)]
         use #pr::DisjointExt as _;
-        let #parts_id = #parts;
+        let mut #parts_id = #parts;
     };
     if plan.reductions.is_empty() {
         return parse_quote! {{
             #head
-            #pr::for_each(#range, #schedule, #chunk, &#parts_id, |#pat, #lazies| #body);
+            #pr::for_each(#range, #schedule, #chunk, &mut #parts_id, |#pat, #lazies| #body);
         }};
     }
 
@@ -112,7 +112,7 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
     parse_quote! {{
         #head
         let #total = #pr::reduce(
-            #range, #schedule, #chunk, &#parts_id,
+            #range, #schedule, #chunk, &mut #parts_id,
             || (#(#identities,)*),
             |#pat, #lazies, #acc| {
                 let (#(#vars,)*) = #acc;

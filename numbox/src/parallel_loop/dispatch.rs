@@ -140,13 +140,16 @@ pub fn for_each<'p, R, P, B>(
     range: R,
     schedule: Schedule,
     chunk: Option<usize>,
-    parts: &'p P,
+    parts: &'p mut P,
     body: B,
 ) where
     R: PrangeRange,
     P: Parts<R::Idx>,
     B: Fn(R::Idx, P::Lazies<'p>) + Sync,
 {
+    // Taken as `&mut` for all of `'p` so that no second loop can hand out the same parts
+    // while handles from this one may still be alive.
+    let parts: &'p P = parts;
     let (start, n) = range.bounds();
     let run = |piece: Range<usize>| {
         // SAFETY: `dispatch` visits each `k` in `0..n` once and `offset` is injective on
@@ -163,7 +166,7 @@ pub fn reduce<'p, R, P, A, I, B, C>(
     range: R,
     schedule: Schedule,
     chunk: Option<usize>,
-    parts: &'p P,
+    parts: &'p mut P,
     identity: I,
     body: B,
     mut combine: C,
@@ -176,6 +179,9 @@ where
     B: Fn(R::Idx, P::Lazies<'p>, &mut A) + Sync,
     C: FnMut(&mut A, A),
 {
+    // Taken as `&mut` for all of `'p` so that no second loop can hand out the same parts
+    // while handles from this one may still be alive.
+    let parts: &'p P = parts;
     let (start, n) = range.bounds();
     let len = block_len(n);
     let blocks = n.div_ceil(len);
@@ -336,7 +342,7 @@ mod tests {
             0..n,
             schedule,
             chunk,
-            &(),
+            &mut (),
             || -0.0_f64,
             |i, (), acc: &mut f64| *acc += x[i],
             |a, b| *a += b,
@@ -387,9 +393,9 @@ mod tests {
     fn for_each_hands_each_iteration_its_element() {
         use super::super::disjoint::DisjointExt;
         let mut out = vec![0_i64; 50];
-        let parts = (out.__nb_disjoint(), ());
+        let mut parts = (out.__nb_disjoint(), ());
         let sum = std::sync::atomic::AtomicI64::new(0);
-        for_each(-20..30_i64, Schedule::Dynamic, Some(3), &(), |i, ()| {
+        for_each(-20..30_i64, Schedule::Dynamic, Some(3), &mut (), |i, ()| {
             sum.fetch_add(i, Ordering::Relaxed);
         });
         assert_eq!(sum.into_inner(), (-20..30).sum::<i64>());
@@ -397,7 +403,7 @@ mod tests {
             0..50_usize,
             Schedule::Static,
             None,
-            &parts,
+            &mut parts,
             |i, (mut lz, ())| {
                 lz.get()[0] = i as i64 * 2;
             },
