@@ -41,6 +41,8 @@ mod private_seal {
     pub trait Sealed {}
 }
 
+pub mod parallel_loop;
+
 pub mod prelude;
 pub mod stencil;
 
@@ -53,7 +55,9 @@ pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;
 pub use threads::{get_num_threads, set_num_threads};
 
+pub use numbox_macros::parallel_loop;
 pub use numbox_macros::stencil;
+pub use parallel_loop::prange;
 
 pub use ndarray;
 pub use num_complex;

@@ -25,3 +25,8 @@ pub mod stencil {
         AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
     };
 }
+
+/// `#[parallel_loop]`'s driver, disjoint parts and reduction identities.
+pub mod prange {
+    pub use crate::parallel_loop::expansion::*;
+}
