@@ -26,6 +26,7 @@ mod broadcast;
 mod element;
 mod error;
 mod executor;
+pub mod gufunc;
 mod threads;
 
 pub mod prelude;
@@ -36,10 +37,12 @@ pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;
 pub use threads::{get_num_threads, set_num_threads};
 
+pub use gufunc::Gufunc;
+pub use numbox_macros::guvectorize;
+
 pub use ndarray;
 pub use num_complex;
 pub use rayon;
-
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -9,3 +9,9 @@ pub use crate::threads::install;
 pub use ::core;
 pub use ::ndarray;
 pub use ::rayon;
+pub mod gufunc {
+    pub use crate::gufunc::{
+        CallOutput, Core0, Core1, Core2, Core3, CoreDim, GuArgs, Gufunc, GufuncKernel, InputList,
+        Layout, OutArg, OutputList,
+    };
+}

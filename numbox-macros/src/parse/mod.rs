@@ -1,4 +1,4 @@
 //! Parsing shared by the macros: option values and the scalar-function IR.
 
+pub mod layout;
 pub mod options;
-
