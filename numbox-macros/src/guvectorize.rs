@@ -195,20 +195,20 @@ fn check_param<'a>(
     );
     let msg = match (p.shape, output) {
         (Shape::View(_), Some(_)) | (Shape::Value, Some(_)) | (Shape::Ref, Some(_)) => format!(
-            "{role} (core {core}) is not mutable: the kernel writes its outputs in place, {fix}"
+            "{role} (core `{core}`) is not mutable: the kernel writes its outputs in place, {fix}"
         ),
         (Shape::ViewMut(_), None) | (Shape::RefMut, None) => {
-            format!("{role} (core {core}) is read-only: {fix}")
+            format!("{role} (core `{core}`) is read-only: {fix}")
         }
         (Shape::Ref, None) => {
-            format!("{role} (core {core}) is a scalar passed by value: {fix}")
+            format!("{role} (core `{core}`) is a scalar passed by value: {fix}")
         }
         (Shape::OtherArray, _) => format!(
-            "{role} (core {core}) has {}; a kernel receives views of its core part: {fix}",
+            "{role} (core `{core}`) has {}; a kernel receives views of its core part: {fix}",
             dims_text(ndim)
         ),
         _ => format!(
-            "{role} has {} in the layout ({core}): {fix}",
+            "{role} has {} in the layout, `{core}`: {fix}",
             dims_text(ndim)
         ),
     };
@@ -347,9 +347,9 @@ fn validate<'a>(func: &'a ItemFn, args: Args, errors: &mut Errors) -> Option<Ker
             errors.error(
                 &sig.output,
                 format!(
-                    "only a single `()` output can be returned; layout `{text}` has {nout} output{} ({}): remove the return type and take the outputs as parameters after the inputs",
+                    "only a single `()` output can be returned; layout `{text}` has {nout} output{} `{}`: remove the return type and take the outputs as parameters after the inputs",
                     if nout == 1 { "" } else { "s" },
-                    layout.outputs.iter().map(|c| layout.core_text(c)).collect::<Vec<_>>().join(", ")
+                    layout.outputs.iter().map(|c| layout.core_text(c)).collect::<Vec<_>>().join(",")
                 ),
             );
             return None;

@@ -38,6 +38,23 @@ pub use executor::Target;
 pub use threads::{get_num_threads, set_num_threads};
 
 pub use gufunc::Gufunc;
+/// Generalized ufuncs: [`numbox::gufunc`](crate::gufunc) has the layout rules, the
+/// companion type's methods and the run-time errors.
+///
+/// ```
+/// use numbox::prelude::*;
+/// use numbox::ndarray::{array, ArrayView1};
+///
+/// #[guvectorize("(n)->()")]
+/// fn mean(x: ArrayView1<f64>) -> f64 {
+///     x.sum() / x.len() as f64
+/// }
+///
+/// # fn main() -> numbox::Result<()> {
+/// assert_eq!(mean(array![1.0, 3.0].view()), 2.0); // the function, untouched
+/// assert_eq!(mean::call(&array![[1.0, 3.0], [2.0, 6.0]])?, array![2.0, 4.0]); // over rows
+/// # Ok(()) }
+/// ```
 pub use numbox_macros::guvectorize;
 
 pub use ndarray;

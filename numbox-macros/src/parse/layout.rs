@@ -43,9 +43,9 @@ impl LayoutError {
     /// The message with the layout and a caret under the position.
     pub fn render(&self, text: &str) -> String {
         format!(
-            "invalid layout: {} at position {}\n  {text}\n  {}^",
-            self.msg,
+            "invalid layout at position {}: {}\n  {text}\n  {}^",
             self.pos,
+            self.msg,
             " ".repeat(self.pos)
         )
     }
@@ -464,7 +464,7 @@ mod tests {
         let r = e.render("(n),()>(n)");
         assert_eq!(
             r,
-            "invalid layout: expected `,` or `->` after an input, found `>` at position 6\n  (n),()>(n)\n        ^"
+            "invalid layout at position 6: expected `,` or `->` after an input, found `>`\n  (n),()>(n)\n        ^"
         );
     }
 

@@ -1,11 +1,10 @@
-//! Generalized ufuncs: the runtime behind `#[guvectorize("layout")]`.
+//! Generalized ufuncs: `#[guvectorize("layout")]` and the runtime behind it.
 //!
 //! A gufunc kernel works on the *core* dimensions of its operands — the trailing dimensions its
-//! layout names, e.g. `(n),()->(n)` — and the runtime loops it over the remaining *loop*
-//! dimensions, broadcast across operands by NumPy's rules. The macro only describes the kernel
-//! ([`GufuncKernel`]); everything else — splitting operands into loop and core dimensions,
-//! binding every named core dimension to one size, checking fixed sizes, allocating outputs,
-//! iterating, splitting across threads — is written once here.
+//! layout names — and numbox loops it over the remaining *loop* dimensions, broadcast across
+//! operands by NumPy's rules. Unlike Numba, layouts take fixed sizes, outputs start at
+//! `T::default()` (never uninitialised memory), a single scalar output is simply returned, and
+//! the parallel target splits every loop dimension, not only the outer one.
 //!
 //! ```
 //! use numbox::prelude::*;
@@ -20,15 +19,84 @@
 //!
 //! # fn main() -> numbox::Result<()> {
 //! let x = array![[1.0, 2.0], [3.0, 4.0]];
-//! let y = scaled::call(&x, array![10.0, 100.0].insert_axis(numbox::ndarray::Axis(1)))?;
+//! let y = scaled::call(&x, array![10.0, 100.0])?; // one `k` per row
 //! assert_eq!(y, array![[10.0, 20.0], [300.0, 400.0]]);
-//! let z = scaled::parallel().call(&x, 2.0)?; // the same kernel, split across threads
+//! let z = scaled::parallel().call(&x, 2.0)?; // a scalar for every row, split across threads
 //! assert_eq!(z, array![[2.0, 4.0], [6.0, 8.0]]);
+//! let mut w = numbox::ndarray::Array2::zeros((2, 2));
+//! scaled::call_into(&x, 0.5, &mut w)?; // into an existing array
+//! assert_eq!(w, array![[0.5, 1.0], [1.5, 2.0]]);
 //! # Ok(()) }
 //! ```
 //!
-//! The parallel target splits the loop iterations into blocks; a call with a single loop
-//! iteration (one 1-D operand for the layout `(n)->(n)`) has nothing to split and runs serially.
+//! # The layout
+//! NumPy's signature grammar: comma-separated parenthesised lists of dimensions for the inputs,
+//! `->`, the same for the outputs, e.g. `(m,n),(n)->(m)`. A dimension is a name (an
+//! identifier, bound to one size per call) or an integer (a fixed size, e.g. `(n,3)`).
+//! Whitespace is allowed anywhere. Every output dimension must be named by an input (or be
+//! fixed). Up to 6 inputs, 3 outputs and 3 core dimensions per operand. A layout that does not
+//! parse or does not match the function is a compile error that points at the string.
+//!
+//! # The function
+//! Parameters are the inputs, then one per output. An operand with 0 core dimensions is `T`
+//! (input) or `&mut T` (output); 1, 2 or 3 core dimensions take `ArrayView1/2/3<T>` (input) or
+//! `ArrayViewMut1/2/3<T>` (output). A single `()` output may instead be the return value:
+//!
+//! ```
+//! # use numbox::prelude::*;
+//! # use numbox::ndarray::{array, ArrayView1, ArrayView2, ArrayViewMut1};
+//! #[guvectorize("(m,n),(n)->(m)")]
+//! fn matvec(a: ArrayView2<f64>, x: ArrayView1<f64>, mut y: ArrayViewMut1<f64>) {
+//!     for i in 0..a.nrows() {
+//!         y[i] = a.row(i).dot(&x);
+//!     }
+//! }
+//!
+//! #[guvectorize("(n)->(),()")]
+//! fn min_max(x: ArrayView1<i32>, lo: &mut i32, hi: &mut i32) {
+//!     *lo = x.iter().copied().min().unwrap_or(i32::MAX);
+//!     *hi = x.iter().copied().max().unwrap_or(i32::MIN);
+//! }
+//!
+//! # fn main() -> numbox::Result<()> {
+//! let a = numbox::ndarray::Array3::<f64>::ones((5, 3, 4)); // 5 matrices
+//! let y = matvec::call(&a, array![1.0, 2.0, 3.0, 4.0])?; // one vector for all of them
+//! assert_eq!(y.shape(), &[5, 3]);
+//! let (lo, hi) = min_max::call(&array![[3, -1, 7], [0, 2, 1]])?; // several outputs: a tuple
+//! assert_eq!((lo, hi), (array![-1, 0], array![7, 2]));
+//! # Ok(()) }
+//! ```
+//!
+//! # The companion type
+//! The function stays as written; a type of the same name carries the array API:
+//! - `name::call(x1, ..., xn)`: each input is a scalar (for a `()` core), an `Array`/`ArrayView`
+//!   of any layout (owned, borrowed, transposed, stepped, negative strides), a `&[T]` or a
+//!   `&Vec<T>`. Returns new outputs of shape `loop dimensions ++ output core dimensions`,
+//!   initialised to `T::default()` before the kernel runs (so elements the kernel leaves alone
+//!   are the default); the dimensionality is static when the inputs' is (`Array2` in,
+//!   `Array2`/`Array1` out) and `ArrayD` for dynamic inputs.
+//! - `name::call_into(x1, ..., xn, out1, ..., outm)`: writes into `&mut Array`s or
+//!   `ArrayViewMut`s of exactly that shape (checked).
+//! - `name::serial()` and `name::parallel()`: a [`Gufunc`] handle with the same `call` and
+//!   `call_into` whatever the attribute's `target = "cpu" | "parallel"` default is.
+//! - The type implements [`GufuncKernel`], so generic code can take the kernel as a parameter.
+//!
+//! # Errors
+//! Every call returns `Err`, never panics, on: an operand with fewer dimensions than its core
+//! (`matvec: operand 0 has 1 dimension, layout (m,n) needs 2`), a core dimension bound to two
+//! sizes (`core dimension n is 4 in operand 0 (shape [3, 4]) but 5 in operand 1 (shape [5])`),
+//! a fixed dimension of another size, loop dimensions that do not broadcast, and a `call_into`
+//! output of the wrong shape.
+//!
+//! # Parallel
+//! The parallel target splits the loop iterations (all loop dimensions, flattened) into
+//! blocks across the caller's rayon pool ([`set_num_threads`](crate::set_num_threads) and
+//! `ThreadPool::install` are honoured); calls with little work stay serial, and results are
+//! identical to serial. A call with a single loop iteration — one 1-D array for `(n),()->(n)`,
+//! such as a moving average over one long series — has nothing to split: it runs serially.
+//! Give it rows (e.g. `x.into_shape_with_order((8, n / 8))` when the rows are independent).
+//! Fresh outputs are first touched by the thread that computes them, with transparent huge
+//! pages advised on Linux.
 
 mod arity;
 mod exec;
@@ -255,7 +323,7 @@ pub trait BroadcastDims {
     type Output: Dimension;
 }
 
-/// Arguments that can be the inputs `I` of a gufunc call: a tuple of [`Operand`]s.
+/// Arguments that can be the inputs `I` of a gufunc call: a tuple of [`Operand`](crate::Operand)s.
 pub trait GuArgs<I> {
     /// The broadcast dimensionality of the operands' loop dimensions.
     type LoopDim: Dimension;
