@@ -609,3 +609,72 @@ proptest! {
         prop_assert_eq!(z.shape(), &loop_x[..]);
     }
 }
+
+static SEEN_THREADS: std::sync::Mutex<Vec<Option<usize>>> = std::sync::Mutex::new(Vec::new());
+
+// Row 0 waits (up to 10 s) until another row has run on a different thread, so the test
+// proves that the parallel target splits the loop dimension.
+#[guvectorize("(n)->()")]
+fn record_thread(x: ArrayView1<f64>) -> f64 {
+    let me = numbox::rayon::current_thread_index();
+    SEEN_THREADS.lock().unwrap().push(me);
+    if x[0] == 0.0 {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(10) {
+            if SEEN_THREADS.lock().unwrap().iter().any(|t| *t != me) {
+                break;
+            }
+            std::thread::yield_now();
+        }
+    }
+    x[0]
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn parallel_target_uses_several_threads() {
+    let pool = numbox::rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let x = Array2::from_shape_fn((64, 2048), |(i, _)| i as f64);
+    let y = pool.install(|| record_thread::parallel().call(&x).unwrap());
+    assert_eq!(y, Array1::from_shape_fn(64, |i| i as f64));
+    let seen = SEEN_THREADS.lock().unwrap();
+    assert_eq!(seen.len(), 64);
+    assert!(
+        seen.iter().any(|t| *t != seen[0]),
+        "all rows ran on {:?}",
+        seen[0]
+    );
+}
+
+mod kernels {
+    use numbox::ndarray::ArrayView1;
+    use numbox::prelude::*;
+
+    /// A public kernel in a module: the companion type is public too.
+    #[guvectorize("(n)->()")]
+    pub fn total(x: ArrayView1<'_, i64>) -> i64 {
+        x.sum()
+    }
+}
+
+#[test]
+fn kernels_in_modules_and_function_bodies() {
+    assert_eq!(
+        kernels::total::call(&array![[1i64, 2], [3, 4]]).unwrap(),
+        array![3, 7]
+    );
+    assert_eq!(kernels::total(array![5i64, 6].view()), 11);
+
+    #[guvectorize("()->()")]
+    fn double(x: i32, y: &mut i32) {
+        *y = 2 * x;
+    }
+    // A `let` of the same name still works: the companion lives in the type namespace.
+    let double = double::call(&[1, 2, 3][..]).unwrap();
+    assert_eq!(double, array![2, 4, 6]);
+    let v: Vec<i64> = (4..6).collect();
+    assert_eq!(kernels::total::call(&v).unwrap()[()], 9);
+}

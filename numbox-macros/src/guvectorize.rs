@@ -504,6 +504,17 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         " Runs `{name_str}` (layout `{text}`) writing into existing outputs of shape `loop dimensions ++ output core dimensions`."
     );
 
+    // Element-type requirements, spanned at the user's types so that the error points there.
+    let elem_bounds: Vec<TokenStream> = in_elems
+        .iter()
+        .chain(out_elems.iter())
+        .map(|t| quote_spanned!(t.span()=> #t: ::numbox::__private::Element))
+        .collect();
+    let default_bounds: Vec<TokenStream> = out_elems
+        .iter()
+        .map(|t| quote_spanned!(t.span()=> #t: ::core::default::Default))
+        .collect();
+
     let kernel_impl = quote_spanned! {span=>
         impl #gu::GufuncKernel for #name {
             type Inputs = (#(#in_specs,)*);
@@ -545,6 +556,8 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 where
                     #(#ta: #private::Operand<#in_elems>,)*
                     (#(#ta,)*): #gu::GuArgs<<#name as #gu::GufuncKernel>::Inputs>,
+                    #(#elem_bounds,)*
+                    #(#default_bounds,)*
                 {
                     #gu::Gufunc::<#name>::new(<#name as #gu::GufuncKernel>::TARGET).call(#(#a),*)
                 }
@@ -555,6 +568,7 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 where
                     #(#ta: #private::Operand<#in_elems>,)*
                     #(#tb: #gu::OutArg<#out_elems>,)*
+                    #(#elem_bounds,)*
                 {
                     #gu::Gufunc::<#name>::new(<#name as #gu::GufuncKernel>::TARGET)
                         .call_into(#(#a,)* #(#b),*)

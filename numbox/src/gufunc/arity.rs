@@ -9,6 +9,7 @@ use super::{
     OutputList,
 };
 use crate::broadcast::{Operand, Source};
+use crate::element::Element;
 use crate::error::{Error, ErrorKind, Result};
 use ndarray::{Array, Dimension, IxDyn};
 use std::ops::Range;
@@ -129,7 +130,8 @@ macro_rules! gufunc_arity {
             where
                 $($A: Operand<<$I as CoreSpec>::Elem>,)+
                 ($($A,)+): GuArgs<($($I,)+)>,
-                $(<$O as CoreSpec>::Elem: Default,)+
+                $(<$I as CoreSpec>::Elem: Element,)+
+                $(<$O as CoreSpec>::Elem: Element + Default,)+
             {
                 let ctx = |e: Error| e.context(K::NAME);
                 $(let $a = $a.source();)+
@@ -192,6 +194,8 @@ macro_rules! gufunc_arity {
             where
                 $($A: Operand<<$I as CoreSpec>::Elem>,)+
                 $($B: OutArg<<$O as CoreSpec>::Elem>,)+
+                $(<$I as CoreSpec>::Elem: Element,)+
+                $(<$O as CoreSpec>::Elem: Element,)+
             {
                 let ctx = |e: Error| e.context(K::NAME);
                 $(let $a = $a.source();)+

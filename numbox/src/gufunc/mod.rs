@@ -107,7 +107,6 @@ mod tests;
 
 pub use plan::CoreGeom;
 
-use crate::element::Element;
 use crate::executor::Target;
 use ndarray::{
     ArrayBase, ArrayView, ArrayView1, ArrayView2, ArrayView3, ArrayViewMut, ArrayViewMut1,
@@ -156,8 +155,8 @@ mod sealed {
 /// receives: `T` / `&mut T` for 0 core dimensions, `ArrayView1<T>` / `ArrayViewMut1<T>` for 1,
 /// and so on up to 3.
 pub trait CoreSpec: sealed::Sealed {
-    /// The element type.
-    type Elem: Element;
+    /// The element type (every kernel call also requires it to be an [`Element`](crate::Element)).
+    type Elem;
     /// The number of core dimensions.
     const NDIM: usize;
     /// What the kernel receives for an input.
@@ -204,7 +203,7 @@ impl<T> sealed::Sealed for Core1<T> {}
 impl<T> sealed::Sealed for Core2<T> {}
 impl<T> sealed::Sealed for Core3<T> {}
 
-impl<T: Element> CoreSpec for Core0<T> {
+impl<T: Copy> CoreSpec for Core0<T> {
     type Elem = T;
     const NDIM: usize = 0;
     type In<'a>
@@ -237,7 +236,7 @@ impl<T: Element> CoreSpec for Core0<T> {
 
 macro_rules! core_spec {
     ($name:ident, $n:literal, $ix:ident, $view:ident, $view_mut:ident, $loop_:ty, $full:ty, [$($k:literal),*]) => {
-        impl<T: Element> CoreSpec for $name<T> {
+        impl<T> CoreSpec for $name<T> {
             type Elem = T;
             const NDIM: usize = $n;
             type In<'a> = $view<'a, T> where T: 'a;
