@@ -678,3 +678,44 @@ fn kernels_in_modules_and_function_bodies() {
     let v: Vec<i64> = (4..6).collect();
     assert_eq!(kernels::total::call(&v).unwrap()[()], 9);
 }
+
+// A generic kernel: one companion for every element type that meets the bounds.
+#[guvectorize("(n),()->(n)")]
+fn scale<T>(x: ArrayView1<T>, k: T, mut out: ArrayViewMut1<T>)
+where
+    T: Copy + std::ops::Mul<Output = T>,
+{
+    for i in 0..x.len() {
+        out[i] = x[i] * k;
+    }
+}
+
+#[guvectorize("(n)->()")]
+fn first_or_default<T: Copy + Default>(x: ArrayView1<'_, T>) -> T {
+    x.first().copied().unwrap_or_default()
+}
+
+#[test]
+fn generic_kernels() {
+    assert_eq!(
+        scale::call(&array![[1, 2], [3, 4]], 3).unwrap(),
+        array![[3, 6], [9, 12]]
+    );
+    assert_eq!(
+        scale::call(&array![1.5f32, 2.0], 2.0f32).unwrap(),
+        array![3.0f32, 4.0]
+    );
+    let mut out = Array1::zeros(2);
+    scale::<u8>::parallel()
+        .call_into(&array![7u8, 9], 2u8, &mut out)
+        .unwrap();
+    assert_eq!(out, array![14u8, 18]);
+    assert_eq!(
+        first_or_default::call(&array![[5u64, 1], [8, 2]]).unwrap(),
+        array![5u64, 8]
+    );
+    assert_eq!(
+        first_or_default::call(Array2::<i8>::zeros((2, 0))).unwrap(),
+        array![0i8, 0]
+    );
+}

@@ -270,12 +270,6 @@ fn validate<'a>(func: &'a ItemFn, args: Args, errors: &mut Errors) -> Option<Ker
     if let Some(v) = &sig.variadic {
         errors.error(v, "a gufunc kernel cannot be variadic");
     }
-    if let Some(g) = sig.generics.type_params().next() {
-        errors.error(
-            g,
-            "generic gufunc kernels are not supported: write concrete element types (e.g. f64)",
-        );
-    }
     if let Some(g) = sig.generics.const_params().next() {
         errors.error(
             g,
@@ -318,6 +312,9 @@ fn validate<'a>(func: &'a ItemFn, args: Args, errors: &mut Errors) -> Option<Ker
                 ok = false;
             }
         }
+    }
+    if !ok {
+        return None;
     }
     let unbound = layout.unbound_output_names();
     if !unbound.is_empty() {
@@ -462,11 +459,55 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let ov: Vec<Ident> = (0..layout.outputs.len())
         .map(|j| format_ident!("__nb_o{}", j))
         .collect();
+    // A generic kernel: the companion enum takes the type parameters (lifetimes stay on the
+    // function and are inferred per call).
+    let tparams: Vec<&Ident> = func.sig.generics.type_params().map(|t| &t.ident).collect();
+    let tparam_decls: Vec<TokenStream> = func
+        .sig
+        .generics
+        .type_params()
+        .map(|t| {
+            let (id, bounds) = (&t.ident, &t.bounds);
+            if bounds.is_empty() {
+                quote!(#id)
+            } else {
+                quote!(#id: #bounds)
+            }
+        })
+        .collect();
+    let user_where = func
+        .sig
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|w| &w.predicates);
+    let (self_ty, impl_gen, turbofish, enum_body) = if tparams.is_empty() {
+        (quote!(#name), quote!(), quote!(), quote!({}))
+    } else {
+        (
+            quote!(#name<#(#tparams),*>),
+            quote!(<#(#tparam_decls),*>),
+            quote!(::<#(#tparams),*>),
+            quote!({
+                #[doc(hidden)]
+                __NbPhantom(
+                    ::core::convert::Infallible,
+                    ::core::marker::PhantomData<fn() -> (#(#tparams,)*)>,
+                ),
+            }),
+        )
+    };
+    let enum_gen = if tparams.is_empty() {
+        quote!()
+    } else {
+        quote!(<#(#tparam_decls),*>)
+    };
+    let where_preds = quote!(#user_where);
     let body = if k.returns {
         let o = &ov[0];
-        quote!(*#o = #name(#(#iv),*);)
+        quote!(*#o = #name #turbofish(#(#iv),*);)
     } else {
-        quote!(#name(#(#iv,)* #(#ov),*);)
+        quote!(#name #turbofish(#(#iv,)* #(#ov),*);)
     };
 
     // The companion's method parameters: the user's names where they are plain identifiers.
@@ -516,7 +557,7 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         .collect();
 
     let kernel_impl = quote_spanned! {span=>
-        impl #gu::GufuncKernel for #name {
+        impl #impl_gen #gu::GufuncKernel for #self_ty where #where_preds {
             type Inputs = (#(#in_specs,)*);
             type Outputs = (#(#out_specs,)*);
             const NAME: &'static str = #name_str;
@@ -542,24 +583,24 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     quote! {
         #[doc = #enum_doc]
         #[allow(non_camel_case_types)]
-        #vis enum #name {}
+        #vis enum #name #enum_gen #enum_body
 
         const _: () = {
             #kernel_impl
 
             #[allow(clippy::too_many_arguments, dead_code)]
-            impl #name {
+            impl #impl_gen #self_ty where #where_preds {
                 #[doc = #call_doc]
                 #[inline]
                 pub fn call<#(#ta),*>(#(#a: #ta),*)
-                    -> #private::Result<#gu::CallOutput<#name, (#(#ta,)*)>>
+                    -> #private::Result<#gu::CallOutput<Self, (#(#ta,)*)>>
                 where
                     #(#ta: #private::Operand<#in_elems>,)*
-                    (#(#ta,)*): #gu::GuArgs<<#name as #gu::GufuncKernel>::Inputs>,
+                    (#(#ta,)*): #gu::GuArgs<<Self as #gu::GufuncKernel>::Inputs>,
                     #(#elem_bounds,)*
                     #(#default_bounds,)*
                 {
-                    #gu::Gufunc::<#name>::new(<#name as #gu::GufuncKernel>::TARGET).call(#(#a),*)
+                    #gu::Gufunc::<Self>::new(<Self as #gu::GufuncKernel>::TARGET).call(#(#a),*)
                 }
 
                 #[doc = #into_doc]
@@ -570,20 +611,20 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                     #(#tb: #gu::OutArg<#out_elems>,)*
                     #(#elem_bounds,)*
                 {
-                    #gu::Gufunc::<#name>::new(<#name as #gu::GufuncKernel>::TARGET)
+                    #gu::Gufunc::<Self>::new(<Self as #gu::GufuncKernel>::TARGET)
                         .call_into(#(#a,)* #(#b),*)
                 }
 
                 /// The kernel on the calling thread, whatever the attribute's target.
                 #[inline]
-                pub fn serial() -> #gu::Gufunc<#name> {
+                pub fn serial() -> #gu::Gufunc<Self> {
                     #gu::Gufunc::new(#private::Target::Serial)
                 }
 
                 /// The kernel split across the caller's rayon pool (loop iterations in blocks;
                 /// small calls stay serial), whatever the attribute's target.
                 #[inline]
-                pub fn parallel() -> #gu::Gufunc<#name> {
+                pub fn parallel() -> #gu::Gufunc<Self> {
                     #gu::Gufunc::new(#private::Target::Parallel)
                 }
             }
@@ -822,13 +863,22 @@ mod tests {
         let e = check(
             quote!("(n)->()"),
             parse_quote!(
-                fn f<T: Copy>(x: ArrayView1<T>) -> T {
+                fn f<const N: usize>(x: ArrayView1<f64>) -> f64 {
                     x[0]
                 }
             ),
         )
         .unwrap_err();
-        assert!(e.contains("generic"), "{e}");
+        assert!(e.contains("const-generic"), "{e}");
+        check(
+            quote!("(n)->()"),
+            parse_quote!(
+                fn f<T: Copy>(x: ArrayView1<T>) -> T {
+                    x[0]
+                }
+            ),
+        )
+        .unwrap();
     }
 
     #[test]
