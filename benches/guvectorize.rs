@@ -95,6 +95,17 @@ fn moving(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    g.bench_function("hand_rayon_8rows_into", |b| {
+        use numbox::rayon::prelude::*;
+        let rows: Vec<&[f64]> = x.as_slice().unwrap().chunks(N / 8).collect();
+        b.iter(|| {
+            out8.as_slice_mut()
+                .unwrap()
+                .par_chunks_mut(N / 8)
+                .zip(rows.par_iter())
+                .for_each(|(o, r)| moving_average_hand(r, W, o))
+        })
+    });
     g.bench_function("numbox_8rows_parallel_call", |b| {
         b.iter(|| black_box(moving_average::parallel().call(x8, W).unwrap()))
     });
@@ -123,6 +134,17 @@ fn means(c: &mut Criterion) {
     });
     g.bench_function("numbox_parallel", |b| {
         b.iter(|| black_box(row_mean::parallel().call(&a).unwrap()))
+    });
+    let mut m = Array1::<f64>::zeros(100_000);
+    g.bench_function("hand_row_loop_into", |b| {
+        b.iter(|| {
+            for (o, r) in m.iter_mut().zip(a.rows()) {
+                *o = r.sum() / r.len() as f64;
+            }
+        })
+    });
+    g.bench_function("numbox_serial_into", |b| {
+        b.iter(|| row_mean::serial().call_into(&a, &mut m).unwrap())
     });
     g.finish();
 }

@@ -719,3 +719,40 @@ fn generic_kernels() {
         array![0i8, 0]
     );
 }
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Tagged(i32);
+impl Default for Tagged {
+    fn default() -> Self {
+        Tagged(-1)
+    }
+}
+
+#[guvectorize("(n)->(n)")]
+fn tag_first(x: ArrayView1<i32>, mut out: ArrayViewMut1<Tagged>) {
+    if let Some(&v) = x.first() {
+        out[0] = Tagged(v);
+    }
+}
+
+#[test]
+fn partly_written_outputs_of_a_user_type_start_at_its_default() {
+    let x = Array2::from_shape_fn((300, 4), |(i, _)| i as i32);
+    let expect =
+        Array2::from_shape_fn(
+            (300, 4),
+            |(i, j)| if j == 0 { Tagged(i as i32) } else { Tagged(-1) },
+        );
+    assert_eq!(tag_first::call(&x).unwrap(), expect);
+    #[cfg(not(miri))]
+    {
+        let pool = numbox::rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let big = Array2::from_shape_fn((30000, 4), |(i, _)| i as i32);
+        let p = pool.install(|| tag_first::parallel().call(&big).unwrap());
+        assert_eq!(p, tag_first::call(&big).unwrap());
+        assert!(p.column(3).iter().all(|t| *t == Tagged(-1)));
+    }
+}

@@ -144,18 +144,21 @@ macro_rules! gufunc_arity {
                 let ins = ($(SyncConst(src_ptr(&$a)),)+);
                 let outs = ($(SyncMut($b.ptr()),)+);
                 let core_lens = [$(plan.out_core_len($ko)),+];
+                let ready = [$($b.is_initialised()),+];
                 let plan_ref = &plan;
                 let block = |r: Range<usize>| {
                     $(
-                        // SAFETY: output `ko` is a fresh C-contiguous buffer of
-                        // `iterations * core_len` elements; iterations `r` own exactly this
-                        // range of it, and no other block touches it.
-                        unsafe {
-                            init_range(
-                                outs.$ko.get(),
-                                r.start * core_lens[$ko]..r.end * core_lens[$ko],
-                            )
-                        };
+                        if !ready[$ko] {
+                            // SAFETY: output `ko` is a fresh C-contiguous buffer of
+                            // `iterations * core_len` elements; iterations `r` own exactly
+                            // this range of it, and no other block touches it.
+                            unsafe {
+                                init_range(
+                                    outs.$ko.get(),
+                                    r.start * core_lens[$ko]..r.end * core_lens[$ko],
+                                )
+                            };
+                        }
                     )+
                     plan_ref.for_each(r, |off| {
                         // SAFETY: `Plan` checked every operand's shape against the layout,
@@ -178,8 +181,8 @@ macro_rules! gufunc_arity {
                 };
                 execute(&plan, self.target(), &block);
                 $(
-                    // SAFETY: `execute` ran every loop iteration, and their blocks
-                    // initialised the whole buffer.
+                    // SAFETY: the buffer came zeroed (zero is the default), or `execute` ran
+                    // every loop iteration and their blocks initialised the whole buffer.
                     let $b = unsafe { $b.finish() };
                     let $b = into_array($b, plan.out_shape($ko)).map_err(ctx)?;
                 )+

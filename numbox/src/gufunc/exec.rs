@@ -42,36 +42,94 @@ pub(crate) fn execute(plan: &Plan, target: Target, block: &(dyn Fn(Range<usize>)
 }
 
 /// An output being built: capacity for `len` elements, written by the loop blocks (each first
-/// sets its part to `T::default()`), and only then given its length.
+/// sets its part to `T::default()`, unless the buffer came zeroed and zero is the default), and
+/// only then given its length.
 pub(crate) struct Fresh<T> {
     buf: Vec<T>,
     len: usize,
+    zeroed: bool,
+}
+
+/// Whether all-zero bytes are `T::default()`, for the element types where that is known.
+///
+/// Such outputs are allocated zeroed (`calloc`: fresh pages from the OS need no writing), so
+/// the kernel's own writes are the first touch instead of a separate initialising pass. The
+/// check is by name because `Element` types need not be `'static`; a type that is not listed
+/// (or a future change of `type_name`'s format) only means the initialising pass runs.
+fn zero_is_default<T>() -> bool {
+    const ZERO_DEFAULT: &[&str] = &[
+        "f32",
+        "f64",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "i128",
+        "isize",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "u128",
+        "usize",
+        "bool",
+        "char",
+        "num_complex::Complex<f32>",
+        "num_complex::Complex<f64>",
+    ];
+    ZERO_DEFAULT.contains(&std::any::type_name::<T>())
 }
 
 impl<T: Default> Fresh<T> {
     pub(crate) fn new(len: usize) -> Result<Self> {
-        let mut buf: Vec<T> = Vec::new();
-        buf.try_reserve_exact(len).map_err(|e| {
+        let too_large = |e: &dyn std::fmt::Display| {
             Error::new(
                 ErrorKind::InvalidArgument,
                 format!("cannot allocate an output of {len} elements: {e}"),
             )
-        })?;
-        advise_huge_pages(
-            buf.as_ptr().cast(),
-            len.saturating_mul(std::mem::size_of::<T>()),
-        );
-        Ok(Fresh { buf, len })
+        };
+        let bytes = len.saturating_mul(std::mem::size_of::<T>());
+        if bytes > 0 && zero_is_default::<T>() {
+            let layout = std::alloc::Layout::array::<T>(len).map_err(|e| too_large(&e))?;
+            // SAFETY: `layout` has a non-zero size.
+            let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+            if ptr.is_null() {
+                return Err(too_large(&"out of memory"));
+            }
+            advise_huge_pages(ptr.cast(), bytes);
+            // SAFETY: allocated by the global allocator with the layout of `len` `T`s; the
+            // length 0 claims nothing about the contents yet.
+            let buf = unsafe { Vec::from_raw_parts(ptr, 0, len) };
+            return Ok(Fresh {
+                buf,
+                len,
+                zeroed: true,
+            });
+        }
+        let mut buf: Vec<T> = Vec::new();
+        buf.try_reserve_exact(len).map_err(|e| too_large(&e))?;
+        advise_huge_pages(buf.as_ptr().cast(), bytes);
+        Ok(Fresh {
+            buf,
+            len,
+            zeroed: false,
+        })
     }
 
     pub(crate) fn ptr(&mut self) -> *mut T {
         self.buf.as_mut_ptr()
     }
 
+    /// Whether the buffer already holds `T::default()` everywhere (zeroed memory).
+    pub(crate) fn is_initialised(&self) -> bool {
+        self.zeroed
+    }
+
     /// The finished buffer.
     ///
     /// # Safety
-    /// Every element `0..len` has been written (by [`init_range`]).
+    /// Every element `0..len` has been written (by [`init_range`]), or the buffer was
+    /// initialised from the start.
     pub(crate) unsafe fn finish(mut self) -> Vec<T> {
         // SAFETY: the caller guarantees that all `len <= capacity` elements are initialised.
         unsafe { self.buf.set_len(self.len) };
@@ -115,3 +173,47 @@ fn advise_huge_pages(ptr: *const u8, bytes: usize) {
 
 #[cfg(not(all(target_os = "linux", not(miri))))]
 fn advise_huge_pages(_ptr: *const u8, _bytes: usize) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    struct Seven(i32);
+    impl Default for Seven {
+        fn default() -> Self {
+            Seven(7)
+        }
+    }
+
+    #[test]
+    fn zero_default_types() {
+        assert!(zero_is_default::<f64>());
+        assert!(zero_is_default::<u8>());
+        assert!(zero_is_default::<bool>());
+        assert!(zero_is_default::<num_complex::Complex<f32>>());
+        assert!(!zero_is_default::<Seven>());
+        assert!(!zero_is_default::<(u8, u32)>());
+        assert!(!zero_is_default::<&str>());
+    }
+
+    fn filled<T: Default + Copy>(len: usize) -> Vec<T> {
+        let mut f = Fresh::<T>::new(len).unwrap();
+        if !f.is_initialised() {
+            // SAFETY: the whole fresh buffer, touched by no one else.
+            unsafe { init_range(f.ptr(), 0..len) };
+        }
+        // SAFETY: initialised above or zeroed at allocation.
+        unsafe { f.finish() }
+    }
+
+    #[test]
+    fn fresh_outputs_hold_the_default() {
+        assert_eq!(filled::<f64>(5), vec![0.0; 5]);
+        assert_eq!(filled::<Seven>(3), vec![Seven(7); 3]);
+        assert_eq!(filled::<char>(2), vec!['\0'; 2]);
+        assert!(filled::<u16>(0).is_empty());
+        assert_eq!(filled::<()>(4).len(), 4);
+        assert!(Fresh::<f64>::new(usize::MAX / 4).is_err());
+    }
+}
