@@ -151,6 +151,8 @@ fn moving_mean_2d_rows() {
     for (r, row) in x.rows().into_iter().enumerate() {
         assert_eq!(y.row(r).to_vec(), naive_moving_mean(&row.to_vec(), 5));
     }
+    // An unsuffixed literal for the `usize` window infers.
+    assert_eq!(moving_mean::call(&x, 5).unwrap(), y);
     // call_into into an existing array.
     let mut z = Array2::from_elem((6, 40), f64::NAN);
     moving_mean::call_into(&x, 5usize, &mut z).unwrap();

@@ -3,7 +3,7 @@
 //! iteration's core views to the kernel.
 
 use super::exec::{execute, init_range, Fresh};
-use super::plan::{OpShape, Plan};
+use super::plan::{check_layout, OpShape, Plan};
 use super::{
     BroadcastDims, CallOutput, CoreSpec, GuArgs, Gufunc, GufuncKernel, InputList, OutArg,
     OutputList,
@@ -134,6 +134,12 @@ macro_rules! gufunc_arity {
                 $(<$O as CoreSpec>::Elem: Element + Default,)+
             {
                 let ctx = |e: Error| e.context(K::NAME);
+                check_layout(
+                    &K::LAYOUT,
+                    &[$(<$I as CoreSpec>::NDIM),+],
+                    &[$(<$O as CoreSpec>::NDIM),+],
+                )
+                .map_err(ctx)?;
                 $(let $a = $a.source();)+
                 let mut plan = Plan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
                 $(
@@ -201,6 +207,12 @@ macro_rules! gufunc_arity {
                 $(<$O as CoreSpec>::Elem: Element,)+
             {
                 let ctx = |e: Error| e.context(K::NAME);
+                check_layout(
+                    &K::LAYOUT,
+                    &[$(<$I as CoreSpec>::NDIM),+],
+                    &[$(<$O as CoreSpec>::NDIM),+],
+                )
+                .map_err(ctx)?;
                 $(let $a = $a.source();)+
                 let mut plan = Plan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
                 $(

@@ -43,6 +43,32 @@ impl CoreGeom {
     }
 }
 
+/// Checks that a kernel's layout agrees with its operand types (core dimensions per operand,
+/// dimension names in range): `#[guvectorize]` guarantees it, a hand-written
+/// [`GufuncKernel`](super::GufuncKernel) impl might not, and the views rely on it.
+pub(crate) fn check_layout(layout: &Layout, ins: &[usize], outs: &[usize]) -> Result<()> {
+    let fits = |cores: &[&[CoreDim]], ndims: &[usize]| {
+        cores.len() == ndims.len()
+            && cores.iter().zip(ndims).all(|(c, &n)| {
+                c.len() == n
+                    && c.iter().all(|d| match *d {
+                        CoreDim::Named(i) => i < layout.dims.len(),
+                        CoreDim::Fixed(_) => true,
+                    })
+            })
+    };
+    if fits(layout.inputs, ins) && fits(layout.outputs, outs) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidArgument,
+        format!(
+            "the kernel's layout {} does not match its operand types (core dimensions {ins:?} -> {outs:?})",
+            layout.text
+        ),
+    ))
+}
+
 /// One input as the planner sees it: its shape (`None` for a scalar) and strides in elements.
 pub(crate) struct OpShape<'a> {
     pub shape: Option<&'a [usize]>,

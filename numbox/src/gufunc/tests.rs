@@ -343,3 +343,37 @@ fn layout_messages_render_cores() {
     );
     assert_eq!(plan::core_str(&Cube::LAYOUT, Cube::LAYOUT.outputs[0]), "()");
 }
+
+/// A hand-written kernel whose layout disagrees with its types: an `Err`, never a bad view.
+enum Mismatched {}
+impl GufuncKernel for Mismatched {
+    type Inputs = (Core0<f64>,);
+    type Outputs = (Core0<f64>,);
+    const NAME: &'static str = "mismatched";
+    const LAYOUT: Layout = Layout {
+        text: "(n)->()",
+        dims: &["n"],
+        inputs: &[&[CoreDim::Named(0)]],
+        outputs: &[&[]],
+    };
+    const TARGET: Target = Target::Serial;
+    fn eval((x,): (f64,), (out,): (&mut f64,)) {
+        *out = x;
+    }
+}
+
+#[test]
+fn layout_must_match_the_operand_types() {
+    let e = Gufunc::<Mismatched>::new(Target::Serial)
+        .call(array![1.0, 2.0])
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        e.to_string().contains("does not match its operand types"),
+        "{e}"
+    );
+    let mut out = ndarray::arr0(0.0);
+    assert!(Gufunc::<Mismatched>::new(Target::Serial)
+        .call_into(1.0, &mut out)
+        .is_err());
+}
