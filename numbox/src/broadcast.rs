@@ -80,24 +80,8 @@ macro_rules! scalar_operands {
     )*};
 }
 scalar_operands!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    f32,
-    f64,
-    char,
-    Complex<f32>,
-    Complex<f64>
+    bool, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64, char,
+    Complex<f32>, Complex<f64>
 );
 
 impl<T: Copy, S: Data<Elem = T>, D: Dimension> Operand<T> for ArrayBase<S, D> {
@@ -195,10 +179,7 @@ fn broadcast_error(shapes: &[Option<&[usize]>]) -> Error {
         .collect();
     Error::new(
         ErrorKind::Broadcast,
-        format!(
-            "operands could not be broadcast together: {}",
-            parts.join(", ")
-        ),
+        format!("operands could not be broadcast together: {}", parts.join(", ")),
     )
 }
 
@@ -207,11 +188,7 @@ fn broadcast_error(shapes: &[Option<&[usize]>]) -> Error {
 ///
 /// `target` must be a broadcast of `shape` (as computed by [`broadcast_shapes`]).
 #[allow(dead_code)]
-pub(crate) fn broadcast_strides(
-    shape: &[usize],
-    strides: &[isize],
-    target: &[usize],
-) -> Vec<isize> {
+pub(crate) fn broadcast_strides(shape: &[usize], strides: &[isize], target: &[usize]) -> Vec<isize> {
     let offset = target.len() - shape.len();
     let mut out = vec![0isize; target.len()];
     for k in 0..shape.len() {
@@ -288,10 +265,7 @@ mod tests {
 
     #[test]
     fn scalars_only_give_0d() {
-        assert_eq!(
-            broadcast_shapes(&[None, None]).unwrap(),
-            Vec::<usize>::new()
-        );
+        assert_eq!(broadcast_shapes(&[None, None]).unwrap(), Vec::<usize>::new());
     }
 
     #[test]

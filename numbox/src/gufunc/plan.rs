@@ -2,7 +2,7 @@
 //! core dimensions, broadcasts the loop dimensions, and walks the loop index space.
 
 use super::{CoreDim, Layout};
-use crate::broadcast::{broadcast_shapes, broadcast_strides};
+use crate::broadcast::broadcast_shapes;
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use std::ops::Range;
 
@@ -182,9 +182,12 @@ impl Plan {
                 work += 1;
                 continue;
             };
-            let ls = broadcast_strides(l, &op.strides[..l.len()], &loop_shape);
-            for (ax, s) in ls.into_iter().enumerate() {
-                loop_strides[ax][i] = s;
+            // Aligned at the last loop axis; missing and length-1 axes broadcast (stride 0).
+            let offset = ndl - l.len();
+            for (k, (&len, &stride)) in l.iter().zip(op.strides).enumerate() {
+                if len != 1 {
+                    loop_strides[offset + k][i] = stride;
+                }
             }
             let core_shape = &shape[l.len()..];
             cores[i] = CoreGeom::new(core_shape, &op.strides[l.len()..]);
