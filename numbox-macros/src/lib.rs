@@ -4,6 +4,7 @@
 //! Each entry point only converts tokens and calls its module's `expand`.
 
 mod diag;
+mod guvectorize;
 mod parallel_loop;
 mod parse;
 mod stencil;
@@ -11,8 +12,8 @@ mod vectorize;
 
 use proc_macro::TokenStream;
 
-/// Turns a scalar function into a broadcasting array kernel (a NumPy ufunc); see
-/// `numbox::vectorize` for the full documentation.
+/// Turns a scalar function into a broadcasting array kernel (a NumPy ufunc). Documented, with
+/// examples, where numbox re-exports it: `numbox::vectorize`.
 #[proc_macro_attribute]
 pub fn vectorize(attr: TokenStream, item: TokenStream) -> TokenStream {
     vectorize::expand(attr.into(), item.into()).into()
@@ -96,4 +97,15 @@ pub fn parallel_loop(
     item: proc_macro::TokenStream,
 ) -> proc_macro::TokenStream {
     parallel_loop::expand(args.into(), item.into()).into()
+}
+
+/// Turns a function over core views into a generalized ufunc (NumPy's gufunc) with the given
+/// layout, e.g. `#[guvectorize("(n),()->(n)")]`; see `numbox::guvectorize` for the full
+/// documentation.
+#[proc_macro_attribute]
+pub fn guvectorize(
+    attr: proc_macro::TokenStream,
+    item: proc_macro::TokenStream,
+) -> proc_macro::TokenStream {
+    guvectorize::expand(attr.into(), item.into()).into()
 }

@@ -30,3 +30,10 @@ pub mod stencil {
 pub mod prange {
     pub use crate::parallel_loop::expansion::*;
 }
+
+pub mod gufunc {
+    pub use crate::gufunc::{
+        CallOutput, Core0, Core1, Core2, Core3, CoreDim, GuArgs, Gufunc, GufuncKernel, InputList,
+        Layout, OutArg, OutputList,
+    };
+}
