@@ -137,6 +137,11 @@ pub use ndarray;
 pub use num_complex;
 pub use rayon;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
