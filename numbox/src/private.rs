@@ -18,3 +18,22 @@ pub mod dispatch {
     pub use crate::ufunc::dyn_loop;
     pub use crate::{DType, DynArray, DynUfunc, NativeType, Signature};
 }
+
+pub mod stencil {
+    pub use crate::stencil::__expansion::*;
+    pub use crate::stencil::{
+        AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
+    };
+}
+
+/// `#[parallel_loop]`'s driver, disjoint parts and reduction identities.
+pub mod prange {
+    pub use crate::parallel_loop::expansion::*;
+}
+
+pub mod gufunc {
+    pub use crate::gufunc::{
+        CallOutput, Core0, Core1, Core2, Core3, CoreDim, GuArgs, Gufunc, GufuncKernel, InputList,
+        Layout, OutArg, OutputList,
+    };
+}

@@ -24,19 +24,31 @@ impl<T: Copy + Default, const N: usize> Small<T, N> {
 
     /// `len` copies of `v`.
     pub(crate) fn from_elem(v: T, len: usize) -> Self {
-        let mut s = Self::new();
-        for _ in 0..len {
-            s.push(v);
+        if len <= N {
+            Small {
+                len,
+                inline: [v; N],
+                heap: Vec::new(),
+            }
+        } else {
+            Small {
+                len,
+                inline: [T::default(); N],
+                heap: vec![v; len],
+            }
         }
-        s
     }
 
     /// A copy of `xs`.
+    #[inline]
     pub(crate) fn from_slice(xs: &[T]) -> Self {
         let mut s = Self::new();
-        for &x in xs {
-            s.push(x);
+        if xs.len() <= N {
+            s.inline[..xs.len()].copy_from_slice(xs);
+        } else {
+            s.heap = xs.to_vec();
         }
+        s.len = xs.len();
         s
     }
 

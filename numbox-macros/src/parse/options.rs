@@ -63,6 +63,16 @@ impl<T> Once<T> {
     }
 
     /// The value, if set.
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(v, _)| v)
+    }
+
+    /// The span of the key, if set.
+    pub fn span(&self) -> Option<Span> {
+        self.value.as_ref().map(|(_, s)| *s)
+    }
+
+    /// The value, if set.
     pub fn take(self) -> Option<T> {
         self.value.map(|(v, _)| v)
     }

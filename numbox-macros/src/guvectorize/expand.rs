@@ -1,0 +1,228 @@
+//! The expansion: the user's function stays as written; the companion enum, its
+//! `GufuncKernel` impl and one-line methods that call the generic runtime.
+
+use super::validate::Kernel;
+use crate::parse::layout::Dim;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Ident, Type};
+
+fn core_spec(ndim: usize, elem: &Type) -> TokenStream {
+    let name = format_ident!("Core{}", ndim);
+    quote_spanned!(elem.span()=> ::numbox::__private::gufunc::#name<#elem>)
+}
+
+fn dims_tokens(core: &[Dim]) -> TokenStream {
+    let dims = core.iter().map(|d| match *d {
+        Dim::Named(i) => quote!(::numbox::__private::gufunc::CoreDim::Named(#i)),
+        Dim::Fixed(f) => quote!(::numbox::__private::gufunc::CoreDim::Fixed(#f)),
+    });
+    quote!(&[#(#dims),*])
+}
+
+pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
+    let func = k.func;
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let layout = &k.layout;
+    let text = layout.text();
+    let nin = layout.inputs.len();
+    let span = k.layout_span;
+
+    let in_specs: Vec<TokenStream> = k
+        .inputs
+        .iter()
+        .zip(&layout.inputs)
+        .map(|(t, c)| core_spec(c.len(), t))
+        .collect();
+    let out_specs: Vec<TokenStream> = k
+        .outputs
+        .iter()
+        .zip(&layout.outputs)
+        .map(|(t, c)| core_spec(c.len(), t))
+        .collect();
+    let in_elems = &k.inputs;
+    let out_elems = &k.outputs;
+    let names = &layout.names;
+    let in_dims = layout.inputs.iter().map(|c| dims_tokens(c));
+    let out_dims = layout.outputs.iter().map(|c| dims_tokens(c));
+    let target = k.target.tokens();
+    let name_str = name.to_string();
+
+    let iv: Vec<Ident> = (0..nin).map(|i| format_ident!("__nb_i{}", i)).collect();
+    let ov: Vec<Ident> = (0..layout.outputs.len())
+        .map(|j| format_ident!("__nb_o{}", j))
+        .collect();
+    // A generic kernel: the companion enum takes the type parameters (lifetimes stay on the
+    // function and are inferred per call).
+    let tparams: Vec<&Ident> = func.sig.generics.type_params().map(|t| &t.ident).collect();
+    let tparam_decls: Vec<TokenStream> = func
+        .sig
+        .generics
+        .type_params()
+        .map(|t| {
+            let (id, bounds) = (&t.ident, &t.bounds);
+            if bounds.is_empty() {
+                quote!(#id)
+            } else {
+                quote!(#id: #bounds)
+            }
+        })
+        .collect();
+    let user_where = func
+        .sig
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|w| &w.predicates);
+    let (self_ty, impl_gen, turbofish, enum_body) = if tparams.is_empty() {
+        (quote!(#name), quote!(), quote!(), quote!({}))
+    } else {
+        (
+            quote!(#name<#(#tparams),*>),
+            quote!(<#(#tparam_decls),*>),
+            quote!(::<#(#tparams),*>),
+            quote!({
+                #[doc(hidden)]
+                __NbPhantom(
+                    ::core::convert::Infallible,
+                    ::core::marker::PhantomData<fn() -> (#(#tparams,)*)>,
+                ),
+            }),
+        )
+    };
+    let enum_gen = if tparams.is_empty() {
+        quote!()
+    } else {
+        quote!(<#(#tparam_decls),*>)
+    };
+    let where_preds = quote!(#user_where);
+    let body = if k.returns {
+        let o = &ov[0];
+        quote!(*#o = #name #turbofish(#(#iv),*);)
+    } else {
+        quote!(#name #turbofish(#(#iv,)* #(#ov),*);)
+    };
+
+    // The companion's method parameters: the user's names where they are plain identifiers.
+    let arg = |i: usize, fallback: String| -> Ident {
+        k.params
+            .get(i)
+            .and_then(|p| p.ident)
+            .map(|id| Ident::new(&id.to_string(), Span::call_site()))
+            .unwrap_or_else(|| format_ident!("{}", fallback))
+    };
+    let a: Vec<Ident> = (0..nin).map(|i| arg(i, format!("__nb_x{i}"))).collect();
+    let b: Vec<Ident> = (0..layout.outputs.len())
+        .map(|j| {
+            if k.returns {
+                format_ident!("out")
+            } else {
+                arg(nin + j, format!("__nb_out{j}"))
+            }
+        })
+        .collect();
+    let ta: Vec<Ident> = (0..nin).map(|i| format_ident!("__nb_A{}", i)).collect();
+    let tb: Vec<Ident> = (0..layout.outputs.len())
+        .map(|j| format_ident!("__nb_B{}", j))
+        .collect();
+    let private = quote!(::numbox::__private);
+    let gu = quote!(#private::gufunc);
+
+    let enum_doc = format!(
+        " Array API of the gufunc `{name_str}` (layout `{text}`): `call`, `call_into`, `serial()`, `parallel()`."
+    );
+    let call_doc = format!(
+        " Runs `{name_str}` over the loop dimensions of its operands (layout `{text}`, broadcast by NumPy's rules) and returns new outputs, initialised to `T::default()` before the kernel writes them."
+    );
+    let into_doc = format!(
+        " Runs `{name_str}` (layout `{text}`) writing into existing outputs of shape `loop dimensions ++ output core dimensions`."
+    );
+
+    // Element-type requirements, spanned at the user's types so that the error points there.
+    let elem_bounds: Vec<TokenStream> = in_elems
+        .iter()
+        .chain(out_elems.iter())
+        .map(|t| quote_spanned!(t.span()=> #t: ::numbox::__private::Element))
+        .collect();
+    let default_bounds: Vec<TokenStream> = out_elems
+        .iter()
+        .map(|t| quote_spanned!(t.span()=> #t: ::core::default::Default))
+        .collect();
+
+    let kernel_impl = quote_spanned! {span=>
+        impl #impl_gen #gu::GufuncKernel for #self_ty where #where_preds {
+            type Inputs = (#(#in_specs,)*);
+            type Outputs = (#(#out_specs,)*);
+            const NAME: &'static str = #name_str;
+            const LAYOUT: #gu::Layout = #gu::Layout {
+                text: #text,
+                dims: &[#(#names),*],
+                inputs: &[#(#in_dims),*],
+                outputs: &[#(#out_dims),*],
+            };
+            const TARGET: #private::Target = #target;
+            #[inline(always)]
+            fn eval(
+                __nb_inputs: <Self::Inputs as #gu::InputList>::Views<'_>,
+                __nb_outputs: <Self::Outputs as #gu::OutputList>::Views<'_>,
+            ) {
+                let (#(#iv,)*) = __nb_inputs;
+                let (#(#ov,)*) = __nb_outputs;
+                #body
+            }
+        }
+    };
+
+    quote! {
+        #[doc = #enum_doc]
+        #[allow(non_camel_case_types)]
+        #vis enum #name #enum_gen #enum_body
+
+        const _: () = {
+            #kernel_impl
+
+            #[allow(clippy::too_many_arguments, dead_code)]
+            impl #impl_gen #self_ty where #where_preds {
+                #[doc = #call_doc]
+                #[inline]
+                pub fn call<#(#ta),*>(#(#a: #ta),*)
+                    -> #private::Result<#gu::CallOutput<Self, (#(#ta,)*)>>
+                where
+                    #(#ta: #private::Operand<#in_elems>,)*
+                    (#(#ta,)*): #gu::GuArgs<<Self as #gu::GufuncKernel>::Inputs>,
+                    #(#elem_bounds,)*
+                    #(#default_bounds,)*
+                {
+                    #gu::Gufunc::<Self>::new(<Self as #gu::GufuncKernel>::TARGET).call(#(#a),*)
+                }
+
+                #[doc = #into_doc]
+                #[inline]
+                pub fn call_into<#(#ta,)* #(#tb),*>(#(#a: #ta,)* #(#b: #tb),*) -> #private::Result<()>
+                where
+                    #(#ta: #private::Operand<#in_elems>,)*
+                    #(#tb: #gu::OutArg<#out_elems>,)*
+                    #(#elem_bounds,)*
+                {
+                    #gu::Gufunc::<Self>::new(<Self as #gu::GufuncKernel>::TARGET)
+                        .call_into(#(#a,)* #(#b),*)
+                }
+
+                /// The kernel on the calling thread, whatever the attribute's target.
+                #[inline]
+                pub fn serial() -> #gu::Gufunc<Self> {
+                    #gu::Gufunc::new(#private::Target::Serial)
+                }
+
+                /// The kernel split across the caller's rayon pool (loop iterations in blocks;
+                /// small calls stay serial), whatever the attribute's target.
+                #[inline]
+                pub fn parallel() -> #gu::Gufunc<Self> {
+                    #gu::Gufunc::new(#private::Target::Parallel)
+                }
+            }
+        };
+    }
+}

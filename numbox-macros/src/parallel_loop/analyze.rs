@@ -1,0 +1,458 @@
+//! The race analysis of a prange body: classifies every captured variable as read-only,
+//! reduction or disjoint target, and rejects, with a spanned error saying why and what to
+//! write instead, every use that could race.
+//!
+//! Soundness never rests on this pass: the body becomes a `Fn + Sync` closure, and disjoint
+//! parts are handed out by the runtime per index. The pass exists to classify, and to turn
+//! what would be a confusing borrow error (or a silently serial-looking race) into a message.
+
+use super::peel;
+use super::scan::{Locals, Scan, Use};
+use proc_macro2::Ident;
+use std::collections::BTreeMap;
+use syn::visit::Visit;
+use syn::{BinOp, Expr, ExprForLoop, Lifetime, Pat};
+
+/// A reduction operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedOp {
+    Add,
+    Sub,
+    Mul,
+    Or,
+    And,
+    Xor,
+    Max,
+    Min,
+}
+
+impl RedOp {
+    pub fn from_bin(op: &BinOp) -> Option<Self> {
+        Some(match op {
+            BinOp::AddAssign(_) => RedOp::Add,
+            BinOp::SubAssign(_) => RedOp::Sub,
+            BinOp::MulAssign(_) => RedOp::Mul,
+            BinOp::BitOrAssign(_) => RedOp::Or,
+            BinOp::BitAndAssign(_) => RedOp::And,
+            BinOp::BitXorAssign(_) => RedOp::Xor,
+            _ => return None,
+        })
+    }
+
+    /// How the user wrote it, for messages.
+    pub fn written(self, v: &Ident) -> String {
+        match self {
+            RedOp::Add => format!("{v} += .."),
+            RedOp::Sub => format!("{v} -= .."),
+            RedOp::Mul => format!("{v} *= .."),
+            RedOp::Or => format!("{v} |= .."),
+            RedOp::And => format!("{v} &= .."),
+            RedOp::Xor => format!("{v} ^= .."),
+            RedOp::Max => format!("{v} = {v}.max(..)"),
+            RedOp::Min => format!("{v} = {v}.min(..)"),
+        }
+    }
+}
+
+/// A variable declared before the loop and reduced in it.
+pub struct Reduction {
+    pub var: Ident,
+    pub op: RedOp,
+}
+
+/// What the expansion needs to know about one loop.
+pub struct Plan {
+    /// The loop variable, when the pattern is a plain identifier.
+    pub index: Option<Ident>,
+    /// The loop's label, if any (`continue 'label` leaves the iteration).
+    pub label: Option<Lifetime>,
+    /// Reductions, in order of first use.
+    pub reductions: Vec<Reduction>,
+    /// Containers written at the loop index, in order of first use.
+    pub targets: Vec<Ident>,
+}
+
+/// Classifies the captured variables of `l`'s body; `Err` carries every problem found.
+pub fn analyze(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
+    let mut errors = crate::diag::Errors::default();
+    check_range(arg, &mut errors);
+
+    let (index, index_mut) = match &*l.pat {
+        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+            (Some(p.ident.clone()), p.mutability.is_some())
+        }
+        _ => (None, false),
+    };
+    let mut locals = Locals::default();
+    locals.visit_pat(&l.pat);
+    let mut body_locals = Locals::default();
+    body_locals.visit_block(&l.body);
+    locals.0.extend(body_locals.0.iter().cloned());
+
+    let mut scan = Scan {
+        locals: &locals.0,
+        index: index.as_ref(),
+        loop_label: l.label.as_ref().map(|l| &l.name),
+        labels: Vec::new(),
+        loops: 0,
+        closures: 0,
+        uses: Vec::new(),
+        errors: &mut errors,
+    };
+    scan.visit_block(&l.body);
+    let uses = std::mem::take(&mut scan.uses);
+
+    // Group uses by variable, in order of first use.
+    let mut order: Vec<Ident> = Vec::new();
+    let mut by_var: BTreeMap<String, Vec<Use>> = BTreeMap::new();
+    for (v, u) in uses {
+        let key = v.to_string();
+        if !by_var.contains_key(&key) {
+            order.push(v.clone());
+        }
+        by_var.entry(key).or_default().push(u);
+    }
+
+    let index_ok = index
+        .as_ref()
+        .filter(|i| !index_mut && !body_locals.0.contains(*i));
+    let mut plan = Plan {
+        index: index.clone(),
+        label: l.label.as_ref().map(|l| l.name.clone()),
+        reductions: Vec::new(),
+        targets: Vec::new(),
+    };
+    for v in order {
+        let uses = &by_var[&v.to_string()];
+        if let Some(op) = classify_reduction(&v, uses, &mut errors) {
+            plan.reductions.push(Reduction { var: v, op });
+        } else if classify_target(&v, uses, index.as_ref(), index_ok.is_some(), &mut errors) {
+            plan.targets.push(v);
+        }
+    }
+    errors.finish().map(|()| plan)
+}
+
+/// Rejects ranges the driver cannot split.
+fn check_range(arg: &Expr, errors: &mut crate::diag::Errors) {
+    const ADAPTORS: [&str; 14] = [
+        "step_by",
+        "rev",
+        "skip",
+        "take",
+        "map",
+        "filter",
+        "chain",
+        "zip",
+        "enumerate",
+        "into_iter",
+        "iter",
+        "cycle",
+        "skip_while",
+        "take_while",
+    ];
+    if let Expr::MethodCall(m) = peel(arg) {
+        let name = m.method.to_string();
+        if !ADAPTORS.contains(&name.as_str()) {
+            return;
+        }
+        let fix = match name.as_str() {
+            "step_by" => "prange has no step: loop over `prange(0..count)` and compute \
+                          `let i = start + step * k;` in the body"
+                .to_string(),
+            _ => format!(
+                "prange takes a plain range `a..b`, `a..=b` or a count `n`, not an iterator \
+                 adaptor (`.{name}(..)`): compute the index from the loop variable in the body"
+            ),
+        };
+        errors.error(m, fix);
+    }
+}
+
+fn classify_reduction(v: &Ident, uses: &[Use], errors: &mut crate::diag::Errors) -> Option<RedOp> {
+    let first_op = uses.iter().find_map(|u| match u {
+        Use::Reduction { op, .. } => Some(*op),
+        _ => None,
+    })?;
+    let first = first_op.written(v);
+    for u in uses {
+        match u {
+            Use::Reduction { op, span, mentions } => {
+                if *op != first_op {
+                    errors.error(
+                        span,
+                        format!(
+                            "`{v}` is reduced with both `{first}` and `{}`: partial results of one \
+                             operator cannot be combined with another; use one operator per \
+                             variable (e.g. `{}` with the value negated or inverted), or two \
+                             variables combined after the loop",
+                            op.written(v),
+                            first
+                        ),
+                    );
+                }
+                if let Some(m) = mentions {
+                    errors.error(
+                        m,
+                        format!(
+                            "the value reduced into `{v}` reads `{v}` itself: inside the loop each \
+                             thread holds only a partial `{v}`; reduce a value that does not \
+                             depend on `{v}`"
+                        ),
+                    );
+                }
+            }
+            other => errors.error(
+                other.span(),
+                format!(
+                    "`{v}` is a reduction (`{first}`), so the loop body cannot otherwise use it: \
+                     each thread holds only its own partial `{v}` until the loop ends; read `{v}` \
+                     after the loop, or keep the per-iteration value in a local variable"
+                ),
+            ),
+        }
+    }
+    Some(first_op)
+}
+
+fn classify_target(
+    v: &Ident,
+    uses: &[Use],
+    index: Option<&Ident>,
+    index_ok: bool,
+    errors: &mut crate::diag::Errors,
+) -> bool {
+    let writes_at_index = uses
+        .iter()
+        .any(|u| matches!(u, Use::AtIndex { mutable: true, .. }));
+    let i = index.map_or_else(|| "i".to_string(), Ident::to_string);
+    let mut target = writes_at_index;
+    for u in uses {
+        match u {
+            Use::Whole {
+                span,
+                mutation: Some(why),
+            } => {
+                target = false;
+                let fix = if let Some(field) = why.split("the field `.").nth(1) {
+                    let field = field.split('`').next().unwrap_or_default();
+                    format!(
+                        "to write its elements at the loop index, bind the field before the loop \
+                         (`let {field} = &mut {v}.{field};`) and write `{field}[{i}]` in the body"
+                    )
+                } else if why.starts_with("`.") {
+                    format!(
+                        "give each iteration its own slot of a pre-sized output (`{v}[{i}] = ..`), \
+                         or build `{v}` after the loop"
+                    )
+                } else {
+                    format!(
+                        "declare it inside the loop if it is per-iteration, or, if it combines all \
+                         iterations, make it a reduction (`{v} += ..`, `{v} = {v}.max(..)`)"
+                    )
+                };
+                errors.error(
+                    span,
+                    format!(
+                        "{why} `{v}`, which is declared outside the prange loop: iterations run in \
+                         parallel and would race on it; {fix}"
+                    ),
+                );
+            }
+            Use::AtIndex {
+                span,
+                at_index: false,
+                mutable,
+            } if *mutable || writes_at_index => {
+                target = false;
+                let what = if *mutable {
+                    "written"
+                } else {
+                    "read while iterations write it"
+                };
+                errors.error(
+                    span,
+                    format!(
+                        "`{v}` is {what} at an index other than the loop variable `{i}`: another \
+                         iteration may be writing that element at the same time; each iteration may \
+                         only touch `{v}[{i}]` (`{v}[[{i}, ..]]`, `{v}.row_mut({i})`, \
+                         `{v}.index_axis_mut(Axis(0), {i})`); compute other elements in their own \
+                         iteration, or write into a second array"
+                    ),
+                );
+            }
+            Use::Whole {
+                span,
+                mutation: None,
+            } if writes_at_index => {
+                target = false;
+                errors.error(
+                    span,
+                    format!(
+                        "`{v}` is written at the loop index, so the body may only use `{v}[{i}]`, \
+                         `{v}.row_mut({i})`, `{v}.index_axis_mut(Axis(0), {i})` and shape queries \
+                         (`{v}.len()`, `{v}.shape()`, `{v}.dim()`); here `{v}` is used as a whole, \
+                         which would race with the other iterations' writes"
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    if target && !index_ok {
+        let first = uses
+            .iter()
+            .find(|u| matches!(u, Use::AtIndex { mutable: true, .. }));
+        let span = first.map(|u| u.span().clone()).unwrap_or_default();
+        errors.error(
+            span,
+            format!(
+                "`{v}` is written at the loop index, which needs a loop variable bound once per \
+                 iteration: write the loop as `for {i} in prange(..)` with `{i}` neither `mut` nor \
+                 shadowed in the body"
+            ),
+        );
+        target = false;
+    }
+    target
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn plan(l: ExprForLoop) -> syn::Result<Plan> {
+        let Expr::Call(c) = &*l.expr else { panic!() };
+        analyze(&l, &c.args[0])
+    }
+
+    fn err(l: ExprForLoop) -> String {
+        plan(l).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn classifies_captures() {
+        let p = plan(parse_quote! {
+            for i in prange(0..n) {
+                let t = x[i] * w;
+                if t < 0.0 { continue; }
+                s += t;
+                m = m.max(t);
+                out[i] = t;
+                rows.row_mut(i).fill(t);
+                grid[[i, 0]] += t + out.len() as f64;
+                for j in 0..3 { if j == 1 { break; } }
+            }
+        })
+        .unwrap();
+        let r: Vec<_> = p
+            .reductions
+            .iter()
+            .map(|r| (r.var.to_string(), r.op))
+            .collect();
+        assert_eq!(
+            r,
+            [("s".to_string(), RedOp::Add), ("m".to_string(), RedOp::Max)]
+        );
+        let t: Vec<_> = p.targets.iter().map(Ident::to_string).collect();
+        assert_eq!(t, ["out", "rows", "grid"]);
+    }
+
+    #[test]
+    fn rejects_races() {
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            out[i + 1] = 1.0;
+        }))
+        .contains("at an index other than the loop variable `i`"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            out[j] = 1.0;
+        }))
+        .contains("at an index other than the loop variable `i`"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            v.push(i);
+        }))
+        .contains("`.push(..)` mutates `v`"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            s += x[i];
+            y[i] = s;
+        }))
+        .contains("`s` is a reduction"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            s += 1;
+            s *= 2;
+        }))
+        .contains("reduced with both"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            s += s * 2.0;
+        }))
+        .contains("reads `s` itself"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            break;
+        }))
+        .contains("`break` would leave"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            return;
+        }))
+        .contains("`return` would leave"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            f(i)?;
+        }))
+        .contains("`?` would leave"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            x = i;
+        }))
+        .contains("assigning to `x`"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            self.out[i] = 1.0;
+        }))
+        .contains("bind the field before the loop (`let out = &mut self.out;`)"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            x /= 2;
+        }))
+        .contains("not a reduction operator"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            let i = i + 1;
+            out[i] = 0;
+        }))
+        .contains("neither `mut` nor shadowed"));
+        assert!(
+            err(parse_quote!(for i in prange((0..n).step_by(2)) {})).contains("prange has no step")
+        );
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            out[i] = out[i - 1];
+        }))
+        .contains("`out` is read while iterations write it at an index other"));
+    }
+
+    #[test]
+    fn allows_what_cannot_race() {
+        assert!(plan(parse_quote!(for i in prange(0..n) {
+            let v = vec![i];
+            let f = |x: usize| {
+                if x > 0 {
+                    return 1;
+                }
+                0
+            };
+            out[i] = f(v[0]);
+        }))
+        .is_ok());
+        assert!(plan(parse_quote!('outer: for i in prange(0..n) {
+            for j in 0..m {
+                if j > i {
+                    continue 'outer;
+                }
+                out[[i, j]] = 1;
+            }
+        }))
+        .is_ok());
+        assert!(plan(parse_quote!(for i in prange(0..n) {
+            for j in prange(0..m) {
+                out[[i, j]] = x[j];
+                s += 1;
+            }
+        }))
+        .is_ok());
+    }
+}

@@ -1,0 +1,208 @@
+//! `#[stencil(...)]` options: `neighborhood`, `mode`, `cval`, `target`.
+
+use super::body::const_int;
+use crate::parse::options::{Once, Target};
+use proc_macro2::Span;
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+use syn::{Expr, LitStr, Token};
+
+mod kw {
+    syn::custom_keyword!(neighborhood);
+    syn::custom_keyword!(mode);
+    syn::custom_keyword!(cval);
+    syn::custom_keyword!(target);
+}
+
+/// A boundary mode, as named in the attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Skip,
+    Constant,
+    Nearest,
+    Reflect,
+    Mirror,
+    Wrap,
+}
+
+impl Mode {
+    fn parse(lit: &LitStr) -> syn::Result<Self> {
+        Ok(match lit.value().as_str() {
+            "constant" => Mode::Constant,
+            "nearest" => Mode::Nearest,
+            "reflect" => Mode::Reflect,
+            "mirror" => Mode::Mirror,
+            "wrap" => Mode::Wrap,
+            other => {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown mode \"{other}\": expected one of \"constant\", \"nearest\", \"reflect\", \"mirror\", \"wrap\" \
+                         (scipy.ndimage's modes), or no `mode` for Numba's borders (not computed, hold `cval`)"
+                    ),
+                ))
+            }
+        })
+    }
+
+    /// The name written in the attribute.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Skip => "skip",
+            Mode::Constant => "constant",
+            Mode::Nearest => "nearest",
+            Mode::Reflect => "reflect",
+            Mode::Mirror => "mirror",
+            Mode::Wrap => "wrap",
+        }
+    }
+
+    /// The variant name of the runtime's `Mode`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Mode::Skip => "Skip",
+            Mode::Constant => "Constant",
+            Mode::Nearest => "Nearest",
+            Mode::Reflect => "Reflect",
+            Mode::Mirror => "Mirror",
+            Mode::Wrap => "Wrap",
+        }
+    }
+}
+
+/// A declared neighbourhood: one `[lo, hi]` per axis, and the tokens for error spans.
+pub struct Neighborhood {
+    pub axes: Vec<[i128; 2]>,
+    pub span: Span,
+}
+
+fn parse_neighborhood(expr: &Expr) -> syn::Result<Neighborhood> {
+    const HINT: &str = "write one `[lo, hi]` pair of integer offsets per axis, e.g. `neighborhood = [[-29, 0]]` (1-D) or `[[-1, 1], [-2, 2]]` (2-D)";
+    let Expr::Array(outer) = expr else {
+        return Err(syn::Error::new_spanned(
+            expr,
+            format!("`neighborhood` must be an array: {HINT}"),
+        ));
+    };
+    let mut axes = Vec::new();
+    for pair in &outer.elems {
+        let Expr::Array(p) = pair else {
+            return Err(syn::Error::new_spanned(
+                pair,
+                format!("expected `[lo, hi]`: {HINT}"),
+            ));
+        };
+        if p.elems.len() != 2 {
+            return Err(syn::Error::new_spanned(
+                pair,
+                format!("expected two offsets `[lo, hi]`: {HINT}"),
+            ));
+        }
+        let lo = const_int(&p.elems[0]);
+        let hi = const_int(&p.elems[1]);
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return Err(syn::Error::new_spanned(
+                pair,
+                format!("`neighborhood` offsets must be integer constants: {HINT}"),
+            ));
+        };
+        if lo > hi {
+            return Err(syn::Error::new_spanned(
+                pair,
+                format!("empty range [{lo}, {hi}]: `lo` must not exceed `hi`; write [{hi}, {lo}]"),
+            ));
+        }
+        axes.push([lo, hi]);
+    }
+    if axes.is_empty() {
+        return Err(syn::Error::new_spanned(
+            expr,
+            format!("empty `neighborhood`: {HINT}"),
+        ));
+    }
+    Ok(Neighborhood {
+        axes,
+        span: expr.span(),
+    })
+}
+
+/// The options as written, each given at most once.
+pub struct Options {
+    pub neighborhood: Once<Neighborhood>,
+    pub mode: Once<Mode>,
+    pub cval: Once<Expr>,
+    pub target: Once<Target>,
+}
+
+impl Parse for Options {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut opts = Options {
+            neighborhood: Once::new("neighborhood"),
+            mode: Once::new("mode"),
+            cval: Once::new("cval"),
+            target: Once::new("target"),
+        };
+        while !input.is_empty() {
+            let look = input.lookahead1();
+            if look.peek(kw::neighborhood) {
+                let key: kw::neighborhood = input.parse()?;
+                input.parse::<Token![=]>()?;
+                let value: Expr = input.parse()?;
+                opts.neighborhood.set(&key, parse_neighborhood(&value)?)?;
+            } else if look.peek(kw::mode) {
+                let key: kw::mode = input.parse()?;
+                input.parse::<Token![=]>()?;
+                let value: LitStr = input.parse()?;
+                opts.mode.set(&key, Mode::parse(&value)?)?;
+            } else if look.peek(kw::cval) {
+                let key: kw::cval = input.parse()?;
+                input.parse::<Token![=]>()?;
+                let value: Expr = input.parse()?;
+                opts.cval.set(&key, value)?;
+            } else if look.peek(kw::target) {
+                let key: kw::target = input.parse()?;
+                input.parse::<Token![=]>()?;
+                let value: LitStr = input.parse()?;
+                opts.target.set(&key, Target::parse(&value)?)?;
+            } else {
+                return Err(look.error());
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        Ok(opts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> syn::Result<Options> {
+        syn::parse_str::<Options>(s)
+    }
+
+    #[test]
+    fn reads_every_option() {
+        let o = parse(
+            r#"neighborhood = [[-29, 0]], mode = "reflect", cval = f64::NAN, target = "parallel""#,
+        )
+        .unwrap();
+        assert_eq!(o.neighborhood.get().unwrap().axes, vec![[-29, 0]]);
+        assert_eq!(o.mode.get(), Some(&Mode::Reflect));
+        assert!(o.cval.get().is_some());
+        assert_eq!(o.target.get(), Some(&Target::Parallel));
+    }
+
+    #[test]
+    fn rejects_unknown_duplicate_and_bad_values() {
+        let msg = |s: &str| parse(s).err().unwrap().to_string();
+        assert!(msg("border = 1").contains("expected one of"));
+        assert!(msg(r#"mode = "wrap", mode = "wrap""#).contains("duplicate option `mode`"));
+        assert!(msg(r#"mode = "periodic""#).contains("unknown mode \"periodic\""));
+        assert!(msg("neighborhood = [[1, -1]]").contains("write [-1, 1]"));
+        assert!(msg("neighborhood = [[-1, k]]").contains("integer constants"));
+    }
+}

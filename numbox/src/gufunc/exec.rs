@@ -1,0 +1,219 @@
+//! Running the loop iterations of a planned call: serially, or in blocks across the caller's
+//! rayon pool; and allocating fresh outputs.
+
+use super::plan::Plan;
+use crate::error::{Error, ErrorKind, Result};
+use crate::executor::Target;
+use std::ops::Range;
+
+/// Below this many elements touched in total a parallel call stays serial.
+const PAR_GRAIN: usize = 1 << 15;
+/// The least work (elements) one parallel block does.
+const BLOCK_GRAIN: usize = 1 << 13;
+/// Blocks per thread: enough for load balance, few enough that each stays large.
+const BLOCKS_PER_THREAD: usize = 8;
+
+/// Runs `block` over the loop iterations `0..plan.iterations()`, split across threads when
+/// `target` is parallel and there is enough work. Every iteration runs exactly once.
+pub(crate) fn execute(plan: &Plan, target: Target, block: &(dyn Fn(Range<usize>) + Sync)) {
+    let total = plan.iterations();
+    if total == 0 {
+        return;
+    }
+    let work = plan.work();
+    if target == Target::Serial || total < 2 || total.saturating_mul(work) < PAR_GRAIN {
+        return block(0..total);
+    }
+    crate::threads::install(|| {
+        let threads = rayon::current_num_threads();
+        let min_iters = BLOCK_GRAIN.div_ceil(work).max(1);
+        let blocks = (total / min_iters).min(threads * BLOCKS_PER_THREAD);
+        if threads < 2 || blocks < 2 {
+            return block(0..total);
+        }
+        use rayon::prelude::*;
+        (0..blocks).into_par_iter().for_each(|b| {
+            // Balanced split: block b gets iterations [b*total/blocks, (b+1)*total/blocks).
+            let lo = (b as u128 * total as u128 / blocks as u128) as usize;
+            let hi = ((b + 1) as u128 * total as u128 / blocks as u128) as usize;
+            block(lo..hi);
+        });
+    })
+}
+
+/// An output being built: capacity for `len` elements, written by the loop blocks (each first
+/// sets its part to `T::default()`, unless the buffer came zeroed and zero is the default), and
+/// only then given its length.
+pub(crate) struct Fresh<T> {
+    buf: Vec<T>,
+    len: usize,
+    zeroed: bool,
+}
+
+/// Whether all-zero bytes are `T::default()`, for the element types where that is known.
+///
+/// Such outputs are allocated zeroed (`calloc`: fresh pages from the OS need no writing), so
+/// the kernel's own writes are the first touch instead of a separate initialising pass. The
+/// check is by name because `Element` types need not be `'static`; a type that is not listed
+/// (or a future change of `type_name`'s format) only means the initialising pass runs.
+fn zero_is_default<T>() -> bool {
+    const ZERO_DEFAULT: &[&str] = &[
+        "f32",
+        "f64",
+        "i8",
+        "i16",
+        "i32",
+        "i64",
+        "i128",
+        "isize",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "u128",
+        "usize",
+        "bool",
+        "char",
+        "num_complex::Complex<f32>",
+        "num_complex::Complex<f64>",
+    ];
+    ZERO_DEFAULT.contains(&std::any::type_name::<T>())
+}
+
+impl<T: Default> Fresh<T> {
+    pub(crate) fn new(len: usize) -> Result<Self> {
+        let too_large = |e: &dyn std::fmt::Display| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("cannot allocate an output of {len} elements: {e}"),
+            )
+        };
+        let bytes = len.saturating_mul(std::mem::size_of::<T>());
+        if bytes > 0 && zero_is_default::<T>() {
+            let layout = std::alloc::Layout::array::<T>(len).map_err(|e| too_large(&e))?;
+            // SAFETY: `layout` has a non-zero size.
+            let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+            if ptr.is_null() {
+                return Err(too_large(&"out of memory"));
+            }
+            advise_huge_pages(ptr.cast(), bytes);
+            // SAFETY: allocated by the global allocator with the layout of `len` `T`s; the
+            // length 0 claims nothing about the contents yet.
+            let buf = unsafe { Vec::from_raw_parts(ptr, 0, len) };
+            return Ok(Fresh {
+                buf,
+                len,
+                zeroed: true,
+            });
+        }
+        let mut buf: Vec<T> = Vec::new();
+        buf.try_reserve_exact(len).map_err(|e| too_large(&e))?;
+        advise_huge_pages(buf.as_ptr().cast(), bytes);
+        Ok(Fresh {
+            buf,
+            len,
+            zeroed: false,
+        })
+    }
+
+    pub(crate) fn ptr(&mut self) -> *mut T {
+        self.buf.as_mut_ptr()
+    }
+
+    /// Whether the buffer already holds `T::default()` everywhere (zeroed memory).
+    pub(crate) fn is_initialised(&self) -> bool {
+        self.zeroed
+    }
+
+    /// The finished buffer.
+    ///
+    /// # Safety
+    /// Every element `0..len` has been written (by [`init_range`]), or the buffer was
+    /// initialised from the start.
+    pub(crate) unsafe fn finish(mut self) -> Vec<T> {
+        // SAFETY: the caller guarantees that all `len <= capacity` elements are initialised.
+        unsafe { self.buf.set_len(self.len) };
+        self.buf
+    }
+}
+
+/// Writes `T::default()` to `ptr[range]`.
+///
+/// # Safety
+/// `ptr[range]` lies inside one allocation of `T`s and no one else accesses it meanwhile.
+#[inline]
+pub(crate) unsafe fn init_range<T: Default>(ptr: *mut T, range: Range<usize>) {
+    for k in range {
+        // SAFETY: in bounds and exclusive by the caller's guarantee; `write` does not read
+        // the uninitialised old value.
+        unsafe { ptr.add(k).write(T::default()) };
+    }
+}
+
+/// Asks Linux for transparent huge pages on a large fresh buffer before its first write:
+/// faulting in 4 KiB pages costs more than most kernels (PERF.md).
+#[cfg(all(target_os = "linux", not(miri)))]
+fn advise_huge_pages(ptr: *const u8, bytes: usize) {
+    const MIN_BYTES: usize = 4 << 20;
+    const PAGE: usize = 4096;
+    if bytes < MIN_BYTES {
+        return;
+    }
+    let start = (ptr as usize).next_multiple_of(PAGE);
+    let end = (ptr as usize + bytes) & !(PAGE - 1);
+    if end > start {
+        // SAFETY: the range is page-aligned and lies inside our own live allocation;
+        // MADV_HUGEPAGE only changes how the kernel backs it, never its contents. A failure
+        // (e.g. THP disabled) is harmless and ignored.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", not(miri))))]
+fn advise_huge_pages(_ptr: *const u8, _bytes: usize) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    struct Seven(i32);
+    impl Default for Seven {
+        fn default() -> Self {
+            Seven(7)
+        }
+    }
+
+    #[test]
+    fn zero_default_types() {
+        assert!(zero_is_default::<f64>());
+        assert!(zero_is_default::<u8>());
+        assert!(zero_is_default::<bool>());
+        assert!(zero_is_default::<num_complex::Complex<f32>>());
+        assert!(!zero_is_default::<Seven>());
+        assert!(!zero_is_default::<(u8, u32)>());
+        assert!(!zero_is_default::<&str>());
+    }
+
+    fn filled<T: Default + Copy>(len: usize) -> Vec<T> {
+        let mut f = Fresh::<T>::new(len).unwrap();
+        if !f.is_initialised() {
+            // SAFETY: the whole fresh buffer, touched by no one else.
+            unsafe { init_range(f.ptr(), 0..len) };
+        }
+        // SAFETY: initialised above or zeroed at allocation.
+        unsafe { f.finish() }
+    }
+
+    #[test]
+    fn fresh_outputs_hold_the_default() {
+        assert_eq!(filled::<f64>(5), vec![0.0; 5]);
+        assert_eq!(filled::<Seven>(3), vec![Seven(7); 3]);
+        assert_eq!(filled::<char>(2), vec!['\0'; 2]);
+        assert!(filled::<u16>(0).is_empty());
+        assert_eq!(filled::<()>(4).len(), 4);
+        assert!(Fresh::<f64>::new(usize::MAX / 4).is_err());
+    }
+}

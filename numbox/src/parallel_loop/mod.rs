@@ -1,0 +1,106 @@
+//! `prange` and the runtime behind `#[parallel_loop]`.
+//!
+//! [`prange`] is an ordinary function that returns its range unchanged, so a function that
+//! uses it runs serially as written. `#[parallel_loop]` rewrites each
+//! `for i in prange(range) { body }` of the function it decorates into a call of this
+//! module's driver, which runs the iterations on the caller's rayon pool (see
+//! [`set_num_threads`](crate::set_num_threads)):
+//!
+//! - read-only captures are shared;
+//! - a captured slice, `Vec` or ndarray array written only at the loop index (`out[i] = ..`,
+//!   `out[[i, j]] = ..`, `out.row_mut(i)`, `out.index_axis_mut(Axis(0), i)`) is split so that
+//!   each iteration owns its element or row;
+//! - a variable updated only by `+= -= *= |= &= ^=` or `v = v.max(e)` / `v = v.min(e)` is a
+//!   reduction: every block of a fixed grid (which depends on the range length only, never on
+//!   the thread count or the schedule) starts from the operator's identity ([`Zero`], [`One`],
+//!   [`AllOnes`]; min/max start from the initial value), blocks combine in index order, and the
+//!   initial value is applied once at the end. A float sum therefore has the same bits on 1, 2
+//!   or 64 threads and under every schedule.
+//!
+//! Anything that could race is a compile error. A `prange` nested in the body of another
+//! `prange` runs as a plain serial loop inside each parallel iteration (the outer loop already
+//! keeps the pool busy; Numba does the same). `continue` (also `continue 'label` to the prange
+//! loop's own label) ends the iteration; locals of the body are private to the iteration.
+//!
+//! A float reduction is deterministic but not bit-equal to the serial loop: the serial loop
+//! adds left to right, the parallel one adds blocks of the grid and then the block sums. The
+//! grid has at most 1024 blocks, so for up to 1024 iterations (one per block) the results are
+//! equal too. Integer, bit, min and max reductions equal the serial loop exactly.
+//!
+//! In a generic kernel, a reduction of `T` needs `T: Zero` (`+=`, `-=`, `|=`, `^=`), `T: One`
+//! (`*=`) or `T: AllOnes` (`&=`), and `T: Clone` for `max`/`min`:
+//!
+//! ```
+//! use numbox::parallel_loop::Zero;
+//! use numbox::prelude::*;
+//!
+//! #[parallel_loop]
+//! fn total<T: Zero + Copy + Send + Sync + std::ops::AddAssign>(x: &[T], init: T) -> T {
+//!     let mut s = init;
+//!     for i in prange(0..x.len()) {
+//!         s += x[i];
+//!     }
+//!     s
+//! }
+//!
+//! assert_eq!(total(&[1_u8, 2, 3], 4), 10);
+//! ```
+
+mod disjoint;
+mod dispatch;
+mod identity;
+mod range;
+
+pub use identity::{AllOnes, One, Zero};
+pub use range::{IntoPrange, PrangeIndex, PrangeRange};
+
+/// The loop range of a parallel loop, returned unchanged.
+///
+/// Outside `#[parallel_loop]` (or before it expands) `prange` is the plain serial range, so
+/// the function runs serially. A bare count `prange(n)` means `0..n`, like Numba's
+/// `prange(n)`. Steps are not supported: loop over `0..n / step` and use `step * i`.
+///
+/// ```
+/// use numbox::prelude::*;
+///
+/// #[parallel_loop]
+/// fn sum_squares(x: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for i in prange(0..x.len()) {
+///         s += x[i] * x[i];
+///     }
+///     s
+/// }
+///
+/// assert_eq!(sum_squares(&[1.0, 2.0, 3.0]), 14.0);
+/// assert_eq!(prange(2..5), 2..5);
+/// assert_eq!(prange(3_usize), 0..3);
+/// ```
+pub fn prange<R: IntoPrange>(range: R) -> R::Range {
+    range.into_prange()
+}
+
+/// How `#[parallel_loop(schedule = "...")]` hands iterations to threads (Cython's names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Schedule {
+    /// rayon's adaptive splitting (the default); `chunk = N` sets the minimum piece length.
+    #[default]
+    Adaptive,
+    /// One equal contiguous piece per thread; with `chunk = N`, pieces of `N` iterations dealt
+    /// round-robin to the threads.
+    Static,
+    /// Pieces of `chunk` iterations (default 1) taken from a shared counter by whichever
+    /// thread is free: for iterations of uneven cost.
+    Dynamic,
+    /// Like `Dynamic`, with pieces that start large (remaining / threads) and shrink to `chunk`.
+    Guided,
+}
+
+/// What expansions of `#[parallel_loop]` call (through `numbox::__private::prange`).
+#[doc(hidden)]
+pub mod expansion {
+    pub use super::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
+    pub use super::dispatch::{for_each, reduce};
+    pub use super::identity::{all_ones_like, one_like, zero_like};
+    pub use super::{prange, PrangeRange, Schedule};
+}
