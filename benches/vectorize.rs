@@ -145,9 +145,52 @@ fn reductions(c: &mut Criterion) {
     g.finish();
 }
 
+#[vectorize]
+fn tanh_libm(x: f64) -> f64 {
+    x.tanh()
+}
+
+#[vectorize]
+fn tanh_numbox(x: f64) -> f64 {
+    numbox::math::tanh(x)
+}
+
+#[vectorize]
+fn exp_libm(x: f64) -> f64 {
+    x.exp()
+}
+
+#[vectorize]
+fn exp_numbox(x: f64) -> f64 {
+    numbox::math::exp(x)
+}
+
+fn vector_math(c: &mut Criterion) {
+    let mut g = c.benchmark_group("math_4e6");
+    let x = data(4_000_000, 1e-3);
+    let mut out = Array1::zeros(x.len());
+    g.throughput(Throughput::Elements(x.len() as u64));
+    g.bench_function("tanh_libm_loop", |bch| {
+        bch.iter(|| Zip::from(&mut out).and(&x).for_each(|o, &v| *o = v.tanh()))
+    });
+    g.bench_function("tanh_libm_kernel", |bch| {
+        bch.iter(|| tanh_libm::call_into(&x, &mut out).unwrap())
+    });
+    g.bench_function("tanh_numbox_math_kernel", |bch| {
+        bch.iter(|| tanh_numbox::call_into(&x, &mut out).unwrap())
+    });
+    g.bench_function("exp_libm_kernel", |bch| {
+        bch.iter(|| exp_libm::call_into(&x, &mut out).unwrap())
+    });
+    g.bench_function("exp_numbox_math_kernel", |bch| {
+        bch.iter(|| exp_numbox::call_into(&x, &mut out).unwrap())
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(15).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = contiguous, row_broadcast, compute_heavy, overhead, reductions
+    targets = contiguous, row_broadcast, compute_heavy, overhead, reductions, vector_math
 }
 criterion_main!(benches);

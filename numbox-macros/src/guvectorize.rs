@@ -7,10 +7,11 @@ mod validate;
 
 use crate::diag::{item_with_error, Errors};
 use crate::parse::options::{Once, Target};
+use crate::parse::signatures::instantiate;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
-use syn::{ItemFn, LitStr, Token};
+use syn::{ItemFn, LitStr, Token, TypeBareFn};
 
 /// Most inputs and outputs the runtime implements.
 const MAX_INPUTS: usize = 6;
@@ -21,8 +22,9 @@ mod kw {
     syn::custom_keyword!(target);
 }
 
-/// `"layout" [, target = "cpu" | "parallel"]`.
+/// `[fn(..) -> .., ...,] "layout" [, target = "cpu" | "parallel"]`.
 struct Args {
+    signatures: Vec<TypeBareFn>,
     layout: LitStr,
     target: Once<Target>,
 }
@@ -32,6 +34,12 @@ impl Parse for Args {
         if input.is_empty() {
             return Err(input
                 .error("expected the layout string: write e.g. #[guvectorize(\"(n),()->(n)\")]"));
+        }
+        // An optional list of signatures for run-time dispatch comes first.
+        let mut signatures = Vec::new();
+        while input.peek(Token![fn]) {
+            signatures.push(input.parse()?);
+            input.parse::<Token![,]>()?;
         }
         let layout: LitStr = input.parse().map_err(|e| {
             syn::Error::new(
@@ -55,7 +63,11 @@ impl Parse for Args {
                 return Err(look.error());
             }
         }
-        Ok(Args { layout, target })
+        Ok(Args {
+            signatures,
+            layout,
+            target,
+        })
     }
 }
 
@@ -72,13 +84,31 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let mut errors = Errors::default();
-    let kernel = errors
-        .ok(syn::parse2::<Args>(args))
-        .and_then(|args| validate::validate(&func, args, &mut errors));
+    let mut signatures = Vec::new();
+    let kernel = errors.ok(syn::parse2::<Args>(args)).and_then(|mut args| {
+        signatures = std::mem::take(&mut args.signatures);
+        validate::validate(&func, args, &mut errors)
+    });
+    let mut instances = Vec::new();
+    if let Some(k) = &kernel {
+        let tparams: Vec<&syn::Ident> = func.sig.generics.type_params().map(|t| &t.ident).collect();
+        for sig in &signatures {
+            if let Some(i) = errors.ok(instantiate(
+                sig,
+                &func.sig.ident,
+                &k.inputs,
+                &k.outputs,
+                &tparams,
+            )) {
+                instances.push(i);
+            }
+        }
+    }
     match (errors.finish(), kernel) {
         (Ok(()), Some(k)) => {
             let expanded = expand::expand_kernel(&k);
-            quote!(#func #expanded)
+            let dispatch = expand::expand_dispatch(&k, &instances);
+            quote!(#func #expanded #dispatch)
         }
         (Err(e), _) => item_with_error(&func, e),
         (Ok(()), None) => item_with_error(

@@ -4,6 +4,7 @@
 //! Each entry point only converts tokens and calls its module's `expand`.
 
 mod diag;
+mod dispatch;
 mod guvectorize;
 mod parallel_loop;
 mod parse;

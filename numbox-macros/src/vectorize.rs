@@ -5,11 +5,12 @@
 //! `Kernel`, and one-line methods that call the runtime's typed handles).
 
 use crate::diag::{item_with_error, Errors};
+use crate::dispatch::{self, DispatchSpec};
 use crate::parse::options::{Once, Target};
 use crate::parse::scalar_fn::ScalarFn;
 use crate::parse::signatures::{instantiate, Instance};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -323,85 +324,18 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
     }
 }
 
-/// The run-time dispatch of a signature list: a static loop table with one instance of the
-/// kernel per signature, and `call_dyn`, `signatures` and `ufunc` on the companion.
+/// The run-time dispatch of a signature list (see [`crate::dispatch`]).
 fn emit_dispatch(k: &ScalarFn<'_>, instances: &[Instance<'_>]) -> TokenStream {
-    let Some(first) = instances.first() else {
-        return TokenStream::new();
-    };
     let p = quote!(::numbox::__private);
-    let d = quote!(#p::dispatch);
-    let name = k.name;
-    let generic_args = |i: &Instance<'_>| {
-        let args = &i.type_args;
-        if args.is_empty() {
-            quote!()
-        } else {
-            quote!(<#(#args),*>)
-        }
+    let spec = DispatchSpec {
+        name: k.name,
+        instances,
+        nin: k.inputs.len(),
+        nout: k.outputs.len(),
+        kernel_trait: quote!(#p::Kernel),
+        several_outputs: k.tuple_return,
     };
-    let first_args = generic_args(first);
-    let count = instances.len();
-    let entries = instances.iter().map(|i| {
-        let args = generic_args(i);
-        let (ins, outs) = (&i.inputs, &i.outputs);
-        quote_spanned! {i.sig.span()=>
-            #d::Loop {
-                signature: #d::Signature::new(
-                    &[#(<#ins as #d::NativeType>::DTYPE),*],
-                    &[#(<#outs as #d::NativeType>::DTYPE),*],
-                ),
-                run: #d::dyn_loop::<#name #args>,
-            }
-        }
-    });
-    let (nin, nout) = (k.inputs.len(), k.outputs.len());
-    let (ret, take) = if k.tuple_return {
-        (quote!(::std::vec::Vec<#d::DynArray>), quote!(outs))
-    } else {
-        (
-            quote!(#d::DynArray),
-            quote!(outs.pop().expect("a loop returns its output")),
-        )
-    };
-    let sigs_doc = instances
-        .iter()
-        .map(|i| format!("`{}`", i.sig.to_token_stream()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let table_doc = format!("The compiled loops, in the order listed: {sigs_doc}.");
-    quote! {
-        impl #name #first_args {
-            #[doc = #table_doc]
-            pub fn loops() -> &'static [#d::Loop] {
-                static LOOPS: [#d::Loop; #count] = [#(#entries),*];
-                &LOOPS
-            }
-
-            /// The signatures of the compiled loops, in the order NumPy's rule tries them.
-            pub fn signatures() -> ::std::vec::Vec<#d::Signature> {
-                Self::loops().iter().map(|l| l.signature.clone()).collect()
-            }
-
-            /// Runs the first listed loop to which every input casts safely (NumPy's rule),
-            /// casting the inputs that need it and broadcasting them.
-            pub fn call_dyn(inputs: &[&#d::DynArray]) -> #p::Result<#ret> {
-                let mut outs = #d::call_dyn(
-                    <Self as #p::Kernel>::NAME,
-                    Self::loops(),
-                    inputs,
-                    <Self as #p::Kernel>::TARGET,
-                )?;
-                ::core::result::Result::Ok(#take)
-            }
-
-            /// A cloneable run-time handle (name, arity, signatures, call) for a
-            /// [`Registry`](::numbox::Registry).
-            pub fn ufunc() -> #d::DynUfunc {
-                #d::DynUfunc::new(<Self as #p::Kernel>::NAME, #nin, #nout, Self::loops(), <Self as #p::Kernel>::TARGET)
-            }
-        }
-    }
+    dispatch::emit(&spec, |_, kernel| quote!(#p::dispatch::dyn_loop::<#kernel>))
 }
 
 /// Whether `ty` names one of the kernel's type parameters.

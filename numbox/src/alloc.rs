@@ -17,13 +17,19 @@ where
     D: Dimension,
 {
     let bytes = a.len() * std::mem::size_of::<<S as RawData>::Elem>();
+    advise_bytes(a.as_mut_ptr().cast::<u8>(), bytes);
+}
+
+/// Advises huge pages for `bytes` bytes at `ptr`, a fresh allocation not yet written, when
+/// it is at least [`HUGE_PAGE_THRESHOLD`] bytes.
+pub(crate) fn advise_bytes(ptr: *const u8, bytes: usize) {
     if bytes >= HUGE_PAGE_THRESHOLD {
-        advise(a.as_mut_ptr().cast::<u8>(), bytes);
+        advise(ptr, bytes);
     }
 }
 
 #[cfg(all(target_os = "linux", not(miri)))]
-fn advise(ptr: *mut u8, bytes: usize) {
+fn advise(ptr: *const u8, bytes: usize) {
     const PAGE: usize = 4096;
     let start = (ptr as usize).next_multiple_of(PAGE);
     let end = (ptr as usize + bytes) & !(PAGE - 1);
@@ -38,4 +44,4 @@ fn advise(ptr: *mut u8, bytes: usize) {
 }
 
 #[cfg(not(all(target_os = "linux", not(miri))))]
-fn advise(_ptr: *mut u8, _bytes: usize) {}
+fn advise(_ptr: *const u8, _bytes: usize) {}

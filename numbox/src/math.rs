@@ -218,11 +218,7 @@ mod tests {
     }
 
     fn n() -> usize {
-        if cfg!(miri) {
-            200
-        } else {
-            400_000
-        }
+        400_000
     }
 
     fn max_ulps(f: fn(f64) -> f64, g: fn(f64) -> f64, xs: impl Iterator<Item = f64>) -> (u64, f64) {
@@ -231,6 +227,9 @@ mod tests {
     }
 
     #[test]
+    // Miri perturbs the C library's results by a few ulps on purpose, so it cannot be the
+    // reference there; this module is safe code, with nothing for Miri to check.
+    #[cfg_attr(miri, ignore)]
     fn exp_matches_libm() {
         for (lo, hi) in [
             (-745.0, 709.7),
@@ -251,6 +250,9 @@ mod tests {
     }
 
     #[test]
+    // Miri perturbs the C library's results by a few ulps on purpose, so it cannot be the
+    // reference there; this module is safe code, with nothing for Miri to check.
+    #[cfg_attr(miri, ignore)]
     fn expm1_matches_libm() {
         for (lo, hi) in [(-50.0, 700.0), (-1.0, 1.0), (-1e-10, 1e-10)] {
             let (u, x) = max_ulps(expm1, f64::exp_m1, sweep(lo, hi, n()));
@@ -261,6 +263,9 @@ mod tests {
     }
 
     #[test]
+    // Miri perturbs the C library's results by a few ulps on purpose, so it cannot be the
+    // reference there; this module is safe code, with nothing for Miri to check.
+    #[cfg_attr(miri, ignore)]
     fn ln_matches_libm() {
         for (lo, hi) in [
             (1e-300, 1e300),
@@ -280,6 +285,9 @@ mod tests {
     }
 
     #[test]
+    // Miri perturbs the C library's results by a few ulps on purpose, so it cannot be the
+    // reference there; this module is safe code, with nothing for Miri to check.
+    #[cfg_attr(miri, ignore)]
     fn tanh_matches_libm() {
         for (lo, hi) in [(-25.0, 25.0), (-1.0, 1.0), (-1e-9, 1e-9)] {
             let (u, x) = max_ulps(tanh, f64::tanh, sweep(lo, hi, n()));

@@ -2,7 +2,9 @@
 //! `GufuncKernel` impl and one-line methods that call the generic runtime.
 
 use super::validate::Kernel;
+use crate::dispatch::{self, DispatchSpec};
 use crate::parse::layout::Dim;
+use crate::parse::signatures::Instance;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -225,4 +227,44 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
             }
         };
     }
+}
+
+/// The run-time dispatch of a signature list: each loop views its (already cast) inputs at
+/// the instance's element types and runs the typed gufunc on the requested target.
+pub(super) fn expand_dispatch(k: &Kernel<'_>, instances: &[Instance<'_>]) -> TokenStream {
+    let p = quote!(::numbox::__private);
+    let spec = DispatchSpec {
+        name: &k.func.sig.ident,
+        instances,
+        nin: k.inputs.len(),
+        nout: k.outputs.len(),
+        kernel_trait: quote!(#p::gufunc::GufuncKernel),
+        several_outputs: k.outputs.len() > 1,
+    };
+    dispatch::emit(&spec, |i, kernel| {
+        let views = i
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(n, t)| quote!(__nb_in[#n].view::<#t>()?));
+        let outs: Vec<Ident> = (0..i.outputs.len())
+            .map(|n| format_ident!("__nb_out{}", n))
+            .collect();
+        let pattern = if outs.len() == 1 {
+            quote!(#(#outs)*)
+        } else {
+            quote!((#(#outs),*))
+        };
+        let out_tys = &i.outputs;
+        quote! {
+            |__nb_in: &[&#p::dispatch::DynArray], __nb_target: #p::Target|
+                -> #p::Result<::std::vec::Vec<#p::dispatch::DynArray>>
+            {
+                let #pattern = #p::gufunc::Gufunc::<#kernel>::new(__nb_target).call(#(#views),*)?;
+                ::core::result::Result::Ok(::std::vec![
+                    #(<#out_tys as #p::dispatch::NativeType>::wrap(#outs.into_dyn())),*
+                ])
+            }
+        }
+    })
 }

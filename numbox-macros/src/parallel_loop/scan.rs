@@ -7,7 +7,7 @@ use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::HashSet;
 use syn::visit::Visit;
-use syn::{BinOp, Expr, ExprForLoop, Lifetime};
+use syn::{Expr, ExprForLoop, Lifetime};
 
 /// Methods that address the part of a container at an index: `(name, index argument
 /// position, needs `Axis(0)` first, mutable)`.
@@ -457,19 +457,4 @@ impl<'ast> Visit<'ast> for Scan<'_> {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
-/// Whether `op` is a compound assignment (`+=`, `<<=`...).
-pub fn is_compound(op: &BinOp) -> bool {
-    matches!(
-        op,
-        BinOp::AddAssign(_)
-            | BinOp::SubAssign(_)
-            | BinOp::MulAssign(_)
-            | BinOp::DivAssign(_)
-            | BinOp::RemAssign(_)
-            | BinOp::BitXorAssign(_)
-            | BinOp::BitAndAssign(_)
-            | BinOp::BitOrAssign(_)
-            | BinOp::ShlAssign(_)
-            | BinOp::ShrAssign(_)
-    )
-}
+use crate::parse::is_compound_assign as is_compound;

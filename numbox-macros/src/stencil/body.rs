@@ -194,23 +194,7 @@ impl VisitMut for BodyPass<'_> {
         }
         match e {
             Expr::Assign(a) => self.check_write(&a.left),
-            Expr::Binary(b)
-                if matches!(
-                    b.op,
-                    BinOp::AddAssign(_)
-                        | BinOp::SubAssign(_)
-                        | BinOp::MulAssign(_)
-                        | BinOp::DivAssign(_)
-                        | BinOp::RemAssign(_)
-                        | BinOp::BitXorAssign(_)
-                        | BinOp::BitAndAssign(_)
-                        | BinOp::BitOrAssign(_)
-                        | BinOp::ShlAssign(_)
-                        | BinOp::ShrAssign(_)
-                ) =>
-            {
-                self.check_write(&b.left)
-            }
+            Expr::Binary(b) if crate::parse::is_compound_assign(&b.op) => self.check_write(&b.left),
             Expr::Reference(r) if r.mutability.is_some() => self.check_write(&r.expr),
             _ => {}
         }

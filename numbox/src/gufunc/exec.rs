@@ -96,7 +96,7 @@ impl<T: Default> Fresh<T> {
             if ptr.is_null() {
                 return Err(too_large(&"out of memory"));
             }
-            advise_huge_pages(ptr.cast(), bytes);
+            crate::alloc::advise_bytes(ptr.cast(), bytes);
             // SAFETY: allocated by the global allocator with the layout of `len` `T`s; the
             // length 0 claims nothing about the contents yet.
             let buf = unsafe { Vec::from_raw_parts(ptr, 0, len) };
@@ -108,7 +108,7 @@ impl<T: Default> Fresh<T> {
         }
         let mut buf: Vec<T> = Vec::new();
         buf.try_reserve_exact(len).map_err(|e| too_large(&e))?;
-        advise_huge_pages(buf.as_ptr().cast(), bytes);
+        crate::alloc::advise_bytes(buf.as_ptr().cast(), bytes);
         Ok(Fresh {
             buf,
             len,
@@ -149,30 +149,6 @@ pub(crate) unsafe fn init_range<T: Default>(ptr: *mut T, range: Range<usize>) {
         unsafe { ptr.add(k).write(T::default()) };
     }
 }
-
-/// Asks Linux for transparent huge pages on a large fresh buffer before its first write:
-/// faulting in 4 KiB pages costs more than most kernels (PERF.md).
-#[cfg(all(target_os = "linux", not(miri)))]
-fn advise_huge_pages(ptr: *const u8, bytes: usize) {
-    const MIN_BYTES: usize = 4 << 20;
-    const PAGE: usize = 4096;
-    if bytes < MIN_BYTES {
-        return;
-    }
-    let start = (ptr as usize).next_multiple_of(PAGE);
-    let end = (ptr as usize + bytes) & !(PAGE - 1);
-    if end > start {
-        // SAFETY: the range is page-aligned and lies inside our own live allocation;
-        // MADV_HUGEPAGE only changes how the kernel backs it, never its contents. A failure
-        // (e.g. THP disabled) is harmless and ignored.
-        unsafe {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-        }
-    }
-}
-
-#[cfg(not(all(target_os = "linux", not(miri))))]
-fn advise_huge_pages(_ptr: *const u8, _bytes: usize) {}
 
 #[cfg(test)]
 mod tests {

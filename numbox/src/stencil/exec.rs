@@ -102,7 +102,7 @@ where
     let mut dim = Dim::<[usize; N]>::default();
     dim.slice_mut().copy_from_slice(&shape);
     let mut out = Array::<K::Output, _>::uninit(dim);
-    super::alloc::advise_huge_pages(out.as_mut_ptr(), out.len());
+    crate::alloc::advise_huge_pages(&mut out);
     let sink = Sink::of(&mut out.view_mut());
     let sink = Sink {
         ptr: sink.ptr.cast::<K::Output>(),

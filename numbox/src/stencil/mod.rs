@@ -27,7 +27,6 @@
 // Per-axis loops index several `[_; N]` arrays (shape, strides, box) in step.
 #![allow(clippy::needless_range_loop)]
 
-mod alloc;
 mod boundary;
 mod exec;
 mod field;
