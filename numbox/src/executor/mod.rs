@@ -116,6 +116,19 @@ impl Plan {
         }
     }
 
+    /// The plan of `total` elements contiguous in the same order in every one of `nops`
+    /// operands: one flat axis of stride 1.
+    pub(crate) fn flat(total: usize, nops: usize) -> Plan {
+        assert!(nops <= MAX_OPS, "a kernel has at most {MAX_OPS} operands");
+        Plan {
+            dims: Small::from_elem(total.max(1), 1),
+            strides: Small::from_elem(1, nops),
+            base: [0; MAX_OPS],
+            nops,
+            total,
+        }
+    }
+
     /// The stride of operand `op` along plan axis `k`.
     #[inline]
     fn stride(&self, op: usize, k: usize) -> isize {

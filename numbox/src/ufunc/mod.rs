@@ -93,6 +93,26 @@ fn prefers_fortran(metas: &[Option<Meta>]) -> bool {
     any
 }
 
+/// `Some(fortran)` when every operand is an array of one shape, all contiguous in the same
+/// order (C, or else F): then element `k` of each is its `k`-th in memory, and a call is one
+/// flat loop with no planning.
+fn uniform_contiguous<'m>(metas: impl Iterator<Item = Option<&'m Meta>> + Clone) -> Option<bool> {
+    let mut all = metas.clone();
+    let first = all.next()??;
+    if !metas
+        .clone()
+        .all(|m| m.is_some_and(|m| m.shape == first.shape))
+    {
+        return None;
+    }
+    [false, true].into_iter().find(|&fortran| {
+        metas
+            .clone()
+            .flatten()
+            .all(|m| is_contiguous(&m.shape, &m.strides, fortran))
+    })
+}
+
 fn shapes(metas: &[Option<Meta>]) -> impl Iterator<Item = Option<&[usize]>> + Clone {
     metas.iter().map(|m| m.as_ref().map(|m| &m.shape[..]))
 }
@@ -115,6 +135,21 @@ pub fn call<K: Kernel, Ops: Operands<K::Args>>(
 ) -> Result<CallOutput<K, Ops>> {
     let (srcs, metas) = ops.sources();
     let metas = metas.as_ref();
+    let nops = <K::Args as InTuple>::N + <K::Out as OutTuple>::M;
+    if let Some(fortran) = uniform_contiguous(metas.iter().map(Option::as_ref)) {
+        let shape = &metas[0]
+            .as_ref()
+            .expect("uniform operands are arrays")
+            .shape;
+        let mut out = <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(shape), fortran);
+        let (dsts, _) = <K::Out as OutTuple>::uninit_dsts(&mut out);
+        let plan = Plan::flat(shape.iter().product(), nops);
+        // SAFETY: every input and the fresh outputs hold `shape`'s elements contiguously in
+        // the same order, so the flat plan walks each exactly once, inside its memory.
+        unsafe { execute::<K>(&plan, srcs, dsts, target) };
+        // SAFETY: the executor wrote every element of every output.
+        return Ok(unsafe { <K::Out as OutTuple>::assume_init(out) });
+    }
     let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
     let fortran = prefers_fortran(metas);
     let mut out = <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(&shape), fortran);
@@ -136,9 +171,19 @@ pub fn call_into<K: Kernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
 ) -> Result<()> {
     let (srcs, metas) = ops.sources();
     let metas = metas.as_ref();
-    let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
     let (dsts, out_metas) = out.dsts();
-    for (k, m) in out_metas.as_ref().iter().enumerate() {
+    let out_metas = out_metas.as_ref();
+    let ins = metas.iter().map(Option::as_ref);
+    if uniform_contiguous(ins.chain(out_metas.iter().map(Some))).is_some() {
+        let total = out_metas[0].shape.iter().product();
+        let plan = Plan::flat(total, metas.len() + out_metas.len());
+        // SAFETY: every input and output (unique borrows: no overlap) holds the same shape
+        // contiguously in the same order, so the flat plan walks each exactly once.
+        unsafe { execute::<K>(&plan, srcs, dsts, target) };
+        return Ok(());
+    }
+    let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
+    for (k, m) in out_metas.iter().enumerate() {
         if m.shape != shape {
             return Err(Error::new(
                 ErrorKind::OutputShape,
@@ -152,7 +197,7 @@ pub fn call_into<K: Kernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
             ));
         }
     }
-    let plan = plan(&shape, metas, out_metas.as_ref());
+    let plan = plan(&shape, metas, out_metas);
     // SAFETY: as in `call`; the outputs are unique borrows (so they overlap no input and no
     // other output) and were checked to have exactly `shape`.
     unsafe { execute::<K>(&plan, srcs, dsts, target) };
