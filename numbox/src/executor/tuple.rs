@@ -171,6 +171,8 @@ pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
     #[doc(hidden)]
     type Metas: AsRef<[Meta]>;
     #[doc(hidden)]
+    fn prefault<D: Dimension>(u: &mut Self::Uninit<D>);
+    #[doc(hidden)]
     fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Self::Metas);
     #[doc(hidden)]
     /// # Safety
@@ -362,6 +364,10 @@ macro_rules! out_tuple {
             }
 
             type Metas = [Meta; $m];
+
+            fn prefault<D: Dimension>(u: &mut Self::Uninit<D>) {
+                $(crate::alloc::prefault_huge_pages(&mut u.$i);)+
+            }
 
             fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Self::Metas) {
                 let parts = ($(dst_of(&mut u.$i),)+);

@@ -142,6 +142,9 @@ pub fn call<K: Kernel, Ops: Operands<K::Args>>(
             .expect("uniform operands are arrays")
             .shape;
         let mut out = <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(shape), fortran);
+        if target == Target::Parallel {
+            <K::Out as OutTuple>::prefault(&mut out);
+        }
         let (dsts, _) = <K::Out as OutTuple>::uninit_dsts(&mut out);
         let plan = Plan::flat(shape.iter().product(), nops);
         // SAFETY: every input and the fresh outputs hold `shape`'s elements contiguously in
@@ -153,6 +156,9 @@ pub fn call<K: Kernel, Ops: Operands<K::Args>>(
     let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
     let fortran = prefers_fortran(metas);
     let mut out = <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(&shape), fortran);
+    if target == Target::Parallel {
+        <K::Out as OutTuple>::prefault(&mut out);
+    }
     let (dsts, out_metas) = <K::Out as OutTuple>::uninit_dsts(&mut out);
     let plan = plan(&shape, metas, out_metas.as_ref());
     // SAFETY: `srcs` point into the views `ops` lends for this whole function and the plan's
