@@ -8,10 +8,12 @@ Usage (from the repository root, with a Python that has numpy, numba and scipy):
     /tmp/nb/bin/python scripts/compare_numba.py --quick         # 1% of the sizes (seconds)
     /tmp/nb/bin/python scripts/compare_numba.py --only 2,5 --reps 7 --rounds 2
 
-The script builds the examples (`cargo build --release --examples`, skip with --no-build),
-then for each workload in turn times Numba in this process and runs the numbox example
-`target/release/examples/seed_N_* --json --scale S --reps R` (same sizes), so both sides of a
-ratio are measured within seconds of each other. With --rounds N the whole sequence runs N
+The script builds the examples for this machine's CPU, as Numba compiles for it
+(`RUSTFLAGS="-C target-cpu=native" cargo build --release --examples` into `target/native`;
+`--portable` builds for the default x86-64 target instead, into `target/`; skip building with
+--no-build), then for each workload in turn times Numba in this process and runs the numbox
+example `seed_N_* --json --scale S --reps R` (same sizes), so both sides of a ratio are
+measured within seconds of each other. With --rounds N the whole sequence runs N
 times and each variant keeps the median of its per-round medians.
 
 Timing follows shared/anchors/seeds_bench.py: every variant is called once first (Numba's
@@ -344,8 +346,12 @@ WORKLOADS = {"1": wl_1, "2": wl_2, "3": wl_3, "4": wl_4, "5": wl_5, "6": wl_6, "
 
 
 # ----------------------------------------------------------------------------- numbox side
+def target_dir():
+    return os.path.join(ROOT, "target") if ARGS.portable else os.path.join(ROOT, "target", "native")
+
+
 def numbox(key, scale, reps):
-    exe = os.path.join(ROOT, "target", "release", "examples", EXAMPLES[key])
+    exe = os.path.join(target_dir(), "release", "examples", EXAMPLES[key])
     out = subprocess.run([exe, "--json", "--scale", repr(scale), "--reps", str(reps)],
                          check=True, capture_output=True, text=True).stdout
     res = []
@@ -368,11 +374,18 @@ def main():
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--only", default="1234567", help="workload numbers, e.g. 2,5")
     p.add_argument("--no-build", action="store_true")
+    p.add_argument("--portable", action="store_true",
+                   help="numbox for the default x86-64 target instead of this CPU (Numba always "
+                        "compiles for this CPU)")
     ARGS = p.parse_args()
     scale = 0.01 if ARGS.quick else ARGS.scale
     keys = [k for k in ARGS.only if k in WORKLOADS]
     if not ARGS.no_build:
-        subprocess.run(["cargo", "build", "--release", "--examples", "-q"], cwd=ROOT, check=True)
+        env = dict(os.environ)
+        if not ARGS.portable:
+            env["RUSTFLAGS"] = (env.get("RUSTFLAGS", "") + " -C target-cpu=native").strip()
+        subprocess.run(["cargo", "build", "--release", "--examples", "-q",
+                        "--target-dir", target_dir()], cwd=ROOT, env=env, check=True)
     print(f"# numpy {np.__version__}, numba {numba.__version__}, "
           f"{numba.config.NUMBA_NUM_THREADS} Numba threads, layer will be "
           f"{numba.config.THREADING_LAYER}; scale {scale}, reps {ARGS.reps}, "
