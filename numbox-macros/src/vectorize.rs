@@ -161,34 +161,34 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
          `{name_str}::parallel()` choose the target per call."
     );
 
-    // Every element type must be an `Element`; the error points at the user's type.
+    // The `Kernel` impl holds for any types; the companion's methods require every element
+    // type to be an `Element`, spanned at the user's type: a wrong type is one error there.
     let (impl_g, ty_g, where_c) = item.sig.generics.split_for_impl();
-    let mut preds: Vec<TokenStream> = where_c
+    let user_preds: Vec<TokenStream> = where_c
         .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
-    for ty in inputs
+    let where_user = quote!(where #(#user_preds,)*);
+    // Higher-ranked, so that a concrete non-element type is not a "trivially false" bound
+    // reported at the attribute; the assertion below reports it, once, at the type.
+    let elem_preds = inputs
         .iter()
         .chain(outputs)
-        .filter(|ty| mentions(ty, tparams))
-    {
-        preds.push(quote_spanned!(ty.span()=> #ty: #p::Element));
-    }
-    let where_all = quote!(where #(#preds,)*);
-
-    // A direct check per element type, so a non-`Copy` type is reported at the type itself.
+        .map(|ty| quote_spanned!(ty.span()=> for<'__nb> #ty: #p::Element));
+    let where_all = quote!(where #(#user_preds,)* #(#elem_preds,)*);
+    // Generic element types are checked where the kernel is instantiated.
     let checks = inputs
         .iter()
         .chain(outputs)
         .filter(|ty| !mentions(ty, tparams))
         .map(|ty| quote_spanned!(ty.span()=> __nb_is_element::<#ty>();));
     let assertions = quote! {
-        const _: () = {
+        #[allow(dead_code)]
+        fn __nb_check() {
             fn __nb_is_element<T: #p::Element>() {}
-            fn __nb_check() {
-                #(#checks)*
-            }
-        };
+            #(#checks)*
+        }
     };
+
     let args_span = item.sig.inputs.span();
     let out_span = match &item.sig.output {
         syn::ReturnType::Type(_, ty) => ty.span(),
@@ -303,9 +303,11 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         #[allow(non_camel_case_types, dead_code)]
         #companion
 
-        #assertions
+        const _: () = {
+            #assertions
+        };
 
-        impl #impl_g #p::Kernel for #name #ty_g #where_all {
+        impl #impl_g #p::Kernel for #name #ty_g #where_user {
             #args_ty
             #out_ty
             const NAME: &'static str = #name_str;

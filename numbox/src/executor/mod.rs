@@ -11,7 +11,7 @@ pub(crate) mod reduce;
 pub mod tuple;
 
 use crate::small::Small;
-use crate::ufunc::Kernel;
+use crate::ufunc::ElementKernel as Kernel;
 use rayon::prelude::*;
 use tuple::{InTuple, OutTuple, CHUNK};
 

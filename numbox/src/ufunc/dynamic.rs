@@ -5,7 +5,7 @@
 //! [`Loop`](crate::dispatch::Loop)s; [`call_dyn`](crate::dispatch::call_dyn) picks the entry
 //! by NumPy's rules, casts the inputs, and this function does the rest.
 
-use super::{call, Kernel, Operands};
+use super::{call, ElementKernel, Operands};
 use crate::executor::tuple::{InTuple, OutTuple};
 use crate::executor::Target;
 use crate::{DynArray, NativeType, Result};
@@ -83,7 +83,7 @@ impl<R0: NativeType, R1: NativeType, R2: NativeType, R3: NativeType> DynOuts for
 /// Runs kernel `K` on dynamically typed inputs of exactly its argument dtypes (the
 /// [`LoopFn`](crate::dispatch::LoopFn) of one loop-table entry): views them, broadcasts,
 /// runs on `target` and wraps the results.
-pub fn dyn_loop<K: Kernel>(inputs: &[&DynArray], target: Target) -> Result<Vec<DynArray>>
+pub fn dyn_loop<K: ElementKernel>(inputs: &[&DynArray], target: Target) -> Result<Vec<DynArray>>
 where
     K::Args: DynArgs,
     K::Out: DynOuts,

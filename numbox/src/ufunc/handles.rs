@@ -5,6 +5,7 @@ use crate::broadcast::{Operand, Source};
 use crate::element::Element;
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::reduce::{fold_all, fold_axis, scan_axis};
+use crate::executor::tuple::OutTuple;
 use crate::executor::Target;
 use ndarray::{Array, Array0, ArrayD, Axis, Dimension, RemoveAxis};
 use std::marker::PhantomData;
@@ -51,7 +52,7 @@ macro_rules! handle {
 
         impl<K, $($T: Element),+> $Name<K>
         where
-            K: Kernel<Args = ($($T,)+)>,
+            K: Kernel<Args = ($($T,)+), Out: OutTuple>,
         {
             /// Applies the kernel elementwise to the broadcast operands, into new arrays.
             ///

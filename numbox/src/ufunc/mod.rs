@@ -45,10 +45,12 @@ use crate::executor::{execute, Plan, Target};
     label = "expected the companion type of a `#[vectorize]` function"
 )]
 pub trait Kernel {
-    /// The argument tuple `(T1, ..., Tn)`.
-    type Args: InTuple;
+    /// The argument tuple `(T1, ..., Tn)` (every runtime function also requires it to be a
+    /// tuple of [`Element`](crate::Element)s; the trait itself does not, so that a wrong element
+    /// type is reported once, at the user's type, by the companion's methods).
+    type Args;
     /// The result tuple: `(R,)` for one output, `(R1, R2)` for two, ...
-    type Out: OutTuple;
+    type Out;
     /// The kernel's name, used in error messages.
     const NAME: &'static str;
     /// The target `call` uses (the attribute's `target = ...`).
@@ -60,6 +62,11 @@ pub trait Kernel {
         None
     }
 }
+
+/// A [`Kernel`] whose argument and result tuples are tuples of elements: what the runtime runs.
+pub trait ElementKernel: Kernel<Args: InTuple, Out: OutTuple> {}
+
+impl<K: Kernel<Args: InTuple, Out: OutTuple>> ElementKernel for K {}
 
 /// What `call` returns for kernel `K` on operands `Ops`.
 pub type CallOutput<K, Ops> =
@@ -129,7 +136,7 @@ fn plan(shape: &[usize], ins: &[Option<Meta>], outs: &[Meta]) -> Plan {
 }
 
 /// Runs kernel `K` over `ops` into newly allocated outputs.
-pub fn call<K: Kernel, Ops: Operands<K::Args>>(
+pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
     ops: &Ops,
     target: Target,
 ) -> Result<CallOutput<K, Ops>> {
@@ -170,7 +177,7 @@ pub fn call<K: Kernel, Ops: Operands<K::Args>>(
 }
 
 /// Runs kernel `K` over `ops`, writing into `out` (which must have the broadcast shape).
-pub fn call_into<K: Kernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
+pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     ops: &Ops,
     mut out: O,
     target: Target,
