@@ -166,24 +166,10 @@ macro_rules! gufunc_arity {
                             };
                         }
                     )+
-                    plan_ref.for_each(r, |off| {
-                        // SAFETY: `Plan` checked every operand's shape against the layout,
-                        // so each offset plus its core geometry addresses elements of that
-                        // operand's live buffer; the outputs' parts of this iteration were
-                        // initialised above and belong to this iteration alone.
-                        unsafe {
-                            K::eval(
-                                ($(<$I as CoreSpec>::input(
-                                    ins.$ki.get().offset(off[$ki]),
-                                    &plan_ref.cores[$ki],
-                                ),)+),
-                                ($(<$O as CoreSpec>::output(
-                                    outs.$ko.get().offset(off[$slot]),
-                                    &plan_ref.cores[$slot],
-                                ),)+),
-                            )
-                        }
-                    });
+                    // SAFETY: `Plan` checked every operand's shape against the layout; the
+                    // outputs' parts of iterations `r` were initialised above and belong to
+                    // this block alone.
+                    unsafe { Self::eval_range(plan_ref, &ins, &outs, r) };
                 };
                 execute(&plan, self.target(), &block);
                 $(
@@ -222,27 +208,37 @@ macro_rules! gufunc_arity {
                 let ins = ($(SyncConst(src_ptr(&$a)),)+);
                 let outs = ($(SyncMut($b.as_mut_ptr()),)+);
                 let plan_ref = &plan;
-                let block = |r: Range<usize>| {
-                    plan_ref.for_each(r, |off| {
-                        // SAFETY: as in `call`; the outputs are the caller's exclusive
-                        // views, checked to have the planned shape, and ndarray's mutable
-                        // views never alias themselves, so iterations write disjoint parts.
-                        unsafe {
-                            K::eval(
-                                ($(<$I as CoreSpec>::input(
-                                    ins.$ki.get().offset(off[$ki]),
-                                    &plan_ref.cores[$ki],
-                                ),)+),
-                                ($(<$O as CoreSpec>::output(
-                                    outs.$ko.get().offset(off[$slot]),
-                                    &plan_ref.cores[$slot],
-                                ),)+),
-                            )
-                        }
-                    });
-                };
+                // SAFETY: as in `call`; the outputs are the caller's exclusive views, checked to
+                // have the planned shape, and ndarray's mutable views never alias themselves,
+                // so iterations write disjoint parts.
+                let block = |r: Range<usize>| unsafe { Self::eval_range(plan_ref, &ins, &outs, r) };
                 execute(&plan, self.target(), &block);
                 Ok(())
+            }
+
+            /// Runs the kernel on loop iterations `r`: the loop body of `call` and `call_into`.
+            ///
+            /// # Safety
+            /// `plan` was checked against every operand, `ins` and `outs` point at buffers of
+            /// the planned shapes that stay alive, and the outputs' parts of iterations `r` are
+            /// initialised and written by no one else meanwhile.
+            unsafe fn eval_range(
+                plan: &Plan,
+                ins: &($(SyncConst<<$I as CoreSpec>::Elem>,)+),
+                outs: &($(SyncMut<<$O as CoreSpec>::Elem>,)+),
+                r: Range<usize>,
+            ) {
+                plan.for_each(r, |off| {
+                    // SAFETY: each offset plus its core geometry addresses elements of that
+                    // operand's live buffer (the caller's guarantee), and this iteration's
+                    // output parts belong to it alone.
+                    unsafe {
+                        K::eval(
+                            ($(<$I as CoreSpec>::input(ins.$ki.get().offset(off[$ki]), &plan.cores[$ki]),)+),
+                            ($(<$O as CoreSpec>::output(outs.$ko.get().offset(off[$slot]), &plan.cores[$slot]),)+),
+                        )
+                    }
+                });
             }
         }
     };
