@@ -10,36 +10,11 @@ use numbox::prelude::*;
 use rayon::prelude::*;
 use std::hint::black_box;
 
-fn julia_inputs(width: usize) -> Vec<Complex64> {
-    let (x1, x2, y1, y2) = (-1.8_f64, 1.8, -1.8, 1.8);
-    let (x_step, y_step) = ((x2 - x1) / width as f64, (y1 - y2) / width as f64);
-    let (mut x, mut y) = (Vec::new(), Vec::new());
-    let mut yc = y2;
-    while yc > y1 {
-        y.push(yc);
-        yc += y_step;
-    }
-    let mut xc = x1;
-    while xc < x2 {
-        x.push(xc);
-        xc += x_step;
-    }
-    y.iter()
-        .flat_map(|&yc| x.iter().map(move |&xc| Complex64::new(xc, yc)))
-        .collect()
-}
-
-#[parallel_loop]
-fn julia(maxiter: u32, zs: &[Complex64], cs: &[Complex64], out: &mut [u32]) {
-    for i in prange(0..zs.len()) {
-        let (mut z, c, mut n) = (zs[i], cs[i], 0);
-        while n < maxiter && z.norm_sqr() < 4.0 {
-            z = z * z + c;
-            n += 1;
-        }
-        out[i] = n;
-    }
-}
+// The seed example's kernel and the book's grid, so the bench measures what the example runs.
+#[allow(dead_code)]
+#[path = "../examples/seed_5_julia.rs"]
+mod seed_5;
+use seed_5::{julia, julia_inputs};
 
 fn julia_serial(maxiter: u32, zs: &[Complex64], cs: &[Complex64], out: &mut [u32]) {
     for i in 0..zs.len() {
@@ -130,8 +105,7 @@ fn triangle_default(out: &mut [f64]) {
 }
 
 fn benches(c: &mut Criterion) {
-    let zs = julia_inputs(1000);
-    let cs = vec![Complex64::new(-0.62772, -0.42193); zs.len()];
+    let (zs, cs) = julia_inputs(1000);
     let mut out = vec![0_u32; zs.len()];
     let mut g = c.benchmark_group("julia_1000x1000_maxiter300");
     g.sample_size(10);
