@@ -10,7 +10,10 @@ use super::{
 };
 use crate::broadcast::{Operand, Source};
 use crate::element::Element;
+// The executor's write pointer: threads write disjoint elements through it, as here, where
+// every loop iteration writes its own part of each output (outputs are not broadcast).
 use crate::error::{Error, ErrorKind, Result};
+use crate::executor::tuple::Dst;
 use ndarray::{Array, Dimension, IxDyn};
 use std::ops::Range;
 
@@ -24,20 +27,6 @@ unsafe impl<T: Sync> Sync for SyncConst<T> {}
 impl<T> SyncConst<T> {
     #[inline(always)]
     fn get(&self) -> *const T {
-        self.0
-    }
-}
-
-/// A write pointer that may cross threads: every loop iteration writes its own elements.
-struct SyncMut<T>(*mut T);
-// SAFETY: each loop iteration writes a disjoint part of the output (outputs are not
-// broadcast), so threads never touch the same `T: Send` element.
-unsafe impl<T: Send> Send for SyncMut<T> {}
-// SAFETY: as above.
-unsafe impl<T: Send> Sync for SyncMut<T> {}
-impl<T> SyncMut<T> {
-    #[inline(always)]
-    fn get(&self) -> *mut T {
         self.0
     }
 }
@@ -148,7 +137,7 @@ macro_rules! gufunc_arity {
                     plan.set_output_c($ko);
                 )+
                 let ins = ($(SyncConst(src_ptr(&$a)),)+);
-                let outs = ($(SyncMut($b.ptr()),)+);
+                let outs = ($(Dst($b.ptr()),)+);
                 let core_lens = [$(plan.out_core_len($ko)),+];
                 let ready = [$($b.is_initialised()),+];
                 let plan_ref = &plan;
@@ -160,7 +149,7 @@ macro_rules! gufunc_arity {
                             // this range of it, and no other block touches it.
                             unsafe {
                                 init_range(
-                                    outs.$ko.get(),
+                                    outs.$ko.0,
                                     r.start * core_lens[$ko]..r.end * core_lens[$ko],
                                 )
                             };
@@ -206,7 +195,7 @@ macro_rules! gufunc_arity {
                     plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;
                 )+
                 let ins = ($(SyncConst(src_ptr(&$a)),)+);
-                let outs = ($(SyncMut($b.as_mut_ptr()),)+);
+                let outs = ($(Dst($b.as_mut_ptr()),)+);
                 let plan_ref = &plan;
                 // SAFETY: as in `call`; the outputs are the caller's exclusive views, checked to
                 // have the planned shape, and ndarray's mutable views never alias themselves,
@@ -225,7 +214,7 @@ macro_rules! gufunc_arity {
             unsafe fn eval_range(
                 plan: &Plan,
                 ins: &($(SyncConst<<$I as CoreSpec>::Elem>,)+),
-                outs: &($(SyncMut<<$O as CoreSpec>::Elem>,)+),
+                outs: &($(Dst<<$O as CoreSpec>::Elem>,)+),
                 r: Range<usize>,
             ) {
                 plan.for_each(r, |off| {
@@ -235,7 +224,7 @@ macro_rules! gufunc_arity {
                     unsafe {
                         K::eval(
                             ($(<$I as CoreSpec>::input(ins.$ki.get().offset(off[$ki]), &plan.cores[$ki]),)+),
-                            ($(<$O as CoreSpec>::output(outs.$ko.get().offset(off[$slot]), &plan.cores[$slot]),)+),
+                            ($(<$O as CoreSpec>::output(outs.$ko.0.offset(off[$slot]), &plan.cores[$slot]),)+),
                         )
                     }
                 });
