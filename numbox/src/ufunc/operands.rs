@@ -6,6 +6,15 @@ use crate::executor::tuple::{Dst, InTuple, OutTuple, Src};
 use crate::small::Small;
 use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension, RawData};
 
+/// Seals [`Operands`], [`OutArg`] and [`OutArgs`]: the executor writes through the pointers
+/// and layouts they return, so only this crate's implementations may exist.
+mod sealed {
+    /// Implemented for the tuples of operands of a kernel taking `Args`.
+    pub trait Operands<Args> {}
+    /// Implemented for the outputs (or tuples of outputs) of a kernel returning `Out`.
+    pub trait Outputs<Out> {}
+}
+
 /// Shape and strides (in elements) of one array operand.
 #[derive(Clone, Debug, Default)]
 pub struct Meta {
@@ -62,11 +71,15 @@ dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7 D8 D9 D10);
 dim_fold!(D0 D1 D2 D3 D4 D5 D6 D7 D8 D9 D10 D11);
 
 /// A tuple `(A1, ..., An)` of operands for a kernel taking `Args = (T1, ..., Tn)`.
+///
+/// Sealed: implemented for tuples of [`Operand`]s (which any type may implement, since an
+/// operand only lends a checked `ndarray` view), because the executor reads through the
+/// pointers and strides this trait returns.
 #[diagnostic::on_unimplemented(
     message = "these operands do not fit a kernel taking `{Args}`",
     label = "each operand must be a scalar, an array, a view or a slice of the kernel's parameter type"
 )]
-pub trait Operands<Args: InTuple> {
+pub trait Operands<Args: InTuple>: sealed::Operands<Args> {
     /// The broadcast dimensionality of the result.
     type Dim: Dimension;
     /// `[Option<Meta>; N]`.
@@ -86,6 +99,8 @@ fn split<T: Copy, D: Dimension>(s: Source<'_, T, D>) -> (Src<T>, Option<Meta>) {
 
 macro_rules! operands {
     ($n:literal; $($A:ident $T:ident $i:tt),+) => {
+        impl<$($A: Operand<$T>, $T: Element),+> sealed::Operands<($($T,)+)> for ($($A,)+) {}
+
         impl<$($A: Operand<$T>, $T: Element),+> Operands<($($T,)+)> for ($($A,)+)
         where
             ($(<$A as Operand<$T>>::Dim,)+): DimFold,
@@ -115,41 +130,54 @@ operands!(11; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 
 operands!(12; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
     A10 T10 10, A11 T11 11);
 
-/// A place a kernel's single output can be written to: `&mut` an array (owned or a view),
-/// an `ArrayViewMut` by value, or a `&mut [R]` / `&mut Vec<R>` (1-D).
+/// A place a kernel's single output can be written to: `&mut` an array of any storage
+/// (`Array`, `ArrayViewMut`, `ArcArray`, `CowArray`, ...), an `ArrayViewMut` by value, or a
+/// `&mut [R]` / `&mut Vec<R>` (1-D).
+///
+/// Sealed: the executor writes through the pointer and layout it returns.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot receive a kernel output of type `{R}`",
     label = "expected `&mut Array<{R}, D>`, an `ArrayViewMut<{R}, D>` or a `&mut [{R}]`"
 )]
-pub trait OutArg<R> {
-    /// A pointer to the first element, the shape and the strides.
+pub trait OutArg<R>: sealed::Outputs<(R,)> {
+    /// A pointer to the first element, the shape and the strides, valid for writes of every
+    /// element of that layout while `self` stays borrowed.
     #[doc(hidden)]
     fn raw(&mut self) -> (*mut R, Meta);
 }
 
-fn raw_of<R, S: DataMut<Elem = R>, D: Dimension>(a: &mut ArrayBase<S, D>) -> (*mut R, Meta) {
-    let meta = Meta::of(a);
-    (a.as_mut_ptr(), meta)
+/// The pointer and layout of a unique view.
+///
+/// The layout is read from the view itself, never from the array it was taken from: for
+/// shared storages (`ArcArray`, `CowArray` borrowing) taking the view first makes the data
+/// unique, which may move it into a new buffer with other strides.
+fn raw_of<R, D: Dimension>(mut view: ArrayViewMut<'_, R, D>) -> (*mut R, Meta) {
+    let meta = Meta::of(&view);
+    (view.as_mut_ptr(), meta)
 }
 
+impl<R, S: DataMut<Elem = R>, D: Dimension> sealed::Outputs<(R,)> for &mut ArrayBase<S, D> {}
 impl<R, S: DataMut<Elem = R>, D: Dimension> OutArg<R> for &mut ArrayBase<S, D> {
     fn raw(&mut self) -> (*mut R, Meta) {
-        raw_of(*self)
+        raw_of(self.view_mut())
     }
 }
 
+impl<R, D: Dimension> sealed::Outputs<(R,)> for ArrayViewMut<'_, R, D> {}
 impl<R, D: Dimension> OutArg<R> for ArrayViewMut<'_, R, D> {
     fn raw(&mut self) -> (*mut R, Meta) {
-        raw_of(self)
+        raw_of(self.view_mut())
     }
 }
 
+impl<R> sealed::Outputs<(R,)> for &mut [R] {}
 impl<R> OutArg<R> for &mut [R] {
     fn raw(&mut self) -> (*mut R, Meta) {
         (self.as_mut_ptr(), Meta::flat(self.len()))
     }
 }
 
+impl<R> sealed::Outputs<(R,)> for &mut Vec<R> {}
 impl<R> OutArg<R> for &mut Vec<R> {
     fn raw(&mut self) -> (*mut R, Meta) {
         (self.as_mut_ptr(), Meta::flat(self.len()))
@@ -158,16 +186,19 @@ impl<R> OutArg<R> for &mut Vec<R> {
 
 /// The output argument(s) of `call_into`: one [`OutArg`] for a single-output kernel, a tuple
 /// of them for several outputs.
+///
+/// Sealed, like [`OutArg`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot receive the outputs `{Out}` of this kernel",
     label = "pass `&mut array` (or a tuple of them for a kernel with several outputs)"
 )]
-pub trait OutArgs<Out: OutTuple> {
+pub trait OutArgs<Out: OutTuple>: sealed::Outputs<Out> {
     /// Pointers to every output and their shapes and strides.
     #[doc(hidden)]
     fn dsts(&mut self) -> (Out::Dsts, Out::Metas);
 }
 
+// A single output is sealed through `OutArg<R>`'s own supertrait.
 impl<R: Element, O: OutArg<R>> OutArgs<(R,)> for O {
     fn dsts(&mut self) -> ((Dst<R>,), [Meta; 1]) {
         let (p, m) = self.raw();
@@ -177,6 +208,8 @@ impl<R: Element, O: OutArg<R>> OutArgs<(R,)> for O {
 
 macro_rules! out_args {
     ($($O:ident $R:ident $i:tt),+) => {
+        impl<$($R: Element, $O: OutArg<$R>),+> sealed::Outputs<($($R,)+)> for ($($O,)+) {}
+
         impl<$($R: Element, $O: OutArg<$R>),+> OutArgs<($($R,)+)> for ($($O,)+) {
             fn dsts(&mut self) -> (($(Dst<$R>,)+), <($($R,)+) as OutTuple>::Metas) {
                 let parts = ($(self.$i.raw(),)+);
