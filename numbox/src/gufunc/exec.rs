@@ -4,7 +4,9 @@
 use super::plan::Plan;
 use crate::error::{Error, ErrorKind, Result};
 use crate::executor::Target;
+use std::any::TypeId;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Below this many elements touched in total a parallel call stays serial.
 const PAR_GRAIN: usize = 1 << 15;
@@ -50,34 +52,64 @@ pub(crate) struct Fresh<T> {
     zeroed: bool,
 }
 
-/// Whether all-zero bytes are `T::default()`, for the element types where that is known.
+/// Element types whose all-zero bit pattern is a valid value equal to their `Default`.
+///
+/// # Safety
+/// An implementing type's all-zero bytes must be a valid value, equal to `T::default()`.
+/// Crate-private, so the list below is closed: [`zero_is_default`] trusts it to skip writing
+/// defaults into zeroed memory.
+unsafe trait ZeroIsDefault: Default {}
+
+macro_rules! zero_is_default_types {
+    ($($t:ty),+ $(,)?) => {
+        // SAFETY: integers, floats, `bool` (`false`), `char` (`'\0'`) and complex numbers of
+        // floats (`#[repr(C)]` pairs of zeros) are all-zero bytes by default.
+        $(unsafe impl ZeroIsDefault for $t {})+
+
+        /// The `TypeId`s of every [`ZeroIsDefault`] type.
+        fn zero_default_ids() -> &'static [TypeId] {
+            static IDS: OnceLock<Vec<TypeId>> = OnceLock::new();
+            IDS.get_or_init(|| vec![$(zero_default_id::<$t>()),+])
+        }
+    };
+}
+
+zero_is_default_types!(
+    f32,
+    f64,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    bool,
+    char,
+    num_complex::Complex<f32>,
+    num_complex::Complex<f64>,
+);
+
+fn zero_default_id<T: ZeroIsDefault + 'static>() -> TypeId {
+    TypeId::of::<T>()
+}
+
+/// Whether all-zero bytes are `T::default()`: exactly when `T` is one of the types that
+/// implement [`ZeroIsDefault`].
 ///
 /// Such outputs are allocated zeroed (`calloc`: fresh pages from the OS need no writing), so
 /// the kernel's own writes are the first touch instead of a separate initialising pass. The
-/// check is by name because `Element` types need not be `'static`; a type that is not listed
-/// (or a future change of `type_name`'s format) only means the initialising pass runs.
+/// element type need not be `'static`, so the comparison goes through `typeid::of`, whose
+/// `TypeId` of a non-`'static` type is that of the type with its lifetimes erased: no
+/// listed type has any, so a match means the very same type (a `TypeId` is unique, unlike a
+/// type's name).
 fn zero_is_default<T>() -> bool {
-    const ZERO_DEFAULT: &[&str] = &[
-        "f32",
-        "f64",
-        "i8",
-        "i16",
-        "i32",
-        "i64",
-        "i128",
-        "isize",
-        "u8",
-        "u16",
-        "u32",
-        "u64",
-        "u128",
-        "usize",
-        "bool",
-        "char",
-        "num_complex::Complex<f32>",
-        "num_complex::Complex<f64>",
-    ];
-    ZERO_DEFAULT.contains(&std::any::type_name::<T>())
+    zero_default_ids().contains(&typeid::of::<T>())
 }
 
 impl<T: Default> Fresh<T> {
@@ -171,6 +203,15 @@ mod tests {
         assert!(!zero_is_default::<Seven>());
         assert!(!zero_is_default::<(u8, u32)>());
         assert!(!zero_is_default::<&str>());
+        // Same name as a listed type in another module: decided by identity, not by name.
+        mod shadow {
+            #[allow(non_camel_case_types)]
+            #[derive(Default)]
+            pub struct f64;
+        }
+        assert!(!zero_is_default::<shadow::f64>());
+        assert!(!zero_is_default::<num_complex::Complex<i32>>());
+        assert!(!zero_is_default::<Option<u8>>());
     }
 
     fn filled<T: Default + Copy>(len: usize) -> Vec<T> {
