@@ -76,7 +76,7 @@ fn input_shape<K: StencilKernel<N>, const N: usize>(fields: &K::Fields) -> Resul
                 ErrorKind::ShapeMismatch,
                 format!(
                     "input `{}` has shape {:?} but input `{}` has shape {:?}; every Neighbors input must have the same shape",
-                    K::INPUTS[0],
+                    K::INPUTS.first().copied().unwrap_or("?"),
                     first,
                     K::INPUTS.get(k).copied().unwrap_or("?"),
                     s
@@ -88,6 +88,52 @@ fn input_shape<K: StencilKernel<N>, const N: usize>(fields: &K::Fields) -> Resul
     Ok(first)
 }
 
+/// Checks what the runtime relies on in a kernel's constants, so that a hand-written
+/// [`StencilKernel`] (the trait is safe to implement) can never make it read out of bounds:
+/// every axis's neighbourhood contains offset 0 (the interior pass and the border patches
+/// are laid out around the output point), its box has a size that fits in `isize`, and the
+/// mode's values exist.
+fn check_kernel<K: StencilKernel<N>, const N: usize>() -> Result<()> {
+    let bad = |why: String| {
+        Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("the kernel's neighbourhood {:?} {why}", K::NEIGHBORHOOD),
+        )
+        .context(K::NAME))
+    };
+    let mut points = 1isize;
+    for (a, &[lo, hi]) in K::NEIGHBORHOOD.iter().enumerate() {
+        if !(lo <= 0 && 0 <= hi) {
+            return bad(format!(
+                "does not contain offset 0 on axis {a} ([{lo}, {hi}]): every axis's range must satisfy lo <= 0 <= hi"
+            ));
+        }
+        match hi
+            .checked_sub(lo)
+            .and_then(|w| w.checked_add(1))
+            .and_then(|w| points.checked_mul(w))
+        {
+            Some(p) => points = p,
+            None => return bad("has more points than fit in an isize".to_string()),
+        }
+    }
+    let missing = match K::MODE {
+        Mode::Skip if K::cval().is_none() => Some("`cval()` is `None` under `Mode::Skip`"),
+        Mode::Constant if K::cvals().is_none() => {
+            Some("`cvals()` is `None` under `Mode::Constant`")
+        }
+        _ => None,
+    };
+    match missing {
+        Some(what) => Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{what}: the border points have no value"),
+        )
+        .context(K::NAME)),
+        None => Ok(()),
+    }
+}
+
 /// `name::call`: a new array of the inputs' shape, every point written.
 pub fn call<K: StencilKernel<N>, const N: usize>(
     target: Target,
@@ -97,6 +143,7 @@ pub fn call<K: StencilKernel<N>, const N: usize>(
 where
     Dim<[usize; N]>: Dimension,
 {
+    check_kernel::<K, N>()?;
     let fields = K::Fields::__of(&views);
     let shape = input_shape::<K, N>(&fields)?;
     let mut dim = Dim::<[usize; N]>::default();
@@ -125,6 +172,7 @@ pub fn call_into<K: StencilKernel<N>, const N: usize>(
 where
     Dim<[usize; N]>: Dimension,
 {
+    check_kernel::<K, N>()?;
     let fields = K::Fields::__of(&views);
     let shape = input_shape::<K, N>(&fields)?;
     if out.shape() != shape {
@@ -525,5 +573,67 @@ mod tests {
             call::<Trail, 1>(Target::Parallel, (a.view(),), ()).unwrap(),
             call::<Trail, 1>(Target::Serial, (a.view(),), ()).unwrap()
         );
+    }
+
+    /// A hand-written 1-D kernel with chosen constants, reading its whole neighbourhood.
+    macro_rules! kernel1 {
+        ($name:ident, [$lo:expr, $hi:expr], $mode:ident, $cval:expr, $cvals:expr) => {
+            struct $name;
+            impl StencilKernel<1> for $name {
+                const NAME: &'static str = stringify!($name);
+                const INPUTS: &'static [&'static str] = &["a"];
+                const NEIGHBORHOOD: [[isize; 2]; 1] = [[$lo, $hi]];
+                const MODE: Mode = Mode::$mode;
+                type Fields = (Field<u8, 1>,);
+                type Params = ();
+                type Output = u32;
+                fn eval((a,): <Self::Fields as FieldSet<1>>::Nbrs<'_>, (): ()) -> u32 {
+                    let [[lo, hi]] = a.neighborhood();
+                    (lo..=hi).map(|k| u32::from(a[k])).sum()
+                }
+                fn cval() -> Option<u32> {
+                    $cval
+                }
+                fn cvals() -> Option<(u8,)> {
+                    $cvals
+                }
+            }
+        };
+    }
+    kernel1!(AheadWrap, [1, 2], Wrap, None, None);
+    kernel1!(AheadSkip, [1, 2], Skip, Some(0), None);
+    kernel1!(BehindNearest, [-2, -1], Nearest, None, None);
+    kernel1!(Huge, [isize::MIN, isize::MAX], Wrap, None, None);
+    kernel1!(SkipNoCval, [-1, 1], Skip, None, None);
+    kernel1!(ConstantNoCvals, [-1, 1], Constant, None, None);
+
+    fn err_of<K: StencilKernel<1, Fields = (Field<u8, 1>,), Params = (), Output = u32>>() -> String
+    {
+        let a: Array1<u8> = array![1, 2, 3, 4, 5];
+        let e = call::<K, 1>(Target::Serial, (a.view(),), ()).unwrap_err();
+        let mut out = Array1::zeros(5);
+        let e2 = call_into::<K, 1>(Target::Serial, (a.view(),), (), out.view_mut()).unwrap_err();
+        assert_eq!(e.to_string(), e2.to_string());
+        assert_eq!(out, Array1::<u32>::zeros(5), "nothing written on error");
+        e.to_string()
+    }
+
+    /// A safe, hand-written kernel whose constants break the runtime's layout assumptions is
+    /// an `Err`, never an out-of-bounds read (this read out of bounds in wrap mode, and gave
+    /// `cval` everywhere in skip mode, before the check).
+    #[test]
+    fn hand_written_kernels_with_bad_constants_are_errors() {
+        assert_eq!(
+            err_of::<AheadWrap>(),
+            "AheadWrap: the kernel's neighbourhood [[1, 2]] does not contain offset 0 on axis 0 ([1, 2]): every axis's range must satisfy lo <= 0 <= hi"
+        );
+        assert!(err_of::<AheadSkip>().contains("does not contain offset 0 on axis 0"));
+        assert!(err_of::<BehindNearest>().contains("([-2, -1])"));
+        assert!(err_of::<Huge>().contains("has more points than fit in an isize"));
+        assert_eq!(
+            err_of::<SkipNoCval>(),
+            "SkipNoCval: `cval()` is `None` under `Mode::Skip`: the border points have no value"
+        );
+        assert!(err_of::<ConstantNoCvals>().contains("`cvals()` is `None` under `Mode::Constant`"));
     }
 }

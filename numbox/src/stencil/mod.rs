@@ -47,6 +47,11 @@ use std::ops::Deref;
 /// The kernel reads its relatively indexed inputs through one [`Neighbors`] each and takes
 /// its scalar parameters by value; the runtime calls [`eval`](Self::eval) once per output
 /// point with views whose neighbourhood is [`NEIGHBORHOOD`](Self::NEIGHBORHOOD).
+///
+/// The trait is safe to implement by hand: the runtime trusts none of its constants. Every
+/// call checks that the neighbourhood contains offset 0 on every axis and fits in memory, and
+/// that the mode's border values exist, and returns an `Err` otherwise; the pointers it reads
+/// through come from the [`FieldSet`], which is `unsafe` to implement.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a {N}-dimensional stencil kernel",
     note = "stencil kernels are made with `#[stencil]` on a fn taking `Neighbors1/2/3<T>` parameters"
@@ -56,7 +61,8 @@ pub trait StencilKernel<const N: usize>: Sized + 'static {
     const NAME: &'static str;
     /// The names of the relatively indexed parameters, in order.
     const INPUTS: &'static [&'static str];
-    /// Per axis, the offsets `[lo, hi]` (inclusive, `lo <= 0 <= hi`) the kernel may read.
+    /// Per axis, the offsets `[lo, hi]` (inclusive) the kernel may read; `lo <= 0 <= hi`,
+    /// or every call is an `Err`.
     const NEIGHBORHOOD: [[isize; 2]; N];
     /// How points near the border are computed.
     const MODE: Mode;
@@ -68,9 +74,11 @@ pub trait StencilKernel<const N: usize>: Sized + 'static {
     type Output: Element;
     /// The kernel at one point.
     fn eval(nbrs: <Self::Fields as FieldSet<N>>::Nbrs<'_>, params: Self::Params) -> Self::Output;
-    /// The value of points not computed under [`Mode::Skip`] (`Some` for such kernels).
+    /// The value of points not computed under [`Mode::Skip`] (`Some` for such kernels, or
+    /// every call is an `Err`).
     fn cval() -> Option<Self::Output>;
-    /// The value of out-of-range reads under [`Mode::Constant`] (`Some` for such kernels).
+    /// The value of out-of-range reads under [`Mode::Constant`] (`Some` for such kernels, or
+    /// every call is an `Err`).
     fn cvals() -> Option<<Self::Fields as FieldSet<N>>::Elems>;
 }
 
