@@ -3,13 +3,21 @@
 
 use std::ops::{Range, RangeInclusive};
 
-/// An integer type a `prange` loop can count with.
+/// Seals the three traits below: the driver hands each index its own part of the written
+/// containers, which is sound only because `offset` is injective on `0..n` and `bounds` counts
+/// the range's values, as this crate's implementations guarantee.
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// An integer type a `prange` loop can count with. Sealed: implemented for the primitive
+/// integers of at most 64 bits.
 #[diagnostic::on_unimplemented(
     message = "`prange` cannot count with `{Self}`",
     label = "not a primitive integer of at most 64 bits",
     note = "prange loops over `a..b`, `a..=b` or a count `n` of i8..i64, u8..u64, isize or usize"
 )]
-pub trait PrangeIndex: Copy + PartialOrd + Send + Sync + 'static {
+pub trait PrangeIndex: Copy + PartialOrd + Send + Sync + 'static + sealed::Sealed {
     /// The number of values in `start..end` (0 when `end <= start`).
     fn distance(start: Self, end: Self) -> usize;
     /// `start + k`, for `k` less than a length `distance` returned.
@@ -22,6 +30,7 @@ pub trait PrangeIndex: Copy + PartialOrd + Send + Sync + 'static {
 
 macro_rules! prange_index {
     ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
         impl PrangeIndex for $t {
             #[inline]
             fn distance(start: Self, end: Self) -> usize {
@@ -59,18 +68,21 @@ macro_rules! prange_index {
 }
 prange_index!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
-/// What `prange(..)` accepts: a range, or a count `n` meaning `0..n`.
+/// What `prange(..)` accepts: a range, or a count `n` meaning `0..n`. Sealed.
 #[diagnostic::on_unimplemented(
     message = "`prange` takes a range `a..b`, `a..=b` or a count `n`, not `{Self}`",
     label = "not an integer range",
     note = "steps are not supported: loop over `0..n / step` and use `step * i` in the body"
 )]
-pub trait IntoPrange {
+pub trait IntoPrange: sealed::Sealed {
     /// The serial range.
     type Range: PrangeRange;
     /// The serial range.
     fn into_prange(self) -> Self::Range;
 }
+
+impl<T: PrangeIndex> sealed::Sealed for Range<T> {}
+impl<T: PrangeIndex> sealed::Sealed for RangeInclusive<T> {}
 
 impl<T: PrangeIndex> IntoPrange for Range<T>
 where
@@ -94,12 +106,12 @@ where
     }
 }
 
-/// A range the parallel driver splits: its first value and its length.
+/// A range the parallel driver splits: its first value and its length. Sealed.
 #[diagnostic::on_unimplemented(
     message = "`prange` takes a range `a..b`, `a..=b` or a count `n`, not `{Self}`",
     note = "steps are not supported: loop over `0..n / step` and use `step * i` in the body"
 )]
-pub trait PrangeRange: Iterator<Item = Self::Idx> {
+pub trait PrangeRange: Iterator<Item = Self::Idx> + sealed::Sealed {
     /// The loop variable's type.
     type Idx: PrangeIndex;
     /// The first value and the number of values.
