@@ -729,37 +729,33 @@ std_macros_kernel!(
 );
 std_macros_kernel!(std_macros_serial);
 
-fn std_macros_case(n: usize) {
-    let x = data(n, 21);
-    let mut out_ref = vec![0.0; n];
-    let mut labels_ref = vec![String::new(); n];
-    let r = std_macros_serial(&x, &mut out_ref, &mut labels_ref);
-    for (got, out, labels) in in_pools(|| {
-        let mut out = vec![0.0; n];
-        let mut labels = vec![String::new(); n];
-        (std_macros(&x, &mut out, &mut labels), out, labels)
-    }) {
-        assert_eq!((got, out, labels), (r, out_ref.clone(), labels_ref.clone()));
-    }
+type StdMacrosKernel = fn(&[f64], &mut [f64], &mut [String]) -> (f64, u32);
+
+/// `std_macros` or `std_macros_serial` on fresh outputs.
+fn run_std_macros(f: StdMacrosKernel, x: &[f64]) -> ((f64, u32), Vec<f64>, Vec<String>) {
+    let mut out = vec![0.0; x.len()];
+    let mut labels = vec![String::new(); x.len()];
+    (f(x, &mut out, &mut labels), out, labels)
 }
 
 #[test]
 #[cfg_attr(miri, ignore)]
 fn std_macros_in_the_body_match_serial() {
-    std_macros_case(1000);
+    let x = data(1000, 21);
+    let expected = run_std_macros(std_macros_serial, &x);
+    for got in in_pools(|| run_std_macros(std_macros, &x)) {
+        assert_eq!(got, expected);
+    }
 }
 
 #[test]
 fn std_macros_in_the_body_match_serial_small() {
     // Under Miri the driver runs serially; this checks the rewritten macro arguments there.
     let x = data(7, 3);
-    let mut out_ref = vec![0.0; 7];
-    let mut labels_ref = vec![String::new(); 7];
-    let r = std_macros_serial(&x, &mut out_ref, &mut labels_ref);
-    let mut out = vec![0.0; 7];
-    let mut labels = vec![String::new(); 7];
-    assert_eq!(std_macros(&x, &mut out, &mut labels), r);
-    assert_eq!((out, labels), (out_ref, labels_ref));
+    assert_eq!(
+        run_std_macros(std_macros, &x),
+        run_std_macros(std_macros_serial, &x)
+    );
 }
 
 // The reproducer, written as the error message says: the macro gets a plain local.
