@@ -686,3 +686,102 @@ fn methods_write_a_field_at_the_loop_index() {
         assert_eq!(peak, 0.5 * 999f64.sqrt());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Macros in the body: the standard ones are looked into (their arguments are checked and
+// rewritten like plain code); other macros may not mention the loop's variables
+
+macro_rules! halve {
+    ($v:expr) => {
+        $v / 2.0
+    };
+}
+
+macro_rules! std_macros_kernel {
+    ($(#[$attr:meta])* $name:ident) => {
+        $(#[$attr])*
+        fn $name(x: &[f64], out: &mut [f64], labels: &mut [String]) -> (f64, u32) {
+            use std::fmt::Write;
+            let mut s = 0.0;
+            let mut positives = 0u32;
+            for i in prange(0..x.len()) {
+                let v = vec![x[i]; 3];
+                let h = x[i];
+                out[i] = v.iter().sum::<f64>() + halve!(h) + x.len() as f64;
+                assert!(out[i].is_finite(), "out[{i}] = {}", out[i]);
+                debug_assert_eq!(v.len(), 3, "{i}");
+                std::write!(labels[i], "{i}:{:.2}:{w}", out[i], w = x[i]).unwrap();
+                writeln!(labels[i]).unwrap();
+                core::assert_ne!(labels[i].len(), 0);
+                ::std::assert!(vec![labels[i].len(); 2][1] > 3);
+                positives += matches!(x[i].partial_cmp(&0.0), Some(std::cmp::Ordering::Greater)) as u32;
+                s += format!("{}{i}", labels[i]).len() as f64;
+                let _ = stringify!(out, s, i);
+            }
+            (s, positives)
+        }
+    };
+}
+
+std_macros_kernel!(
+    #[parallel_loop]
+    std_macros
+);
+std_macros_kernel!(std_macros_serial);
+
+type StdMacrosKernel = fn(&[f64], &mut [f64], &mut [String]) -> (f64, u32);
+
+/// `std_macros` or `std_macros_serial` on fresh outputs.
+fn run_std_macros(f: StdMacrosKernel, x: &[f64]) -> ((f64, u32), Vec<f64>, Vec<String>) {
+    let mut out = vec![0.0; x.len()];
+    let mut labels = vec![String::new(); x.len()];
+    (f(x, &mut out, &mut labels), out, labels)
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn std_macros_in_the_body_match_serial() {
+    let x = data(1000, 21);
+    let expected = run_std_macros(std_macros_serial, &x);
+    for got in in_pools(|| run_std_macros(std_macros, &x)) {
+        assert_eq!(got, expected);
+    }
+}
+
+#[test]
+fn std_macros_in_the_body_match_serial_small() {
+    // Under Miri the driver runs serially; this checks the rewritten macro arguments there.
+    let x = data(7, 3);
+    assert_eq!(
+        run_std_macros(std_macros, &x),
+        run_std_macros(std_macros_serial, &x)
+    );
+}
+
+// The reproducer, written as the error message says: the macro gets a plain local.
+macro_rules! rebind {
+    ($i:ident) => {
+        let $i = $i * 0;
+    };
+}
+
+#[parallel_loop]
+fn count_up(out: &mut [u32]) {
+    for i in prange(0..out.len()) {
+        let k = i;
+        rebind!(k);
+        out[i] += 1 + k as u32;
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn a_macro_given_a_local_copy_keeps_the_serial_result() {
+    for out in in_pools(|| {
+        let mut out = vec![0u32; 500];
+        count_up(&mut out);
+        out
+    }) {
+        assert!(out.iter().all(|&v| v == 1));
+    }
+}

@@ -70,7 +70,11 @@ pub fn stencil(
 /// at the loop index only (`out[i] = ..`, `out[[i, j]] = ..`, `out.row_mut(i)`,
 /// `out.index_axis_mut(Axis(0), i)`). Anything else that could race — another write to
 /// captured state, reading a reduction, `break`/`return`/`?` out of the loop — is a compile
-/// error saying what to write instead. Options: `schedule = "static" | "dynamic" | "guided"`
+/// error saying what to write instead. The arguments of the standard macros (`println!`,
+/// `format!`, `write!`, `assert!`, `assert_eq!`, `vec!`, `matches!`, `dbg!`, ..) are checked
+/// like the same code without the macro; any other macro is opaque, so it may not mention the
+/// loop variable, a container the loop indexes or writes, or a reduction (pass it a plain
+/// local instead). Options: `schedule = "static" | "dynamic" | "guided"`
 /// and `chunk = N` (Cython's names; default: rayon's adaptive splitting). A `prange` nested in
 /// another's body runs serially inside each parallel iteration. See
 /// [`numbox::parallel_loop`](https://docs.rs/numbox/latest/numbox/parallel_loop/) for the details.

@@ -1,10 +1,12 @@
 //! `#[parallel_loop]`: finds the `for PAT in prange(RANGE) { BODY }` loops of a function,
-//! proves each body race-free ([`scan`] walks it, [`analyze`] classifies the captures) and
-//! rewrites the loop into a call of numbox's parallel-for driver ([`mod@expand`]). The rest of
-//! the function, and its signature, stay as written.
+//! proves each body race-free ([`scan`] walks it, looking into the standard macros that
+//! [`mod@macros`] knows; [`analyze`] classifies the captures and rejects the other macros that
+//! mention what it tracks) and rewrites the loop into a call of numbox's parallel-for driver
+//! ([`mod@expand`]). The rest of the function, and its signature, stay as written.
 
 mod analyze;
 mod expand;
+mod macros;
 mod options;
 mod scan;
 

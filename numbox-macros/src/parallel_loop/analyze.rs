@@ -6,10 +6,12 @@
 //! parts are handed out by the runtime per index. The pass exists to classify, and to turn
 //! what would be a confusing borrow error (or a silently serial-looking race) into a message.
 
+use super::macros::KNOWN_FOR_MESSAGES;
 use super::peel;
-use super::scan::{Locals, Scan, Use};
+use super::scan::{tokens_mention, Locals, Scan, Use};
 use proc_macro2::Ident;
-use std::collections::BTreeMap;
+use quote::ToTokens;
+use std::collections::{BTreeMap, HashSet};
 use syn::visit::Visit;
 use syn::{BinOp, Expr, ExprForLoop, Lifetime, Pat};
 
@@ -97,10 +99,13 @@ pub fn analyze(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
         loops: 0,
         closures: 0,
         uses: Vec::new(),
+        opaque: Vec::new(),
+        opaque_depth: 0,
         errors: &mut errors,
     };
     scan.visit_block(&l.body);
     let uses = std::mem::take(&mut scan.uses);
+    let opaque = std::mem::take(&mut scan.opaque);
 
     // Group uses by variable, in order of first use.
     let mut order: Vec<Ident> = Vec::new();
@@ -112,6 +117,10 @@ pub fn analyze(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
         }
         by_var.entry(key).or_default().push(u);
     }
+
+    let mut loop_vars = Locals::default();
+    loop_vars.visit_pat(&l.pat);
+    check_opaque(&opaque, &loop_vars.0, &order, &by_var, &mut errors);
 
     let index_ok = index
         .as_ref()
@@ -131,6 +140,108 @@ pub fn analyze(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
         }
     }
     errors.finish().map(|()| plan)
+}
+
+/// Rejects each opaque macro invocation (see [`super::macros`]) whose tokens mention a loop
+/// variable, a container the body indexes or writes, or a reduction: what its expansion does
+/// with them is invisible here, so it could rebind the loop variable, write another
+/// iteration's element or read a partial reduction without the check seeing it.
+fn check_opaque(
+    opaque: &[syn::Macro],
+    loop_vars: &HashSet<Ident>,
+    order: &[Ident],
+    by_var: &BTreeMap<String, Vec<Use>>,
+    errors: &mut crate::diag::Errors,
+) {
+    enum Kind {
+        LoopVar,
+        Container { written: bool },
+        Reduction(RedOp),
+    }
+    let mut tracked: Vec<(&Ident, Kind)> = Vec::new();
+    let mut loop_vars: Vec<&Ident> = loop_vars.iter().collect();
+    loop_vars.sort();
+    tracked.extend(loop_vars.into_iter().map(|v| (v, Kind::LoopVar)));
+    for v in order {
+        let uses = &by_var[&v.to_string()];
+        let reduction = uses.iter().find_map(|u| match u {
+            Use::Reduction { op, .. } => Some(*op),
+            _ => None,
+        });
+        let written = uses.iter().any(|u| {
+            matches!(
+                u,
+                Use::AtIndex { mutable: true, .. }
+                    | Use::Whole {
+                        mutation: Some(_),
+                        ..
+                    }
+            )
+        });
+        if let Some(op) = reduction {
+            tracked.push((v, Kind::Reduction(op)));
+        } else if written || uses.iter().any(|u| matches!(u, Use::AtIndex { .. })) {
+            tracked.push((v, Kind::Container { written }));
+        }
+    }
+    let i = match tracked.first() {
+        Some((v, Kind::LoopVar)) => v.to_string(),
+        _ => "i".to_string(),
+    };
+    for m in opaque {
+        let hits: Vec<_> = tracked
+            .iter()
+            .filter(|(v, _)| tokens_mention(&m.tokens, v))
+            .collect();
+        // The fix names the mention that matters most: a reduction, then a written container.
+        let rank = |k: &Kind| match k {
+            Kind::Reduction(_) => 0,
+            Kind::Container { written: true } => 1,
+            Kind::LoopVar => 2,
+            Kind::Container { written: false } => 3,
+        };
+        let Some((first, kind)) = hits.iter().min_by_key(|(_, k)| rank(k)) else {
+            continue;
+        };
+        let local = if *first == "v" { "w" } else { "v" };
+        let name = m.path.to_token_stream().to_string().replace(' ', "");
+        let list = hits
+            .iter()
+            .map(|(v, kind)| match kind {
+                Kind::LoopVar => format!("`{v}`, the prange loop variable"),
+                Kind::Container { written: true } => format!("`{v}`, which the loop writes"),
+                Kind::Container { written: false } => format!("`{v}`, which the loop indexes"),
+                Kind::Reduction(op) => format!("`{v}`, a reduction (`{}`)", op.written(v)),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let fix = match kind {
+            Kind::LoopVar => {
+                format!("pass the macro a copy in a plain local (`let {local} = {first}; {name}!({local});`)")
+            }
+            Kind::Container { .. } => format!(
+                "pass the macro the element in a plain local \
+                 (`let {local} = {first}[{i}]; {name}!({local});`) \
+                 and write `{first}[{i}] = ..` in the loop body itself"
+            ),
+            Kind::Reduction(op) => format!(
+                "let the macro compute a value without `{first}` and reduce that in the loop body \
+                 (`let {local} = {name}!(..); {};`)",
+                op.written(first).replace("..", local)
+            ),
+        };
+        let them = if hits.len() == 1 { "it" } else { "them" };
+        errors.error(
+            m,
+            format!(
+                "`{name}!` mentions {list}: the race check of #[parallel_loop] cannot see what a \
+                 macro's expansion does with {them} (it could rebind, write or read {them}, and \
+                 the parallel loop would then compute something else than the serial one); only \
+                 the standard macros {KNOWN_FOR_MESSAGES} are looked into. Call a function \
+                 instead, or {fix}"
+            ),
+        );
+    }
 }
 
 /// Rejects ranges the driver cannot split.
@@ -239,6 +350,13 @@ fn classify_target(
                     format!(
                         "to write its elements at the loop index, bind the field before the loop \
                          (`let {field} = &mut {v}.{field};`) and write `{field}[{i}]` in the body"
+                    )
+                } else if why.ends_with("!` writes into") {
+                    format!(
+                        "write into a `String` declared inside the loop and keep it in a \
+                         pre-sized output at the loop index (`texts[{i}] = text`), or write into \
+                         the iteration's own element (`write!(texts[{i}], ..)` with \
+                         `texts: &mut [String]`)"
                     )
                 } else if why.starts_with("`.") {
                     format!(
@@ -454,5 +572,155 @@ mod tests {
             }
         }))
         .is_ok());
+    }
+    #[test]
+    fn opaque_macros_may_not_mention_tracked_variables() {
+        // The issue's reproducer: the loop variable is handed to a user macro.
+        let e = err(parse_quote!(for i in prange(0..out.len()) {
+            rebind!(i);
+            out[i] += 1;
+        }));
+        assert!(
+            e.contains("`rebind!` mentions `i`, the prange loop variable"),
+            "{e}"
+        );
+        assert!(e.contains("let v = i; rebind!(v);"), "{e}");
+        // Expression position, nested in a closure in a block in `println!`'s arguments.
+        let e = err(parse_quote!(for i in prange(0..n) {
+            {
+                let f = |k: usize| println!("{}", at!(out, k));
+                f(0);
+            }
+            out[i] = 1.0;
+        }));
+        assert!(
+            e.contains("`at!` mentions `out`, which the loop writes"),
+            "{e}"
+        );
+        assert!(e.contains("let v = out[i]; at!(v);"), "{e}");
+        let e = err(parse_quote!(for j in prange(0..n) {
+            s = s.max(x[j]);
+            bump!(s);
+        }));
+        assert!(e.contains("`s`, a reduction (`s = s.max(..)`)"), "{e}");
+        assert!(e.contains("s = s.max(v)"), "{e}");
+        // Read-only inputs that are indexed count too; every mention is listed, once per macro.
+        let e = err(parse_quote!(for i in prange(0..n) {
+            out[i] = x[i] + my::pick!(x, i, outer!(i));
+        }));
+        assert!(
+            e.contains(
+                "`my::pick!` mentions `i`, the prange loop variable; `x`, which the loop indexes:"
+            ),
+            "{e}"
+        );
+        assert!(!e.contains("`outer!`"), "{e}");
+        // A standard name with other arguments is not the standard macro.
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            vec!(let i);
+            out[i] = 0;
+        }))
+        .contains("`vec!` mentions `i`"));
+        // Paths that are not std/core/alloc are opaque.
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            mycrate::println!("{}", i);
+        }))
+        .contains("`mycrate::println!` mentions `i`"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let e = plan(parse_quote!(for i in prange(0..n) {
+            rebind!(i);
+            out[i + 1] = 0;
+            show!(s);
+            s += 1;
+            assert!({
+                out[0] = 1;
+                true
+            });
+        }))
+        .err()
+        .unwrap();
+        let msgs: Vec<_> = e.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:#?}");
+        assert!(msgs[0].starts_with("`rebind!` mentions `i`"));
+        assert!(msgs[1].starts_with("`show!` mentions `s`, a reduction"));
+        assert!(msgs[2..].iter().all(|m| m.contains("index other than")));
+    }
+
+    #[test]
+    fn standard_macro_arguments_are_checked_like_plain_code() {
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            assert!(
+                {
+                    out[0] = 1.0;
+                    true
+                },
+                "{}",
+                x[i]
+            );
+            out[i] = x[i];
+        }))
+        .contains("`out` is written at an index other than the loop variable `i`"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            s += x[i];
+            println!("{i}: {s:>w$}", w = 3);
+        }))
+        .contains("`s` is a reduction"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            s += x[i];
+            println!("{:>1$}", i, s);
+        }))
+        .contains("`s` is a reduction"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            s += x[i];
+            println!("{:.*}", 2, i);
+            let _ = format!("{:.p$}", 1.0, p = s);
+        }))
+        .contains("`s` is a reduction"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            std::writeln!(log, "{}", x[i]).unwrap();
+        }))
+        .contains(
+            "`writeln!` writes into `log`, which is declared outside the prange loop: iterations \
+             run in parallel and would race on it; write into a `String` declared inside the loop"
+        ));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            out[i] = vec![out[i + 1]; 2][0];
+        }))
+        .contains("`out` is read while iterations write it at an index other"));
+        assert!(err(parse_quote!(for i in prange(0..n) {
+            out[i] = ::core::matches!(x[i], t if t > out[0]);
+        }))
+        .contains("`out` is read while iterations write it at an index other"));
+    }
+
+    #[test]
+    fn allows_standard_macros_and_macros_without_tracked_variables() {
+        let p = plan(parse_quote!(for i in prange(0..n) {
+            let v = vec![x[i]; 3];
+            let h = x[i];
+            out[i] = v[0] + half!(h) + half!(w);
+            assert!(
+                out[i] > 0.0,
+                "{i} {} {w} {:>width$}",
+                out[i],
+                1.0,
+                width = 8
+            );
+            core::assert_eq!(v.len(), 3);
+            ::std::debug_assert_ne!(out[i], -1.0, "{}", x.len());
+            write!(labels[i], "{i}:{}", out[i]).unwrap();
+            s += format!("{name}", name = i).len();
+            c += matches!(x[i].partial_cmp(&0.0), Some(o) if o.is_gt()) as u32;
+            let _ = stringify!(out, s, i);
+            let _ = (line!(), file!(), cfg!(test));
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let t: Vec<_> = p.targets.iter().map(Ident::to_string).collect();
+        assert_eq!(t, ["out", "labels"]);
+        let r: Vec<_> = p.reductions.iter().map(|r| r.var.to_string()).collect();
+        assert_eq!(r, ["s", "c"]);
     }
 }

@@ -15,6 +15,7 @@
 //! `out.len()` as `__nb_lz_out.whole().len()` and `continue` as `return`.
 
 use super::analyze::{Plan, RedOp};
+use super::macros::{classify, Invocation, Piece};
 use super::scan::{
     at_loop_index, captured, is_axis0, locals_of, macro_args, AT_INDEX_METHODS, SHAPE_METHODS,
 };
@@ -245,11 +246,28 @@ impl VisitMut for Rewrite<'_> {
     }
 
     fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
-        if let Some(mut args) = macro_args(m) {
-            for a in args.iter_mut() {
-                self.visit_expr_mut(a);
+        match classify(m) {
+            Invocation::Known(mut pieces) => {
+                for p in &mut pieces {
+                    match p {
+                        Piece::Expr(e, _) => self.visit_expr_mut(e),
+                        Piece::Pat(p) => self.visit_pat_mut(p),
+                        Piece::Tokens(_) => {}
+                    }
+                }
+                m.tokens = pieces.iter().map(ToTokens::to_token_stream).collect();
             }
-            m.tokens = args.into_token_stream();
+            Invocation::Inert => {}
+            // The analysis rejected any mention of a reduction or target; only `continue`
+            // still needs its rewrite.
+            Invocation::Opaque => {
+                if let Some(mut args) = macro_args(m) {
+                    for a in args.iter_mut() {
+                        self.visit_expr_mut(a);
+                    }
+                    m.tokens = args.into_token_stream();
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! access at an index, shape query, mutation) and rejects control flow that leaves the loop.
 
 use super::analyze::RedOp;
+use super::macros::{classify, inline_args, Invocation, Piece, Role};
 use super::peel;
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -76,6 +77,17 @@ impl Visit<'_> for Locals {
         self.0.insert(p.ident.clone());
         syn::visit::visit_pat_ident(self, p);
     }
+    fn visit_macro(&mut self, m: &syn::Macro) {
+        if let Invocation::Known(pieces) = classify(m) {
+            for p in &pieces {
+                match p {
+                    Piece::Expr(e, _) => self.visit_expr(e),
+                    Piece::Pat(p) => self.visit_pat(p),
+                    Piece::Tokens(_) => {}
+                }
+            }
+        }
+    }
     fn visit_item(&mut self, _: &syn::Item) {}
 }
 
@@ -125,6 +137,10 @@ pub struct Scan<'a> {
     /// Depth of closures and async blocks (their `return`, `?` and `break` stay inside).
     pub closures: usize,
     pub uses: Vec<(Ident, Use)>,
+    /// Invocations of macros the check cannot look into (checked once the uses are known).
+    pub opaque: Vec<syn::Macro>,
+    /// Depth of opaque macros being walked (their uses are not recorded).
+    pub opaque_depth: usize,
     pub errors: &'a mut crate::diag::Errors,
 }
 
@@ -159,7 +175,7 @@ pub fn is_axis0(e: &Expr) -> bool {
         && matches!(peel(&c.args[0]), Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. }) if n.base10_digits() == "0")
 }
 
-/// The first use of `v` as a path in `e` (macro arguments included).
+/// The first use of `v` as a path in `e` (any mention in a macro's tokens included).
 pub fn mention(e: &Expr, v: &Ident) -> Option<TokenStream> {
     struct Find<'a>(&'a Ident, Option<TokenStream>);
     impl Visit<'_> for Find<'_> {
@@ -179,7 +195,8 @@ pub fn mention(e: &Expr, v: &Ident) -> Option<TokenStream> {
     f.1
 }
 
-fn tokens_mention(ts: &TokenStream, v: &Ident) -> bool {
+/// Whether the identifier `v` occurs in `ts`, at any depth.
+pub fn tokens_mention(ts: &TokenStream, v: &Ident) -> bool {
     ts.clone().into_iter().any(|t| match t {
         TokenTree::Ident(i) => &i == v,
         TokenTree::Group(g) => tokens_mention(&g.stream(), v),
@@ -187,7 +204,7 @@ fn tokens_mention(ts: &TokenStream, v: &Ident) -> bool {
     })
 }
 
-/// The arguments of a function-like macro, when they are comma-separated expressions.
+/// The arguments of a macro, when they are comma-separated expressions.
 pub fn macro_args(m: &syn::Macro) -> Option<syn::punctuated::Punctuated<Expr, syn::Token![,]>> {
     m.parse_body_with(syn::punctuated::Punctuated::parse_terminated)
         .ok()
@@ -447,9 +464,45 @@ impl<'ast> Visit<'ast> for Scan<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        if let Some(args) = macro_args(m) {
-            for a in &args {
-                self.visit_expr(a);
+        match classify(m) {
+            Invocation::Known(pieces) => {
+                let name = m.path.segments.last().map(|s| s.ident.to_string());
+                for p in &pieces {
+                    match p {
+                        Piece::Expr(e, Role::Writer) => {
+                            let why =
+                                format!("`{}!` writes into", name.as_deref().unwrap_or("write"));
+                            self.place(e, &why);
+                        }
+                        Piece::Expr(e, Role::Format) => {
+                            self.visit_expr(e);
+                            for arg in inline_args(e) {
+                                self.visit_expr(&arg);
+                            }
+                        }
+                        Piece::Expr(e, Role::Read | Role::Named(..)) => self.visit_expr(e),
+                        Piece::Pat(p) => self.visit_pat(p),
+                        Piece::Tokens(_) => {}
+                    }
+                }
+            }
+            Invocation::Inert => {}
+            Invocation::Opaque => {
+                if self.opaque_depth == 0 {
+                    self.opaque.push(m.clone());
+                }
+                // What the expansion does with the tokens is unknown, so they record no use
+                // (`analyze` rejects the invocation if it mentions a tracked variable); control
+                // flow that leaves the loop is still reported when they parse as expressions.
+                let uses = self.uses.len();
+                self.opaque_depth += 1;
+                if let Some(args) = macro_args(m) {
+                    for a in &args {
+                        self.visit_expr(a);
+                    }
+                }
+                self.opaque_depth -= 1;
+                self.uses.truncate(uses);
             }
         }
     }

@@ -17,6 +17,37 @@
 //!   initial value is applied once at the end. A float sum therefore has the same bits on 1, 2
 //!   or 64 threads and under every schedule.
 //!
+//! Macros in the body: the arguments of the standard macros (`print!`, `println!`,
+//! `eprintln!`, `format!`, `format_args!`, `panic!`, `todo!`, `unreachable!`, `write!`,
+//! `writeln!`, `assert!`, `assert_eq!`, `assert_ne!` and their `debug_` forms, `vec!`,
+//! `matches!`, `dbg!`, `concat!`; also written `std::name!`, `core::name!`) are checked like
+//! the same code without the macro: `assert!(out[i] > 0.0)` reads the element at the loop
+//! index, a format string's `{s}` reads `s`, and `write!(w, ..)` borrows `w` mutably. The
+//! expansion of any other macro is invisible to the check, so such a macro may not mention the
+//! loop variable, a container the loop indexes or writes, or a reduction (it could rebind the
+//! loop variable, write another iteration's element or read a partial sum): call a function,
+//! or hand the macro a plain local (`let v = out[i]; my_macro!(v);`). A local `macro_rules!`
+//! that reuses a standard name (`vec!`) with the standard argument syntax is taken for the
+//! standard macro.
+//!
+//! ```compile_fail
+//! use numbox::prelude::*;
+//!
+//! macro_rules! rebind {
+//!     ($i:ident) => {
+//!         let $i = 0usize;
+//!     };
+//! }
+//!
+//! #[parallel_loop]
+//! fn f(out: &mut [u32]) {
+//!     for i in prange(0..out.len()) {
+//!         rebind!(i); // error: `rebind!` mentions `i`, the prange loop variable
+//!         out[i] += 1;
+//!     }
+//! }
+//! ```
+//!
 //! Anything that could race is a compile error. A `prange` nested in the body of another
 //! `prange` runs as a plain serial loop inside each parallel iteration (the outer loop already
 //! keeps the pool busy; Numba does the same). `continue` (also `continue 'label` to the prange
