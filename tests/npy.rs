@@ -389,6 +389,7 @@ fn deep_nesting_on_a_rayon_worker() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // megabytes of input
 fn error_messages_quote_at_most_about_200_bytes_of_the_header() {
     // 8 MiB of garbage in a version 2.0 header: the old reader put all of it, escaped, in
     // the message (~40 MB).

@@ -23,6 +23,9 @@ const GROWTH_AXIS_MAX_DIGITS: usize = 21;
 /// (depth 2); structured dtypes add a few levels. The parser recurses once per level, so this
 /// bounds its stack use whatever the input.
 const MAX_NESTING: usize = 32;
+/// NumPy's `NPY_MAXDIMS`: `np.load` refuses a file of more dimensions, and code that
+/// recurses once per axis (ndarray's `Debug`, for one) should not meet thousands of them.
+const MAX_NDIM: usize = 64;
 /// At most this many bytes of the header (or of a string in it) appear in an error message.
 const QUOTE_MAX: usize = 200;
 
@@ -53,8 +56,8 @@ fn excerpt(text: &str) -> String {
 ///
 /// The one option is NumPy's `max_header_size`: the largest header that is read, 10,000
 /// bytes by default as in `np.load`. A longer header is refused before it is read, since
-/// a large header may not be safe to parse and NumPy never writes one for an array of at
-/// most 64 dimensions. Raise it only for files you trust.
+/// a large header may not be safe to parse; for the dtypes numbox reads, NumPy writes one
+/// of about 128 bytes (a few hundred for 64 dimensions). Raise it only for files you trust.
 ///
 /// ```
 /// use numbox::{DynArray, NpyOptions};
@@ -156,8 +159,8 @@ impl DynArray {
     /// Errors, all [`ErrorKind::Format`] and saying which: a truncated file, a bad magic
     /// string, an unknown format version, a header over the size limit, a malformed header
     /// (quoting at most 200 bytes of it), an unsupported dtype (strings `<U5`, objects `|O`,
-    /// dates `<M8`, structured dtypes), a shape whose size overflows; I/O failures are
-    /// [`ErrorKind::Io`].
+    /// dates `<M8`, structured dtypes), a shape of more than 64 dimensions (NumPy's limit) or
+    /// whose size overflows; I/O failures are [`ErrorKind::Io`].
     ///
     /// ```
     /// use numbox::{DynArray, ndarray::array};
@@ -235,8 +238,16 @@ impl DynArray {
     /// version 1.0 (2.0 if the header needs more than 65535 bytes), the header padded so the
     /// data starts at a multiple of 64 bytes. A Fortran-contiguous array that is not also
     /// C-contiguous is written with `fortran_order: True` in its memory order; any other
-    /// layout is written in C order.
+    /// layout is written in C order. An array of more than 64 dimensions, which neither
+    /// NumPy nor [`read_npy`](Self::read_npy) would read back, is an [`ErrorKind::Format`]
+    /// error and nothing is written.
     pub fn write_npy_to(&self, mut writer: impl Write) -> Result<()> {
+        if self.ndim() > MAX_NDIM {
+            return Err(format_err(format!(
+                "cannot write an array of {} dimensions as .npy: NumPy reads at most {MAX_NDIM}",
+                self.ndim()
+            )));
+        }
         let fortran = with_array!(self, a => !a.is_standard_layout() && a.t().is_standard_layout());
         writer.write_all(&encode_header(self.dtype(), fortran, self.shape()))?;
         with_array!(self, a => {
@@ -411,6 +422,12 @@ fn parse_header(text: &str) -> Result<(Descr, bool, Vec<usize>)> {
         Some(_) => return Err(malformed("'shape' must be a tuple")),
         None => return Err(malformed("missing key 'shape'")),
     };
+    if shape.len() > MAX_NDIM {
+        return Err(format_err(format!(
+            "shape has {} dimensions; NumPy (and numbox) read at most {MAX_NDIM}",
+            shape.len()
+        )));
+    }
     Ok((descr_dtype(&descr)?, fortran, shape))
 }
 
@@ -1151,6 +1168,27 @@ mod tests {
             "{}",
             err(&latin1)
         );
+    }
+
+    #[test]
+    fn at_most_64_dimensions() {
+        let header = |ndim: usize| {
+            format!(
+                "{{'descr': '|u1', 'fortran_order': False, 'shape': ({}), }}",
+                "1,".repeat(ndim)
+            )
+        };
+        let a = DynArray::read_npy_from(&npy((1, 0), &header(64), &[9])[..]).unwrap();
+        assert_eq!(a.shape(), &[1; 64]);
+        let e = err(&npy((1, 0), &header(65), &[9]));
+        assert!(e.message().contains("shape has 65 dimensions"), "{e}");
+        let e = err(&npy((1, 0), &header(4_000), &[9]));
+        assert!(e.message().contains("shape has 4000 dimensions"), "{e}");
+        let mut bytes = Vec::new();
+        let wide = DynArray::from(ArrayD::from_elem(IxDyn(&[1; 65]), 1u8));
+        let e = wide.write_npy_to(&mut bytes).unwrap_err();
+        assert!(e.message().contains("65 dimensions"), "{e}");
+        assert!(bytes.is_empty());
     }
 
     #[test]
