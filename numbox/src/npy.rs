@@ -1061,52 +1061,34 @@ mod tests {
             format!("{{'descr': {descr}, 'fortran_order': {fortran}, 'shape': {shape}, }}")
         };
         let cases = [
-            (
-                h("'<i4'", "False", "(-1,)"),
-                "(-1,)... ",
-                "-1\" is negative",
-            ),
-            (h("'<i4'", "False", "(2, -3L)"), "", "-3L\" is negative"),
-            (
-                h("'<i4'", "False", "(1.5,)"),
-                "",
-                "\"1.5\" is not an integer",
-            ),
-            (
-                h("'<i4'", "False", "(1e3,)"),
-                "",
-                "\"1e3\" is not an integer",
-            ),
+            (h("'<i4'", "False", "(-1,)"), "-1\" is negative"),
+            (h("'<i4'", "False", "(2, -3L)"), "-3L\" is negative"),
+            (h("'<i4'", "False", "(1.5,)"), "\"1.5\" is not an integer"),
+            (h("'<i4'", "False", "(1e3,)"), "\"1e3\" is not an integer"),
             (
                 h("'<i4'", "False", "(99999999999999999999999,)"),
-                "",
                 "is too large",
             ),
             (
                 h("'<i4'", "False", "(True,)"),
-                "",
                 "tuple of non-negative integers",
             ),
-            (h("'<i4'", "False", "[2, 3]"), "", "'shape' must be a tuple"),
+            (h("'<i4'", "False", "[2, 3]"), "'shape' must be a tuple"),
             (
                 h("'<i4'", "0", "(1,)"),
-                "",
                 "'fortran_order' must be True or False",
             ),
             (
                 h("'<i4'", "'False'", "(1,)"),
-                "",
                 "'fortran_order' must be True or False",
             ),
-            (h("4", "False", "(1,)"), "", "'descr' must be a string"),
+            (h("4", "False", "(1,)"), "'descr' must be a string"),
             (
                 "{'descr': '<i4', 'shape': (1,)}".into(),
-                "",
                 "missing key 'fortran_order'",
             ),
             (
                 "{'fortran_order': False, 'shape': (1,)}".into(),
-                "",
                 "missing key 'descr'",
             ),
             (
@@ -1114,27 +1096,24 @@ mod tests {
                     "{} 'shape': (2,)}}",
                     &h("'<i4'", "False", "(1,)")[..h("'<i4'", "False", "(1,)").len() - 1]
                 ),
-                "",
                 "duplicate key 'shape'",
             ),
             (
                 "{'descr': '<i4', 'descr': '<i4', 'fortran_order': False, 'shape': (1,)}".into(),
-                "",
                 "duplicate key 'descr'",
             ),
             (
                 "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), 'x': 1}".into(),
-                "",
                 "unexpected key 'x'",
             ),
-            ("('descr', '<i4')".into(), "", "expected a dictionary"),
-            ("".into(), "", "unexpected end of the header"),
-            ("{'descr: '<i4'}".into(), "", "expected ':'"),
-            ("{'descr': '<i4\\n'}".into(), "", "escapes in strings"),
-            ("{'descr': -}".into(), "", "unexpected \"-\""),
-            ("{1: 2}".into(), "", "dictionary keys must be strings"),
+            ("('descr', '<i4')".into(), "expected a dictionary"),
+            ("".into(), "unexpected end of the header"),
+            ("{'descr: '<i4'}".into(), "expected ':'"),
+            ("{'descr': '<i4\\n'}".into(), "escapes in strings"),
+            ("{'descr': -}".into(), "unexpected \"-\""),
+            ("{1: 2}".into(), "dictionary keys must be strings"),
         ];
-        for (header, _, says) in cases {
+        for (header, says) in cases {
             let e = err(&npy((1, 0), &header, &[0; 64]));
             assert_eq!(e.kind(), ErrorKind::Format, "{e}");
             assert!(
