@@ -54,6 +54,7 @@ pub use dyn_array::DynArray;
 pub use element::Element;
 pub use error::{Error, ErrorKind, Result};
 pub use executor::Target;
+pub use npy::NpyOptions;
 pub use threads::{get_num_threads, set_num_threads};
 
 pub use gufunc::Gufunc;

@@ -19,21 +19,120 @@ const ALIGN: usize = 64;
 /// NumPy leaves room in the header for the growing axis to reach 21 digits.
 const GROWTH_AXIS_MAX_DIGITS: usize = 21;
 
+/// How deeply the header's literals may nest. `np.save` writes a dict holding a tuple
+/// (depth 2); structured dtypes add a few levels. The parser recurses once per level, so this
+/// bounds its stack use whatever the input.
+const MAX_NESTING: usize = 32;
+/// NumPy's `NPY_MAXDIMS`: `np.load` refuses a file of more dimensions, and code that
+/// recurses once per axis (ndarray's `Debug`, for one) should not meet thousands of them.
+const MAX_NDIM: usize = 64;
+/// At most this many bytes of the header (or of a string in it) appear in an error message.
+const QUOTE_MAX: usize = 200;
+
 fn format_err(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Format, msg)
+}
+
+/// `text` for an error message: `Debug`-quoted, cut to at most [`QUOTE_MAX`] bytes on a char
+/// boundary, saying how long it was when cut (in characters: a latin-1 header of version
+/// 1.0 or 2.0 has as many as bytes in the file, and NumPy's `max_header_size` counts them).
+fn excerpt(text: &str) -> String {
+    if text.len() <= QUOTE_MAX {
+        return format!("{text:?}");
+    }
+    let mut end = QUOTE_MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{:?}... ({} characters in all)",
+        &text[..end],
+        text.chars().count()
+    )
+}
+
+/// Options for reading `.npy` files, for [`DynArray::read_npy_with`] and
+/// [`DynArray::read_npy_from_with`].
+///
+/// The one option is NumPy's `max_header_size`: the largest header that is read, 10,000
+/// bytes by default as in `np.load`. A longer header is refused before it is read, since
+/// a large header may not be safe to parse; for the dtypes numbox reads, NumPy writes one
+/// of about 128 bytes (a few hundred for 64 dimensions). Raise it only for files you trust.
+///
+/// ```
+/// use numbox::{DynArray, NpyOptions};
+/// // A valid header padded to 20,000 bytes, as a version 2.0 file.
+/// let mut header = b"{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }".to_vec();
+/// header.resize(19_999, b' ');
+/// header.push(b'\n');
+/// let mut file = b"\x93NUMPY\x02\x00".to_vec();
+/// file.extend_from_slice(&20_000u32.to_le_bytes());
+/// file.extend_from_slice(&header);
+/// file.extend_from_slice(&[7, 0, 0, 0, 8, 0, 0, 0]);
+///
+/// let e = DynArray::read_npy_from(&file[..]).unwrap_err();
+/// assert!(e.message().contains("max_header_size"));
+/// let options = NpyOptions::new().max_header_size(20_000);
+/// let a = DynArray::read_npy_from_with(&file[..], options)?;
+/// assert_eq!(a, DynArray::from(numbox::ndarray::array![7i32, 8]));
+/// # Ok::<(), numbox::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NpyOptions {
+    max_header_size: usize,
+}
+
+impl NpyOptions {
+    /// NumPy's default `max_header_size`: 10,000 bytes.
+    pub const DEFAULT_MAX_HEADER_SIZE: usize = 10_000;
+
+    /// The defaults, those of `np.load`.
+    pub const fn new() -> Self {
+        NpyOptions {
+            max_header_size: Self::DEFAULT_MAX_HEADER_SIZE,
+        }
+    }
+
+    /// Reads headers of up to `bytes` bytes (NumPy's `max_header_size`; it counts
+    /// characters, which differ from bytes only in headers that are not ASCII and so are
+    /// never valid anyway). The length is checked before the header is read, so even
+    /// `usize::MAX` reads no more than the file holds.
+    pub const fn max_header_size(mut self, bytes: usize) -> Self {
+        self.max_header_size = bytes;
+        self
+    }
+
+    /// The largest header that is read, in bytes.
+    pub const fn get_max_header_size(&self) -> usize {
+        self.max_header_size
+    }
+}
+
+impl Default for NpyOptions {
+    /// [`NpyOptions::new`].
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl DynArray {
     /// Reads a `.npy` file. The file must hold exactly one array: trailing bytes after the
     /// data are an [`ErrorKind::Format`] error (shape/length mismatch), as is any malformed
     /// file (see [`read_npy_from`](Self::read_npy_from)). Fortran-order data comes back as a
-    /// Fortran-order array.
+    /// Fortran-order array. Headers longer than NumPy's default `max_header_size` (10,000
+    /// bytes) are refused; see [`read_npy_with`](Self::read_npy_with).
     pub fn read_npy(path: impl AsRef<Path>) -> Result<DynArray> {
+        DynArray::read_npy_with(path, NpyOptions::new())
+    }
+
+    /// [`read_npy`](Self::read_npy) with [`NpyOptions`], to read a trusted file whose
+    /// header is longer than NumPy's default limit.
+    pub fn read_npy_with(path: impl AsRef<Path>, options: NpyOptions) -> Result<DynArray> {
         let path = path.as_ref();
         let ctx = |e: Error| e.context(&path.display().to_string());
         let file = std::fs::File::open(path).map_err(|e| ctx(e.into()))?;
         let mut reader = io::BufReader::new(file);
-        let array = DynArray::read_npy_from(&mut reader).map_err(ctx)?;
+        let array = DynArray::read_npy_from_with(&mut reader, options).map_err(ctx)?;
         let mut rest = [0u8; 1];
         if reader.read(&mut rest).map_err(|e| ctx(e.into()))? != 0 {
             let extra = 1 + io::copy(&mut reader, &mut io::sink()).map_err(|e| ctx(e.into()))?;
@@ -50,9 +149,17 @@ impl DynArray {
     /// several arrays saved one after another into one stream read back in turn, as with
     /// NumPy's `np.load(f)`).
     ///
+    /// Any input gives an array or an error, never a panic: the header must be at most
+    /// 10,000 bytes (NumPy's default `max_header_size`, checked before the header is read;
+    /// see [`read_npy_from_with`](Self::read_npy_from_with)), its literals may nest only a
+    /// few levels, and the data is read as it arrives, so a header that claims a huge shape
+    /// allocates no more than the stream holds. The dtype's byte order may be `<`, `>`
+    /// (big-endian data is byte-swapped), `=` or `|` (native, as in NumPy).
+    ///
     /// Errors, all [`ErrorKind::Format`] and saying which: a truncated file, a bad magic
-    /// string, an unknown format version, a malformed header, an unsupported dtype (strings
-    /// `<U5`, objects `|O`, dates `<M8`, structured dtypes), big-endian data (`>f8`), a shape
+    /// string, an unknown format version, a header over the size limit, a malformed header
+    /// (quoting at most 200 bytes of it), an unsupported dtype (strings `<U5`, objects `|O`,
+    /// dates `<M8`, structured dtypes), a shape of more than 64 dimensions (NumPy's limit) or
     /// whose size overflows; I/O failures are [`ErrorKind::Io`].
     ///
     /// ```
@@ -65,9 +172,17 @@ impl DynArray {
     /// assert!(DynArray::read_npy_from(&bytes[..bytes.len() - 1]).is_err());
     /// # Ok::<(), numbox::Error>(())
     /// ```
-    pub fn read_npy_from(mut reader: impl Read) -> Result<DynArray> {
-        let header = read_header(&mut reader)?;
-        let (dtype, fortran, shape) = parse_header(&header)?;
+    pub fn read_npy_from(reader: impl Read) -> Result<DynArray> {
+        DynArray::read_npy_from_with(reader, NpyOptions::new())
+    }
+
+    /// [`read_npy_from`](Self::read_npy_from) with [`NpyOptions`], to read a trusted
+    /// stream whose header is longer than NumPy's default limit (see [`NpyOptions`] for an
+    /// example).
+    pub fn read_npy_from_with(mut reader: impl Read, options: NpyOptions) -> Result<DynArray> {
+        let header = read_header(&mut reader, options.max_header_size)?;
+        let (descr, fortran, shape) = parse_header(&header)?;
+        let dtype = descr.dtype;
         // ndarray requires the product of the non-zero lengths to fit in isize, even for
         // an empty array.
         let addressable = shape
@@ -81,6 +196,7 @@ impl DynArray {
                 shape_str(&shape)
             )));
         }
+        // Cannot overflow: a zero length makes it 0, else it was just checked.
         let nbytes = shape.iter().product::<usize>() * dtype.itemsize();
         // `take` + `read_to_end` grows the buffer as data arrives, so a lying header cannot
         // make us allocate more than the file holds.
@@ -92,6 +208,9 @@ impl DynArray {
                 shape_str(&shape),
                 data.len()
             )));
+        }
+        if !descr.little_endian {
+            swap_bytes(dtype, &mut data);
         }
         let dim = IxDyn(&shape);
         Ok(decode(
@@ -119,8 +238,16 @@ impl DynArray {
     /// version 1.0 (2.0 if the header needs more than 65535 bytes), the header padded so the
     /// data starts at a multiple of 64 bytes. A Fortran-contiguous array that is not also
     /// C-contiguous is written with `fortran_order: True` in its memory order; any other
-    /// layout is written in C order.
+    /// layout is written in C order. An array of more than 64 dimensions, which neither
+    /// NumPy nor [`read_npy`](Self::read_npy) would read back, is an [`ErrorKind::Format`]
+    /// error and nothing is written.
     pub fn write_npy_to(&self, mut writer: impl Write) -> Result<()> {
+        if self.ndim() > MAX_NDIM {
+            return Err(format_err(format!(
+                "cannot write an array of {} dimensions as .npy: NumPy reads at most {MAX_NDIM}",
+                self.ndim()
+            )));
+        }
         let fortran = with_array!(self, a => !a.is_standard_layout() && a.t().is_standard_layout());
         writer.write_all(&encode_header(self.dtype(), fortran, self.shape()))?;
         with_array!(self, a => {
@@ -133,8 +260,9 @@ impl DynArray {
     }
 }
 
-/// Reads the magic, version and header text.
-fn read_header(reader: &mut impl Read) -> Result<String> {
+/// Reads the magic, version and header text; a header longer than `max_len` bytes is refused
+/// before any of it is read.
+fn read_header(reader: &mut impl Read, max_len: usize) -> Result<String> {
     let mut prelude = [0u8; 8];
     read_exact(reader, &mut prelude, "the magic string and version")?;
     if &prelude[..6] != MAGIC {
@@ -148,12 +276,13 @@ fn read_header(reader: &mut impl Read) -> Result<String> {
         (1, 0) => {
             let mut b = [0u8; 2];
             read_exact(reader, &mut b, "the header length")?;
-            u16::from_le_bytes(b) as usize
+            usize::from(u16::from_le_bytes(b))
         }
         (2, 0) | (3, 0) => {
             let mut b = [0u8; 4];
             read_exact(reader, &mut b, "the header length")?;
-            u32::from_le_bytes(b) as usize
+            // Saturates on 16-bit targets, where the limit check below then refuses it.
+            usize::try_from(u32::from_le_bytes(b)).unwrap_or(usize::MAX)
         }
         _ => {
             return Err(format_err(format!(
@@ -161,6 +290,13 @@ fn read_header(reader: &mut impl Read) -> Result<String> {
             )))
         }
     };
+    if len > max_len {
+        return Err(format_err(format!(
+            "header of {len} bytes is longer than max_header_size ({max_len} bytes; NumPy's default is {}) and may not be safe to read; if you trust the file, raise the limit with `DynArray::read_npy_with(path, NpyOptions::new().max_header_size({len}))` or `read_npy_from_with`",
+            NpyOptions::DEFAULT_MAX_HEADER_SIZE
+        )));
+    }
+    // Grows as bytes arrive: a length field larger than the file allocates only the file.
     let mut bytes = Vec::new();
     reader.take(len as u64).read_to_end(&mut bytes)?;
     if bytes.len() < len {
@@ -188,29 +324,57 @@ fn read_exact(reader: &mut impl Read, buf: &mut [u8], what: &str) -> Result<()> 
     })
 }
 
-/// The header's `(dtype, fortran_order, shape)`.
-fn parse_header(text: &str) -> Result<(DType, bool, Vec<usize>)> {
-    let malformed =
-        |why: &str| format_err(format!("malformed header {:?}: {why}", text.trim_end()));
+/// A string from the header for an error message: `'<f8'` as is when it is short, printable
+/// ASCII, else [`excerpt`]ed.
+fn quote(text: &str) -> String {
+    let plain = text.len() <= QUOTE_MAX
+        && text
+            .bytes()
+            .all(|b| (b.is_ascii_graphic() || b == b' ') && b != b'\'' && b != b'\\');
+    if plain {
+        format!("'{text}'")
+    } else {
+        excerpt(text)
+    }
+}
+
+/// The header's `(descr, fortran_order, shape)`.
+fn parse_header(text: &str) -> Result<(Descr, bool, Vec<usize>)> {
+    let malformed = |why: &str| {
+        format_err(format!(
+            "malformed header {}: {why}",
+            excerpt(text.trim_end())
+        ))
+    };
     let mut p = Parser {
         s: text.as_bytes(),
         i: 0,
     };
-    let value = p.value().map_err(|why| malformed(&why))?;
+    let value = p
+        .value(0)
+        .map_err(|why| malformed(&format!("{why} (at byte {})", p.i)))?;
     p.skip_ws();
     if p.i != p.s.len() {
-        return Err(malformed("unexpected text after the dictionary"));
+        return Err(malformed(&format!(
+            "unexpected text after the dictionary (at byte {})",
+            p.i
+        )));
     }
     let Value::Dict(entries) = value else {
         return Err(malformed("expected a dictionary"));
     };
     let (mut descr, mut fortran, mut shape) = (None, None, None);
     for (key, value) in entries {
-        match key.as_str() {
-            "descr" => descr = Some(value),
-            "fortran_order" => fortran = Some(value),
-            "shape" => shape = Some(value),
-            other => return Err(malformed(&format!("unexpected key '{other}'"))),
+        let slot = match key.as_str() {
+            "descr" => &mut descr,
+            "fortran_order" => &mut fortran,
+            "shape" => &mut shape,
+            other => return Err(malformed(&format!("unexpected key {}", quote(other)))),
+        };
+        // Python keeps the last of repeated keys; a file written by NumPy never repeats
+        // one, and two readers could disagree on which counts, so it is an error here.
+        if slot.replace(value).is_some() {
+            return Err(malformed(&format!("duplicate key '{key}'")));
         }
     }
     let descr = match descr {
@@ -233,6 +397,23 @@ fn parse_header(text: &str) -> Result<(DType, bool, Vec<usize>)> {
             .into_iter()
             .map(|v| match v {
                 Value::Int(n) => Ok(n),
+                Value::Num(text) => {
+                    let int = text.trim_end_matches(['L', 'l']);
+                    let digits = int.strip_prefix('-').unwrap_or(int);
+                    let why = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        if int.starts_with('-') {
+                            "negative"
+                        } else {
+                            "too large"
+                        }
+                    } else {
+                        "not an integer"
+                    };
+                    Err(malformed(&format!(
+                        "'shape' must be a tuple of non-negative integers; {} is {why}",
+                        excerpt(&text)
+                    )))
+                }
                 _ => Err(malformed(
                     "'shape' must be a tuple of non-negative integers",
                 )),
@@ -241,39 +422,65 @@ fn parse_header(text: &str) -> Result<(DType, bool, Vec<usize>)> {
         Some(_) => return Err(malformed("'shape' must be a tuple")),
         None => return Err(malformed("missing key 'shape'")),
     };
+    if shape.len() > MAX_NDIM {
+        return Err(format_err(format!(
+            "shape has {} dimensions; NumPy (and numbox) read at most {MAX_NDIM}",
+            shape.len()
+        )));
+    }
     Ok((descr_dtype(&descr)?, fortran, shape))
 }
 
+/// What an NPY type string says: the dtype and the byte order of the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Descr {
+    dtype: DType,
+    little_endian: bool,
+}
+
 /// The dtype of an NPY type string such as `<f8` or `|b1`.
-fn descr_dtype(descr: &str) -> Result<DType> {
+fn descr_dtype(descr: &str) -> Result<Descr> {
     let unsupported = || {
         format_err(format!(
-            "unsupported dtype '{descr}': numbox reads bool, int8..int64, uint8..uint64, float32, float64, complex64 and complex128"
+            "unsupported dtype {}: numbox reads bool, int8..int64, uint8..uint64, float32, float64, complex64 and complex128",
+            quote(descr)
         ))
     };
-    let (order, rest) = match descr.chars().next() {
-        Some(c @ ('<' | '>' | '|' | '=')) => (c, &descr[1..]),
-        _ => ('=', descr),
+    let (order, rest) = match descr.as_bytes().first() {
+        Some(&c @ (b'<' | b'>' | b'|' | b'=')) => (c, &descr[1..]),
+        _ => (b'=', descr),
     };
     let mut chars = rest.chars();
     let kind = chars.next().ok_or_else(unsupported)?;
-    let size: usize = chars.as_str().parse().map_err(|_| unsupported())?;
-    let dtype = DType::from_kind_size(kind, size).ok_or_else(unsupported)?;
-    let little = match order {
-        '<' => true,
-        '>' => false,
-        '=' => cfg!(target_endian = "little"),
-        _ => size == 1, // '|': "not applicable", only meaningful for one-byte types
-    };
-    if !little && size > 1 {
-        return Err(format_err(format!(
-            "unsupported big-endian data '{descr}': numbox reads little-endian .npy files; convert with `a.astype(a.dtype.newbyteorder('<'))` in NumPy"
-        )));
-    }
-    if order == '|' && size > 1 {
+    let digits = chars.as_str();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(unsupported());
     }
-    Ok(dtype)
+    let size: usize = digits.parse().map_err(|_| unsupported())?;
+    let dtype = DType::from_kind_size(kind, size).ok_or_else(unsupported)?;
+    let little_endian = match order {
+        b'<' => true,
+        b'>' => false,
+        // `=` is native order and `|` "not applicable"; NumPy reads both as native for
+        // every type (`np.dtype('|f8')` is float64), so they are the same here.
+        _ => cfg!(target_endian = "little"),
+    };
+    Ok(Descr {
+        dtype,
+        little_endian,
+    })
+}
+
+/// Turns big-endian elements of `dtype` into little-endian ones, in place (each half of a
+/// complex number separately).
+fn swap_bytes(dtype: DType, data: &mut [u8]) {
+    let unit = match dtype {
+        DType::C64 | DType::C128 => dtype.itemsize() / 2,
+        _ => dtype.itemsize(),
+    };
+    if unit > 1 {
+        data.chunks_exact_mut(unit).for_each(<[u8]>::reverse);
+    }
 }
 
 /// A Python literal as written in NPY headers.
@@ -281,6 +488,8 @@ enum Value {
     Str(String),
     Bool(bool),
     Int(usize),
+    /// A number that is not a `usize` (negative, too large, not an integer), as written.
+    Num(String),
     Tuple(Vec<Value>),
     /// A list, parsed only to say that structured dtypes are unsupported.
     List,
@@ -289,6 +498,8 @@ enum Value {
 
 /// A recursive-descent parser of the Python literals `np.save` writes (`repr` of a dict of
 /// strings, booleans and tuples of ints), tolerant of spacing, key order and trailing commas.
+/// It recurses once per nesting level, at most [`MAX_NESTING`] deep, and is linear in the
+/// input.
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
@@ -314,19 +525,26 @@ impl Parser<'_> {
         found
     }
 
-    fn value(&mut self) -> ParseResult<Value> {
-        match self.peek() {
+    /// One literal, `depth` containers deep.
+    fn value(&mut self, depth: usize) -> ParseResult<Value> {
+        let open = self.peek();
+        if matches!(open, Some(b'{' | b'(' | b'[')) && depth >= MAX_NESTING {
+            return Err(format!(
+                "brackets nested more than {MAX_NESTING} levels deep (a NumPy header nests a few)"
+            ));
+        }
+        match open {
             Some(b'{') => {
                 self.i += 1;
                 let mut entries = Vec::new();
                 while !self.eat(b'}') {
-                    let Value::Str(key) = self.value()? else {
+                    let Value::Str(key) = self.value(depth + 1)? else {
                         return Err("dictionary keys must be strings".into());
                     };
                     if !self.eat(b':') {
-                        return Err(format!("expected ':' after '{key}'"));
+                        return Err(format!("expected ':' after {}", quote(&key)));
                     }
-                    entries.push((key, self.value()?));
+                    entries.push((key, self.value(depth + 1)?));
                     if !self.eat(b',') && self.peek() != Some(b'}') {
                         return Err("expected ',' or '}' in the dictionary".into());
                     }
@@ -338,7 +556,7 @@ impl Parser<'_> {
                 let close = if open == b'(' { b')' } else { b']' };
                 let mut items = Vec::new();
                 while !self.eat(close) {
-                    items.push(self.value()?);
+                    items.push(self.value(depth + 1)?);
                     if !self.eat(b',') && self.peek() != Some(close) {
                         return Err(format!("expected ',' or '{}'", close as char));
                     }
@@ -365,20 +583,38 @@ impl Parser<'_> {
                 self.i += 1;
                 Ok(Value::Str(text))
             }
-            Some(c) if c.is_ascii_digit() => {
+            Some(c) if c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.') => {
+                // A whole number token (`12`, `12L`, `-1`, `1.5`, `1e3`), so that a shape
+                // entry that is not a non-negative integer can be named in the error.
                 let start = self.i;
-                while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
-                    self.i += 1;
+                self.i += 1;
+                while let Some(&b) = self.s.get(self.i) {
+                    let exponent_sign =
+                        matches!(b, b'+' | b'-') && matches!(self.s[self.i - 1], b'e' | b'E');
+                    if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_') || exponent_sign {
+                        self.i += 1;
+                    } else {
+                        break;
+                    }
                 }
-                let digits = std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default();
-                let n = digits
-                    .parse()
-                    .map_err(|_| format!("integer {digits} is too large"))?;
+                let token = &self.s[start..self.i];
                 // Python 2 wrote long integers with an `L` suffix.
-                if matches!(self.s.get(self.i), Some(b'L' | b'l')) {
-                    self.i += 1;
+                let digits = token
+                    .strip_suffix(b"L")
+                    .or_else(|| token.strip_suffix(b"l"))
+                    .unwrap_or(token);
+                let text = String::from_utf8_lossy(token).into_owned();
+                if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+                    // All ASCII digits, so valid UTF-8; only too many of them fail to parse.
+                    let n = std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|d| d.parse().ok());
+                    Ok(n.map_or(Value::Num(text), Value::Int))
+                } else if token.iter().any(u8::is_ascii_digit) {
+                    Ok(Value::Num(text))
+                } else {
+                    Err(format!("unexpected {}", excerpt(&text)))
                 }
-                Ok(Value::Int(n))
             }
             Some(_) => {
                 let rest = &self.s[self.i..];
@@ -388,7 +624,10 @@ impl Parser<'_> {
                         return Ok(Value::Bool(b));
                     }
                 }
-                let shown: String = String::from_utf8_lossy(rest).chars().take(12).collect();
+                let shown: String = String::from_utf8_lossy(&rest[..rest.len().min(48)])
+                    .chars()
+                    .take(12)
+                    .collect();
                 Err(format!("unexpected {shown:?}"))
             }
             None => Err("unexpected end of the header".into()),
@@ -631,7 +870,6 @@ mod tests {
                 npy((1, 0), &ok.replace("<f8", "<M8"), &[]),
                 "unsupported dtype '<M8'",
             ),
-            (npy((1, 0), &ok.replace("<f8", ">f8"), &[]), "big-endian"),
             (
                 npy((1, 0), &ok.replace("'<f8'", "[('a', '<f8')]"), &[]),
                 "structured",
@@ -668,6 +906,314 @@ mod tests {
             let e = err(&bytes);
             assert_eq!(e.kind(), ErrorKind::Format, "{e}");
             assert!(e.message().contains(want), "{e:?} should say {want:?}");
+        }
+    }
+
+    fn parse(text: &str) -> ParseResult<Value> {
+        Parser {
+            s: text.as_bytes(),
+            i: 0,
+        }
+        .value(0)
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let nested = |n: usize| format!("{}{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        let e = parse(&nested(MAX_NESTING + 1)).err().unwrap();
+        assert!(e.contains("nested more than 32 levels"), "{e}");
+        for open in ["[", "{", "("] {
+            let e = parse(&open.repeat(1_000)).err().unwrap();
+            assert!(e.contains("nested"), "{e}");
+        }
+        let mut header = b"{'descr': ".to_vec();
+        header.resize(header.len() + 500, b'(');
+        let e = err(&npy((1, 0), std::str::from_utf8(&header).unwrap(), &[]));
+        assert!(e.message().contains("nested"), "{e}");
+    }
+
+    #[test]
+    fn excerpts_are_short_and_cut_on_char_boundaries() {
+        assert_eq!(excerpt("<f8"), "\"<f8\"");
+        for text in [
+            "é".repeat(300),
+            format!("x{}", "é".repeat(300)),
+            "€".repeat(100),
+        ] {
+            let e = excerpt(&text);
+            assert!(e.len() < 2 * QUOTE_MAX, "{e}");
+            let chars = text.chars().count();
+            assert!(e.ends_with(&format!("({chars} characters in all)")), "{e}");
+        }
+        assert_eq!(quote("<U5"), "'<U5'");
+        assert_eq!(quote("a'b"), "\"a'b\"");
+        assert!(quote(&"x".repeat(10_000)).len() < 2 * QUOTE_MAX);
+        // A malformed version 3.0 header of multi-byte characters.
+        let header = format!("{{'descr': {}", "é".repeat(2_000));
+        let e = err(&npy((3, 0), &header, &[]));
+        assert!(e.message().len() < 3 * QUOTE_MAX, "{e}");
+        let chars = header.chars().count();
+        assert!(
+            e.message()
+                .contains(&format!("({chars} characters in all)")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn header_size_is_capped_before_reading() {
+        let header = |len: usize| {
+            let mut h = "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }".to_string();
+            h.push_str(&" ".repeat(len - h.len() - 1));
+            h.push('\n');
+            h
+        };
+        let at_limit = npy((1, 0), &header(10_000), &[7]);
+        assert_eq!(
+            DynArray::read_npy_from(&at_limit[..]).unwrap(),
+            DynArray::from(array![7u8])
+        );
+        let over = npy((1, 0), &header(10_001), &[7]);
+        let e = err(&over);
+        assert_eq!(e.kind(), ErrorKind::Format);
+        assert!(
+            e.message().contains("header of 10001 bytes")
+                && e.message().contains("max_header_size")
+                && e.message()
+                    .contains("NpyOptions::new().max_header_size(10001)"),
+            "{e}"
+        );
+        let options = NpyOptions::new().max_header_size(10_001);
+        assert_eq!(options.get_max_header_size(), 10_001);
+        assert_eq!(
+            DynArray::read_npy_from_with(&over[..], options).unwrap(),
+            DynArray::from(array![7u8])
+        );
+        assert_eq!(NpyOptions::default(), NpyOptions::new());
+        // A 4 GiB length field with nothing behind it, even with no limit: read as it
+        // arrives, never allocated up front.
+        let mut huge = b"\x93NUMPY\x02\x00".to_vec();
+        huge.extend_from_slice(&u32::MAX.to_le_bytes());
+        huge.extend_from_slice(b"{'descr'");
+        assert!(err(&huge).message().contains("max_header_size"));
+        let e =
+            DynArray::read_npy_from_with(&huge[..], NpyOptions::new().max_header_size(usize::MAX))
+                .unwrap_err();
+        assert!(
+            e.message()
+                .contains("truncated file: the header is 4294967295 bytes long, the file has 8"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn byte_orders() {
+        let native = cfg!(target_endian = "little");
+        for (descr, dtype, little) in [
+            ("<f8", DType::F64, true),
+            (">f8", DType::F64, false),
+            ("|f8", DType::F64, native),
+            ("=f8", DType::F64, native),
+            ("f8", DType::F64, native),
+            ("|b1", DType::Bool, native),
+            ("<u1", DType::U8, true),
+            (">c16", DType::C128, false),
+        ] {
+            let d = descr_dtype(descr).unwrap();
+            assert_eq!((d.dtype, d.little_endian), (dtype, little), "{descr}");
+        }
+        for bad in [
+            "",
+            "<",
+            "<f",
+            "<f+8",
+            "<f 8",
+            "<f8 ",
+            "<f0008x",
+            "<f99999999999999999999999",
+            "é8",
+            "<é8",
+        ] {
+            assert!(descr_dtype(bad).is_err(), "{bad:?}");
+        }
+        let mut data = vec![1, 2, 3, 4, 5, 6, 7, 8];
+        swap_bytes(DType::C64, &mut data);
+        assert_eq!(data, [4, 3, 2, 1, 8, 7, 6, 5]);
+        swap_bytes(DType::I16, &mut data);
+        assert_eq!(data, [3, 4, 1, 2, 7, 8, 5, 6]);
+        swap_bytes(DType::U8, &mut data);
+        assert_eq!(data, [3, 4, 1, 2, 7, 8, 5, 6]);
+        let be = npy(
+            (1, 0),
+            "{'descr': '>i2', 'fortran_order': False, 'shape': (2,)}",
+            &[1, 2, 0xff, 0xfe],
+        );
+        assert_eq!(
+            DynArray::read_npy_from(&be[..]).unwrap(),
+            DynArray::from(array![0x0102i16, -2])
+        );
+    }
+
+    #[test]
+    fn hostile_headers_say_why() {
+        let h = |descr: &str, fortran: &str, shape: &str| {
+            format!("{{'descr': {descr}, 'fortran_order': {fortran}, 'shape': {shape}, }}")
+        };
+        let cases = [
+            (h("'<i4'", "False", "(-1,)"), "-1\" is negative"),
+            (h("'<i4'", "False", "(2, -3L)"), "-3L\" is negative"),
+            (h("'<i4'", "False", "(1.5,)"), "\"1.5\" is not an integer"),
+            (h("'<i4'", "False", "(1e3,)"), "\"1e3\" is not an integer"),
+            (
+                h("'<i4'", "False", "(99999999999999999999999,)"),
+                "is too large",
+            ),
+            (
+                h("'<i4'", "False", "(True,)"),
+                "tuple of non-negative integers",
+            ),
+            (h("'<i4'", "False", "[2, 3]"), "'shape' must be a tuple"),
+            (
+                h("'<i4'", "0", "(1,)"),
+                "'fortran_order' must be True or False",
+            ),
+            (
+                h("'<i4'", "'False'", "(1,)"),
+                "'fortran_order' must be True or False",
+            ),
+            (h("4", "False", "(1,)"), "'descr' must be a string"),
+            (
+                "{'descr': '<i4', 'shape': (1,)}".into(),
+                "missing key 'fortran_order'",
+            ),
+            (
+                "{'fortran_order': False, 'shape': (1,)}".into(),
+                "missing key 'descr'",
+            ),
+            (
+                format!(
+                    "{} 'shape': (2,)}}",
+                    &h("'<i4'", "False", "(1,)")[..h("'<i4'", "False", "(1,)").len() - 1]
+                ),
+                "duplicate key 'shape'",
+            ),
+            (
+                "{'descr': '<i4', 'descr': '<i4', 'fortran_order': False, 'shape': (1,)}".into(),
+                "duplicate key 'descr'",
+            ),
+            (
+                "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), 'x': 1}".into(),
+                "unexpected key 'x'",
+            ),
+            ("('descr', '<i4')".into(), "expected a dictionary"),
+            ("".into(), "unexpected end of the header"),
+            ("{'descr: '<i4'}".into(), "expected ':'"),
+            ("{'descr': '<i4\\n'}".into(), "escapes in strings"),
+            ("{'descr': -}".into(), "unexpected \"-\""),
+            ("{1: 2}".into(), "dictionary keys must be strings"),
+        ];
+        for (header, says) in cases {
+            let e = err(&npy((1, 0), &header, &[0; 64]));
+            assert_eq!(e.kind(), ErrorKind::Format, "{e}");
+            assert!(
+                e.message().contains(says),
+                "{header}: {e:?} should say {says:?}"
+            );
+        }
+        // Non-ASCII: latin-1 in 1.0 (any byte decodes; the key is then unknown), UTF-8 in 3.0.
+        let mut latin1 = npy(
+            (1, 0),
+            "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), 'x': 1}",
+            &[],
+        );
+        let at = latin1.iter().position(|&b| b == b'x').unwrap();
+        latin1[at] = 0xe9;
+        assert!(
+            err(&latin1).message().contains("unexpected key \"é\""),
+            "{}",
+            err(&latin1)
+        );
+        let mut bad_utf8 = npy(
+            (3, 0),
+            "{'descr': '<i4', 'fortran_order': False, 'shape': (1,)}",
+            &[0; 4],
+        );
+        bad_utf8[12] = 0xff;
+        assert!(err(&bad_utf8).message().contains("must be UTF-8"));
+        latin1[at] = 0x00;
+        assert!(
+            err(&latin1).message().contains("unexpected key \"\\0\""),
+            "{}",
+            err(&latin1)
+        );
+    }
+
+    #[test]
+    fn at_most_64_dimensions() {
+        let header = |ndim: usize| {
+            format!(
+                "{{'descr': '|u1', 'fortran_order': False, 'shape': ({}), }}",
+                "1,".repeat(ndim)
+            )
+        };
+        let a = DynArray::read_npy_from(&npy((1, 0), &header(64), &[9])[..]).unwrap();
+        assert_eq!(a.shape(), &[1; 64]);
+        let e = err(&npy((1, 0), &header(65), &[9]));
+        assert!(e.message().contains("shape has 65 dimensions"), "{e}");
+        let e = err(&npy((1, 0), &header(4_000), &[9]));
+        assert!(e.message().contains("shape has 4000 dimensions"), "{e}");
+        let mut bytes = Vec::new();
+        let wide = DynArray::from(ArrayD::from_elem(IxDyn(&[1; 65]), 1u8));
+        let e = wide.write_npy_to(&mut bytes).unwrap_err();
+        assert!(e.message().contains("65 dimensions"), "{e}");
+        assert!(bytes.is_empty());
+    }
+
+    #[test]
+    fn every_truncation_of_a_valid_file_is_an_error() {
+        let mut bytes = Vec::new();
+        DynArray::from(array![[1i16, 2], [3, 4]])
+            .write_npy_to(&mut bytes)
+            .unwrap();
+        for end in 0..bytes.len() {
+            let e = err(&bytes[..end]);
+            assert_eq!(e.kind(), ErrorKind::Format, "{end}: {e}");
+            assert!(e.message().contains("truncated"), "{end}: {e}");
+        }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn claimed_sizes_are_not_allocated_up_front() {
+        // 2^62 bytes are addressable on 64-bit targets but must not be allocated before the
+        // data is there; 2^63 bytes are not addressable; a product that overflows usize is
+        // caught by checked multiplication.
+        for (shape, says) in [
+            ("(2147483648, 2147483648)", "truncated data"),
+            ("(4611686018427387904,)", "truncated data"),
+            ("(3037000500, 3037000500, 2)", "too large to address"),
+            (
+                "(18446744073709551615, 18446744073709551615)",
+                "too large to address",
+            ),
+            (
+                "(0, 18446744073709551615, 18446744073709551615)",
+                "too large to address",
+            ),
+        ] {
+            let header = format!("{{'descr': '|u1', 'fortran_order': False, 'shape': {shape}, }}");
+            let e = err(&npy((1, 0), &header, &[1, 2, 3]));
+            assert!(e.message().contains(says), "{shape}: {e}");
+        }
+        // An empty array whose other length is as large as ndarray allows, in both orders.
+        for fortran in ["False", "True"] {
+            let header = format!(
+                "{{'descr': '|u1', 'fortran_order': {fortran}, 'shape': (0, {}), }}",
+                isize::MAX
+            );
+            let empty = DynArray::read_npy_from(&npy((1, 0), &header, &[])[..]).unwrap();
+            assert_eq!(empty.shape(), &[0, isize::MAX as usize]);
         }
     }
 }
