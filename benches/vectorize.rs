@@ -11,8 +11,15 @@ fn axpy(x: f64, y: f64) -> f64 {
     2.5 * x + y
 }
 
-#[vectorize(identity = 0.0)]
+/// Associative, so the reductions measure the regrouped (fixed-grid) paths.
+#[vectorize(identity = 0.0, associative)]
 fn add(x: f64, y: f64) -> f64 {
+    x + y
+}
+
+/// The same addition without `associative`: reductions are strict left folds.
+#[vectorize(identity = 0.0)]
+fn add_left_fold(x: f64, y: f64) -> f64 {
     x + y
 }
 
@@ -141,6 +148,12 @@ fn reductions(c: &mut Criterion) {
     });
     g.bench_function("numbox_parallel_reduce_all", |bch| {
         bch.iter(|| add::parallel().reduce_all(&a).unwrap())
+    });
+    g.bench_function("numbox_left_fold_reduce_all", |bch| {
+        bch.iter(|| add_left_fold::reduce_all(&a).unwrap())
+    });
+    g.bench_function("numbox_left_fold_parallel_reduce_axis_0", |bch| {
+        bch.iter(|| add_left_fold::parallel().reduce(&a, Axis(0)).unwrap())
     });
     g.finish();
 }

@@ -6,8 +6,8 @@
 //! cargo run --release --example seed_4_softmax -- --quick # 10^6 values
 //! ```
 //!
-//! `reduce_all` folds a fixed grid of blocks in order, so the sum, and with it every output
-//! value, has the same bits on one thread, on two, or on sixty-four.
+//! `add` is `associative`, so `reduce_all` folds a fixed grid of blocks in order: the sum,
+//! and with it every output value, has the same bits on one thread, on two, or on sixty-four.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -30,8 +30,9 @@ pub fn exp_simd(x: f64) -> f64 {
     numbox::math::exp(x)
 }
 
-/// Addition, with an identity so that the sum of nothing is 0.
-#[vectorize(identity = 0.0, target = "parallel")]
+/// Addition, with an identity so that the sum of nothing is 0, marked associative so that
+/// `reduce_all` may fold it on its fixed grid (as NumPy's pairwise sum regroups `np.sum`).
+#[vectorize(identity = 0.0, target = "parallel", associative)]
 pub fn add(x: f64, y: f64) -> f64 {
     x + y
 }

@@ -23,9 +23,21 @@ fn add(x: f64, y: f64) -> f64 {
     x + y
 }
 
-#[vectorize(identity = f64::NEG_INFINITY, target = "parallel")]
+#[vectorize(identity = f64::NEG_INFINITY, target = "parallel", associative)]
 fn maximum(x: f64, y: f64) -> f64 {
     x.max(y)
+}
+
+/// Float `+` marked associative: reductions may regroup it (as NumPy's pairwise sum does).
+#[vectorize(identity = 0.0, associative = true)]
+fn assoc_add(x: f64, y: f64) -> f64 {
+    x + y
+}
+
+/// Neither associative nor commutative: any regrouping or reordering changes the result.
+#[vectorize(associative = false)]
+fn horner(x: i64, y: i64) -> i64 {
+    x.wrapping_mul(31).wrapping_add(y)
 }
 
 #[vectorize]
@@ -424,13 +436,13 @@ fn reduce_all_has_the_same_bits_in_every_pool() {
     let a = Array1::from_shape_fn(1_000_003, |i| {
         ((i * 7919) % 10007) as f64 * 1e-3 + 1.0 / (1 + i) as f64
     });
-    let serial = add::serial().reduce_all(&a).unwrap();
+    let serial = assoc_add::serial().reduce_all(&a).unwrap();
     for threads in 1..=4 {
         let pool = numbox::rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
-        let p = pool.install(|| add::parallel().reduce_all(&a).unwrap());
+        let p = pool.install(|| assoc_add::parallel().reduce_all(&a).unwrap());
         assert_eq!(p.to_bits(), serial.to_bits(), "{threads} threads");
     }
     let naive: f64 = a.iter().sum();
@@ -438,13 +450,13 @@ fn reduce_all_has_the_same_bits_in_every_pool() {
 
     // Column sums on the parallel target use a fixed grid of row blocks.
     let m = Array2::from_shape_fn((2000, 300), |(i, j)| 1.0 / (1 + i * 7 + j) as f64);
-    let one = add::parallel().reduce(&m, Axis(0)).unwrap();
+    let one = assoc_add::parallel().reduce(&m, Axis(0)).unwrap();
     for threads in 2..=4 {
         let pool = numbox::rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
-        let p = pool.install(|| add::parallel().reduce(&m, Axis(0)).unwrap());
+        let p = pool.install(|| assoc_add::parallel().reduce(&m, Axis(0)).unwrap());
         assert!(
             p.iter()
                 .zip(one.iter())
@@ -452,7 +464,7 @@ fn reduce_all_has_the_same_bits_in_every_pool() {
             "{threads} threads"
         );
     }
-    let serial = add::serial().reduce(&m, Axis(0)).unwrap();
+    let serial = assoc_add::serial().reduce(&m, Axis(0)).unwrap();
     let naive = m.sum_axis(Axis(0));
     for ((p, s), n) in one.iter().zip(&serial).zip(&naive) {
         assert!((p - n).abs() <= 1e-12 * n.abs() && (s - n).abs() <= 1e-12 * n.abs());
@@ -479,11 +491,11 @@ fn layout_strategy() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, u8)> {
 }
 
 /// A view of `a` with the same logical content in another memory layout.
-fn relayout(a: &ArrayD<f64>, layout: u8) -> ArrayD<f64> {
+fn relayout<T: Clone + Default>(a: &ArrayD<T>, layout: u8) -> ArrayD<T> {
     match layout % 3 {
         0 => a.clone(),
         1 => {
-            let mut f = Array::zeros(a.raw_dim().f());
+            let mut f = Array::from_elem(a.raw_dim().f(), T::default());
             f.assign(a);
             f
         }
@@ -516,6 +528,255 @@ proptest! {
         let mut out = relayout(&ArrayD::zeros(want.raw_dim()), layout / 9);
         rel_diff::call_into(&a, &b, &mut out).unwrap();
         prop_assert_eq!(&out, &want);
+    }
+}
+
+/// A left fold along `axis` by explicit index arithmetic: the reference for `reduce`.
+fn naive_reduce(a: &ArrayD<i64>, axis: usize, f: fn(i64, i64) -> i64) -> ArrayD<i64> {
+    let mut shape = a.shape().to_vec();
+    let n = shape.remove(axis);
+    Array::from_shape_fn(IxDyn(&shape), |idx| {
+        let at = |k: usize| {
+            let mut i = idx.slice().to_vec();
+            i.insert(axis, k);
+            a[IxDyn(&i)]
+        };
+        (1..n).fold(at(0), |acc, k| f(acc, at(k)))
+    })
+}
+
+/// A left fold of every element in C index order (the last index varies fastest), by
+/// unravelling linear indices: the reference for `reduce_all`.
+fn naive_reduce_all(a: &ArrayD<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
+    let shape = a.shape();
+    let mut acc = None;
+    for lin in 0..shape.iter().product::<usize>() {
+        let mut idx = vec![0; shape.len()];
+        let mut rest = lin;
+        for k in (0..shape.len()).rev() {
+            idx[k] = rest % shape[k];
+            rest /= shape[k];
+        }
+        let x = a[IxDyn(&idx)];
+        acc = Some(acc.map_or(x, |p| f(p, x)));
+    }
+    acc
+}
+
+/// `out[.., k, ..]` = the left fold of `a[.., 0..=k, ..]` along `axis`: the reference for
+/// `accumulate`.
+fn naive_accumulate(a: &ArrayD<i64>, axis: usize, f: fn(i64, i64) -> i64) -> ArrayD<i64> {
+    Array::from_shape_fn(a.raw_dim(), |idx| {
+        let at = |k: usize| {
+            let mut i = idx.slice().to_vec();
+            i[axis] = k;
+            a[IxDyn(&i)]
+        };
+        (1..=idx[axis]).fold(at(0), |acc, k| f(acc, at(k)))
+    })
+}
+
+fn horner_ref(x: i64, y: i64) -> i64 {
+    x.wrapping_mul(31).wrapping_add(y)
+}
+
+fn int_ramp(shape: &[usize]) -> ArrayD<i64> {
+    Array::from_shape_fn(IxDyn(shape), |i| {
+        let lin = i.slice().iter().fold(0i64, |acc, &x| acc * 7 + x as i64);
+        (lin * 13 + 5) % 23 - 11
+    })
+}
+
+/// Checks every reduction of the non-associative `horner` on `a` against the naive folds.
+fn check_left_folds(a: ArrayView<'_, i64, IxDyn>, what: &str) {
+    let owned = a.to_owned();
+    for h in [horner::serial(), horner::parallel()] {
+        for axis in 0..a.ndim() {
+            let got = h.reduce(&a, Axis(axis));
+            if a.shape()[axis] == 0 {
+                let kind = got.unwrap_err().kind();
+                assert_eq!(kind, ErrorKind::EmptyReduction, "{what}");
+            } else {
+                let want = naive_reduce(&owned, axis, horner_ref);
+                assert_eq!(got.unwrap(), want, "{what}: reduce axis {axis} {h:?}");
+            }
+            let want = naive_accumulate(&owned, axis, horner_ref);
+            let got = h.accumulate(&a, Axis(axis)).unwrap();
+            assert_eq!(got, want, "{what}: accumulate axis {axis} {h:?}");
+        }
+        match naive_reduce_all(&owned, horner_ref) {
+            Some(want) => assert_eq!(h.reduce_all(&a).unwrap(), want, "{what}: {h:?}"),
+            None => assert!(h.reduce_all(&a).is_err(), "{what}"),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: if cfg!(miri) { 4 } else { 128 }, ..ProptestConfig::default() })]
+
+    /// Without `associative`, `reduce` along any axis, `reduce_all` and `accumulate` are
+    /// left folds in logical C index order for C order, F order, negative strides and
+    /// transposed views.
+    #[test]
+    fn non_associative_reductions_are_left_folds(
+        shape in proptest::collection::vec(0usize..6, 1..=4),
+        layout in any::<u8>(),
+        transpose in any::<bool>(),
+    ) {
+        let a = relayout(&int_ramp(&shape), layout);
+        let v = if transpose { a.t() } else { a.view() };
+        check_left_folds(v, &format!("shape {shape:?} layout {layout} transposed {transpose}"));
+    }
+}
+
+/// The issue's first reproducer: NumPy's `np.subtract.reduce(a, axis=0)` on a (200000, 2)
+/// array of `3 + j` is `[-599994, -799992]`; the old parallel row grid gave `[524916, 699888]`.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn issue_10_parallel_reduce_along_axis_0_is_numpys_left_fold() {
+    let a = Array2::from_shape_fn((200_000, 2), |(_, j)| 3 + j as i64);
+    let naive: Vec<i64> = (0..2)
+        .map(|j| (1..a.nrows()).fold(a[[0, j]], |acc, i| acc - a[[i, j]]))
+        .collect();
+    assert_eq!(naive, [-599_994, -799_992]);
+    assert_eq!(sub::serial().reduce(&a, Axis(0)).unwrap().to_vec(), naive);
+    for threads in 1..=3 {
+        let pool = numbox::rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let p = pool.install(|| sub::parallel().reduce(&a, Axis(0)).unwrap());
+        assert_eq!(p.to_vec(), naive, "{threads} threads");
+    }
+}
+
+/// The issue's second and third reproducers: a serial `reduce_all` is the left fold (the
+/// old block grid gave -1486008 for 2000002 ones, NumPy -2000000), and a Fortran-order
+/// array folds in logical order, not memory order.
+#[test]
+fn issue_10_reduce_all_is_a_left_fold_in_logical_order() {
+    let n = if cfg!(miri) { 5_002 } else { 2_000_002 };
+    let ones = Array1::from_elem(n, 1i64);
+    assert_eq!(sub::reduce_all(&ones).unwrap(), 2 - n as i64);
+    let ramp = Array1::from_shape_fn(n, |i| (i as i64 * 7919) % 1009);
+    let naive = (1..n).fold(ramp[0], |acc, i| horner_ref(acc, ramp[i]));
+    assert_eq!(horner::reduce_all(&ramp).unwrap(), naive);
+    assert_eq!(horner::reduce_all(ramp.slice(s![..;-1])).unwrap(), {
+        (1..n).fold(ramp[n - 1], |acc, i| horner_ref(acc, ramp[n - 1 - i]))
+    });
+    let (r, c) = if cfg!(miri) { (30, 7) } else { (3000, 7) };
+    let c_order = Array2::from_shape_fn((r, c), |(i, j)| (i * 31 + j * 17) as i64 % 97);
+    let mut f_order = Array2::zeros((r, c).f());
+    f_order.assign(&c_order);
+    let mut naive = c_order[[0, 0]];
+    for i in 0..r {
+        for j in 0..c {
+            if (i, j) != (0, 0) {
+                naive = horner_ref(naive, c_order[[i, j]]);
+            }
+        }
+    }
+    for h in [horner::serial(), horner::parallel()] {
+        assert_eq!(h.reduce_all(&c_order).unwrap(), naive);
+        assert_eq!(h.reduce_all(&f_order).unwrap(), naive);
+        assert_eq!(h.reduce_all(f_order.t().t()).unwrap(), naive);
+    }
+}
+
+/// Arrays big enough for the parallel target to split: it may split only the kept axes,
+/// so every result is still the left fold, in pools of 1, 2 and 3 threads. The references
+/// fold ndarray's lanes in order (the index-arithmetic ones above are too slow here).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn non_associative_parallel_reductions_split_only_kept_axes() {
+    let shapes: [&[usize]; 4] = [&[40, 25, 20], &[9_000, 2], &[2, 9_000], &[3, 40, 150]];
+    for threads in 1..=3 {
+        let pool = numbox::rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for shape in shapes {
+            for layout in 0..3 {
+                let a = relayout(&int_ramp(shape), layout);
+                for (v, view) in [(a.view(), "as is"), (a.t(), "transposed")] {
+                    let what = format!("{shape:?} layout {layout} {view}, {threads} threads");
+                    let c = v.as_standard_layout().into_owned();
+                    for axis in 0..v.ndim() {
+                        let mut want = c.index_axis(Axis(axis), 0).to_owned();
+                        for (o, lane) in want.iter_mut().zip(c.lanes(Axis(axis))) {
+                            *o = lane.iter().skip(1).fold(lane[0], |x, &y| horner_ref(x, y));
+                        }
+                        let got = pool.install(|| horner::parallel().reduce(&v, Axis(axis)));
+                        assert_eq!(got.unwrap(), want, "{what}: reduce axis {axis}");
+                        let mut want = c.clone();
+                        for mut lane in want.lanes_mut(Axis(axis)) {
+                            for k in 1..lane.len() {
+                                lane[k] = horner_ref(lane[k - 1], lane[k]);
+                            }
+                        }
+                        let got = pool.install(|| horner::parallel().accumulate(&v, Axis(axis)));
+                        assert_eq!(got.unwrap(), want, "{what}: accumulate axis {axis}");
+                    }
+                    let want = c
+                        .iter()
+                        .skip(1)
+                        .fold(c[IxDyn(&vec![0; c.ndim()])], |x, &y| horner_ref(x, y));
+                    let got = pool.install(|| horner::parallel().reduce_all(&v));
+                    assert_eq!(got.unwrap(), want, "{what}: reduce_all");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn associative_flag_reaches_the_kernel() {
+    use numbox::ufunc::Kernel;
+    let flags = [
+        <assoc_add as Kernel>::ASSOCIATIVE,
+        <maximum as Kernel>::ASSOCIATIVE,
+        <horner as Kernel>::ASSOCIATIVE,
+        <sub as Kernel>::ASSOCIATIVE,
+        <add as Kernel>::ASSOCIATIVE,
+    ];
+    assert_eq!(flags, [true, true, false, false, false]);
+}
+
+/// `associative` kernels keep the fixed grid: on a sum whose float rounding depends on the
+/// grouping, the parallel axis-0 reduce differs from the serial left fold yet has the same
+/// bits for 1, 2 and 3 threads.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn associative_reductions_regroup_on_a_fixed_grid() {
+    let m = Array2::from_shape_fn((4000, 50), |(i, j)| 1.0 / (1 + i * 7 + j) as f64 + 1e6);
+    let left = add::parallel().reduce(&m, Axis(0)).unwrap();
+    let serial = assoc_add::serial().reduce(&m, Axis(0)).unwrap();
+    assert_eq!(left, serial, "the serial target folds left either way");
+    let grid = assoc_add::parallel().reduce(&m, Axis(0)).unwrap();
+    assert!(
+        grid.iter().zip(&left).any(|(g, l)| g != l),
+        "the grid regroups"
+    );
+    let all = assoc_add::parallel().reduce_all(&m).unwrap();
+    let all_serial = assoc_add::serial().reduce_all(&m).unwrap();
+    assert_eq!(all.to_bits(), all_serial.to_bits());
+    for threads in 1..=3 {
+        let pool = numbox::rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (g, a) = pool.install(|| {
+            (
+                assoc_add::parallel().reduce(&m, Axis(0)).unwrap(),
+                assoc_add::parallel().reduce_all(&m).unwrap(),
+            )
+        });
+        assert!(g.iter().zip(&grid).all(|(x, y)| x.to_bits() == y.to_bits()));
+        assert_eq!(a.to_bits(), all.to_bits(), "{threads} threads");
+    }
+    let naive = m.sum_axis(Axis(0));
+    for (g, n) in grid.iter().zip(&naive) {
+        assert!((g - n).abs() <= 1e-9 * n.abs());
     }
 }
 

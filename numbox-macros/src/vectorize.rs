@@ -19,12 +19,15 @@ use syn::{Expr, ItemFn, LitStr, Token, TypeBareFn};
 mod kw {
     syn::custom_keyword!(target);
     syn::custom_keyword!(identity);
+    syn::custom_keyword!(associative);
 }
 
 /// One entry of `#[vectorize(...)]`.
 enum Opt {
     Target(kw::target, LitStr),
     Identity(kw::identity, Box<Expr>),
+    /// `associative` alone means `associative = true`.
+    Associative(kw::associative, bool),
     Signature(Box<TypeBareFn>),
 }
 
@@ -39,6 +42,23 @@ impl Parse for Opt {
             let key = input.parse()?;
             input.parse::<Token![=]>()?;
             Ok(Opt::Identity(key, input.parse()?))
+        } else if lookahead.peek(kw::associative) {
+            let key = input.parse()?;
+            if input.parse::<Option<Token![=]>>()?.is_none() {
+                return Ok(Opt::Associative(key, true));
+            }
+            let value: Expr = input.parse()?;
+            match value {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Bool(b),
+                    ..
+                }) => Ok(Opt::Associative(key, b.value)),
+                other => Err(syn::Error::new_spanned(
+                    other,
+                    "expected `true` or `false`: `associative = true` (or just `associative`) \
+                     promises that the kernel is associative",
+                )),
+            }
         } else if lookahead.peek(Token![fn]) {
             Ok(Opt::Signature(input.parse()?))
         } else {
@@ -51,6 +71,8 @@ impl Parse for Opt {
 struct Options {
     target: Target,
     identity: Option<(kw::identity, Box<Expr>)>,
+    /// The `associative` key (for its span) and its value.
+    associative: Option<(kw::associative, bool)>,
     signatures: Vec<TypeBareFn>,
 }
 
@@ -58,6 +80,7 @@ impl Options {
     fn parse(attr: TokenStream, errors: &mut Errors) -> Options {
         let mut target = Once::new("target");
         let mut identity = Once::new("identity");
+        let mut associative = Once::new("associative");
         let mut signatures = Vec::new();
         let list = errors.ok(Punctuated::<Opt, Token![,]>::parse_terminated.parse2(attr));
         for opt in list.into_iter().flatten() {
@@ -70,12 +93,16 @@ impl Options {
                 Opt::Identity(key, expr) => {
                     errors.ok(identity.set(&key, (key, expr)));
                 }
+                Opt::Associative(key, value) => {
+                    errors.ok(associative.set(&key, (key, value)));
+                }
                 Opt::Signature(sig) => signatures.push(*sig),
             }
         }
         Options {
             target: target.take().unwrap_or_default(),
             identity: identity.take(),
+            associative: associative.take(),
             signatures,
         }
     }
@@ -95,13 +122,23 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let options = Options::parse(attr, &mut errors);
     let kernel = ScalarFn::parse(&func, "vectorize", &mut errors);
-    if let (Some(k), Some((key, _))) = (&kernel, &options.identity) {
-        if !k.is_binary_homogeneous() {
+    if let Some(k) = kernel.as_ref().filter(|k| !k.is_binary_homogeneous()) {
+        if let Some((key, _)) = &options.identity {
             errors.error(
                 key,
                 format!(
                     "`identity` is the value of an empty reduction, and reductions need a binary kernel \
                      of one type, `fn(T, T) -> T`; `{}` is not: remove `identity`",
+                    k.name
+                ),
+            );
+        }
+        if let Some((key, _)) = &options.associative {
+            errors.error(
+                key,
+                format!(
+                    "`associative` lets reductions regroup the kernel, and reductions need a binary \
+                     kernel of one type, `fn(T, T) -> T`; `{}` is not: remove `associative`",
                     k.name
                 ),
             );
@@ -204,6 +241,11 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
     } else {
         quote!((#call_fn,))
     };
+    let associative = options.associative.is_some_and(|(_, yes)| yes).then(|| {
+        quote!(
+            const ASSOCIATIVE: bool = true;
+        )
+    });
     let identity = options.identity.as_ref().map(|(_, e)| {
         quote! {
             fn identity() -> ::core::option::Option<Self::Out> {
@@ -258,7 +300,8 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         let t = inputs[0];
         let nd = quote!(#p::ndarray);
         quote! {
-            /// Reduces along `axis` (NumPy's `reduce`): a left fold of the kernel along the axis.
+            /// Reduces along `axis` (NumPy's `reduce`): a left fold of the kernel along the axis
+            /// (regrouped on a fixed grid when the kernel is `associative`).
             #[inline]
             pub fn reduce<__nb_A>(a: __nb_A, axis: #nd::Axis)
                 -> #p::Result<#nd::Array<#t, <<__nb_A as #p::Operand<#t>>::Dim as #nd::Dimension>::Smaller>>
@@ -269,7 +312,9 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
                 Self::default_target().reduce(a, axis)
             }
 
-            /// Reduces over every element, with the same bits for any number of threads.
+            /// Reduces over every element (NumPy's `reduce` with `axis=None`): a left fold in
+            /// logical C order, or for an `associative` kernel a fixed grid with the same bits
+            /// for any number of threads.
             #[inline]
             pub fn reduce_all<__nb_A: #p::Operand<#t>>(a: __nb_A) -> #p::Result<#t> {
                 Self::default_target().reduce_all(a)
@@ -312,6 +357,7 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
             #out_ty
             const NAME: &'static str = #name_str;
             const TARGET: #p::Target = #target;
+            #associative
             #[inline(always)]
             fn eval(__nb_args: Self::Args) -> Self::Out {
                 #eval_body

@@ -75,15 +75,25 @@ pub use numbox_macros::stencil;
 /// - `name::call_into(x1, .., xn, out)`: writes into `&mut` an array or an `ArrayViewMut`
 ///   of the broadcast shape (a tuple of them for several outputs).
 /// - For `fn(T, T) -> T`: `reduce(a, Axis(k))`, `reduce_all(a)`, `accumulate(a, Axis(k))`,
-///   `outer(a, b)`, with NumPy's semantics; see [`ufunc::Ufunc2`] for their exact order of
-///   evaluation and determinism.
+///   `outer(a, b)`, with NumPy's semantics: the reductions are left folds
+///   `f(f(f(a0, a1), a2), ...)` in logical C index order, whatever the layout and the target
+///   (the parallel target splits only the kept axes); see [`ufunc::Ufunc2`] for the details.
 /// - `name::serial()` / `name::parallel()`: handles ([`ufunc::Ufunc1`] ..
 ///   [`ufunc::Ufunc12`]) with the same methods on an explicit target.
 ///
 /// Options: `target = "cpu" | "parallel"` (the default target of `call`), `identity = expr`
-/// (the value of an empty reduction), and a list of signatures `fn(f32, f32) -> f32, ...`
-/// that compiles the kernel for run-time dispatch over [`DynArray`]s (`name::call_dyn`,
-/// `name::signatures()`, `name::ufunc()` for a [`Registry`]).
+/// (the value of an empty reduction), `associative` (or `associative = true | false`), and a
+/// list of signatures `fn(f32, f32) -> f32, ...` that compiles the kernel for run-time
+/// dispatch over [`DynArray`]s (`name::call_dyn`, `name::signatures()`, `name::ufunc()` for
+/// a [`Registry`]).
+///
+/// `associative` promises `f(f(x, y), z) == f(x, f(y, z))` ([`ufunc::Kernel::ASSOCIATIVE`]):
+/// `reduce_all` and the parallel `reduce` may then regroup (never reorder) the fold on a
+/// grid fixed by the shape, split across threads and SIMD-friendly lanes, with the same bits
+/// for any thread count. Mark `+` (integer or float, as NumPy's pairwise sum does), `*`,
+/// `max`, `min`; a float sum then differs from the left fold in the last bits. Leave it off
+/// for `-`, `/` or any kernel whose result depends on the grouping. Like `identity`, it
+/// requires a kernel `fn(T, T) -> T`.
 ///
 /// Kernels take 1 to 12 parameters of any `Copy + Send + Sync` type, may be generic, and
 /// return one value or a tuple of up to 4. Shape problems are `Err`s naming the operands and
@@ -93,9 +103,14 @@ pub use numbox_macros::stencil;
 /// use numbox::prelude::*;
 /// use numbox::ndarray::{array, Axis};
 ///
-/// #[vectorize(identity = 0, target = "parallel")]
+/// #[vectorize(identity = 0, target = "parallel", associative)]
 /// fn add(x: i64, y: i64) -> i64 {
 ///     x + y
+/// }
+///
+/// #[vectorize]
+/// fn sub(x: i64, y: i64) -> i64 {
+///     x - y
 /// }
 ///
 /// #[vectorize]
@@ -109,6 +124,8 @@ pub use numbox_macros::stencil;
 /// assert_eq!(add::reduce(&a, Axis(0))?, array![5, 7, 9]);
 /// assert_eq!(add::accumulate(&a, Axis(1))?, array![[1, 3, 6], [4, 9, 15]]);
 /// assert_eq!(add::reduce_all(&a)?, 21);
+/// // Not associative: NumPy's left fold, 1 - 2 - 3 - 4 - 5 - 6, on either target.
+/// assert_eq!(sub::parallel().reduce_all(&a)?, -19);
 /// let (q, r) = divmod::serial().call(&a, 4)?;
 /// assert_eq!((q, r), (array![[0, 0, 0], [1, 1, 1]], array![[1, 2, 3], [0, 1, 2]]));
 /// # Ok(()) }

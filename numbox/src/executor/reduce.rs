@@ -1,24 +1,38 @@
 //! Reductions and scans of a binary kernel `f(T, T) -> T` (NumPy's `reduce`, `accumulate`).
 //!
-//! Along an axis, every output element is a strict left fold `f(f(f(a0, a1), a2), ...)`, in
-//! NumPy's order. The parallel target splits the *other* axes, so its bits equal the serial
-//! ones, except when the reduced axis is the outer one of a small output (the classic
-//! column sum): then every thread would read short pieces of every row, so the axis is cut
-//! into a fixed grid of row blocks (a function of its length alone), each folded left to
-//! right, and the block results are folded in order: the same bits for any thread count. Two loop shapes keep that fold fast: when the reduced axis is the
-//! contiguous one, eight lanes are folded side by side (eight independent dependency chains);
-//! otherwise whole slices are folded into the accumulator row by row, a contiguous loop.
+//! Every reduction is, by default, NumPy's: a strict left fold `f(f(f(a0, a1), a2), ...)`
+//! in logical C index order, whatever the memory layout and the target. The parallel target
+//! may only split the axes that are *kept* (each output element is still its own left
+//! fold); with none to split (`fold_all`, a 1-D `fold_axis`) it runs serially. Two loop
+//! shapes keep a left fold fast: when the reduced axis is the contiguous one, eight lanes
+//! are folded side by side (eight independent dependency chains); otherwise whole slices
+//! are folded into the accumulator row by row, a contiguous loop.
 //!
-//! `reduce_all` folds fixed blocks of [`BLOCK`] elements (each as eight contiguous sub-blocks
-//! folded side by side, then combined in order) and combines the block results left to right.
-//! The grid depends only on the length, never on the thread count, so the result has the
-//! same bits on 1 or 64 threads; it assumes `f` is associative (as NumPy does when reducing
-//! over several axes).
+//! A kernel that promises associativity ([`Grouping::Associative`], the attribute's
+//! `associative` flag) may be regrouped, never reordered, on a grid that depends only on the
+//! shape, so its bits are the same for any thread count:
+//! - `fold_axis` on the parallel target, when the reduced axis is the outer one of a small
+//!   output (the classic column sum, where every thread would otherwise read short pieces
+//!   of every row), cuts the axis into a fixed grid of row blocks (a function of its length
+//!   alone), folds each left to right and folds the block results in order;
+//! - `fold_all` folds fixed blocks of [`BLOCK`] consecutive elements (logical C order), each
+//!   as eight contiguous sub-blocks folded side by side, then combined in order, and
+//!   combines the block results left to right, on any number of threads.
 
 use super::{Target, PAR_GRAIN};
 use crate::element::Element;
 use ndarray::{Array, ArrayView, ArrayView1, ArrayViewMut, Axis, Dimension, RemoveAxis, Zip};
 use rayon::prelude::*;
+
+/// How a reduction may group the kernel's applications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Grouping {
+    /// A strict left fold in logical C index order (NumPy's `reduce`): valid for any kernel.
+    LeftFold,
+    /// The kernel is associative: the fold may be regrouped (never reordered) on a grid
+    /// fixed by the shape.
+    Associative,
+}
 
 /// The block of `reduce_all`'s fixed grid, in elements.
 pub const BLOCK: usize = 4096;
@@ -78,13 +92,15 @@ fn split_run<T, D, E, G>(
 }
 
 /// Folds `a` along `axis` (which has at least one element) into `out`, which must hold
-/// `a`'s first slice along `axis` on entry.
+/// `a`'s first slice along `axis` on entry. A left fold per output element, except for the
+/// row-block grid of an associative kernel on the parallel target.
 pub(crate) fn fold_axis<T, D, F>(
     a: ArrayView<'_, T, D>,
     axis: Axis,
     out: ArrayViewMut<'_, T, D::Smaller>,
     f: &F,
     target: Target,
+    grouping: Grouping,
 ) where
     T: Element,
     D: RemoveAxis,
@@ -93,7 +109,12 @@ pub(crate) fn fold_axis<T, D, F>(
     let n = a.len_of(axis);
     let blocks = row_blocks(n);
     let parallel = target == Target::Parallel && a.len() >= PAR_GRAIN;
-    if parallel && blocks > 1 && out.len() <= MAX_GRID_OUTPUT && !lanes_contiguous(&a, axis) {
+    if grouping == Grouping::Associative
+        && parallel
+        && blocks > 1
+        && out.len() <= MAX_GRID_OUTPUT
+        && !lanes_contiguous(&a, axis)
+    {
         fold_row_grid(a, axis, out, f, n.div_ceil(blocks));
     } else {
         split_run(a, axis, out, target, |a, out| fold_block(a, axis, out, f));
@@ -259,8 +280,14 @@ fn scan_block<T: Element, D: RemoveAxis, F: Fn(T, T) -> T>(
     }
 }
 
-/// Folds every element of `a` on the fixed block grid; `None` when `a` is empty.
-pub(crate) fn fold_all<T, D, F>(a: ArrayView<'_, T, D>, f: &F, target: Target) -> Option<T>
+/// Folds every element of `a` in logical C index order; `None` when `a` is empty. A left
+/// fold on the calling thread, or for an associative kernel the fixed block grid.
+pub(crate) fn fold_all<T, D, F>(
+    a: ArrayView<'_, T, D>,
+    f: &F,
+    target: Target,
+    grouping: Grouping,
+) -> Option<T>
 where
     T: Element,
     D: Dimension,
@@ -269,8 +296,21 @@ where
     if a.is_empty() {
         return None;
     }
+    if grouping == Grouping::LeftFold {
+        // Nothing is kept to split: one chain, on the calling thread.
+        return Some(match a.as_slice() {
+            Some(s) => s[1..].iter().fold(s[0], |x, &y| f(x, y)),
+            None => {
+                let mut it = a.iter();
+                let first = *it.next().expect("not empty");
+                it.fold(first, |x, &y| f(x, y))
+            }
+        });
+    }
+    // The grid is over the logical order, so the bits do not depend on the layout either;
+    // any other layout than C order is copied into it (regrouping may not reorder).
     let owned;
-    let s: &[T] = match a.as_slice_memory_order() {
+    let s: &[T] = match a.as_slice() {
         Some(s) => s,
         None => {
             owned = a.as_standard_layout().into_owned();
@@ -309,7 +349,7 @@ fn fold_block_all<T: Element, F: Fn(T, T) -> T>(b: &[T], f: &F) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{s, Array2, Array3};
+    use ndarray::{s, Array2, Array3, ShapeBuilder};
 
     fn naive_fold_axis0(a: &Array2<i64>) -> Vec<i64> {
         (0..a.ncols())
@@ -324,12 +364,26 @@ mod tests {
         let a = Array2::from_shape_fn((n, 19), |(i, j)| (i * 31 + j * 7) as i64 % 23);
         // Rows strategy: axis 0 of a C-order array.
         let mut out = a.row(0).to_owned();
-        fold_axis(a.view(), Axis(0), out.view_mut(), &sub, Target::Serial);
+        fold_axis(
+            a.view(),
+            Axis(0),
+            out.view_mut(),
+            &sub,
+            Target::Serial,
+            Grouping::LeftFold,
+        );
         assert_eq!(out.to_vec(), naive_fold_axis0(&a));
         // Lanes strategy: axis 1 of the transposed copy in C order.
         let t = a.t().as_standard_layout().into_owned();
         let mut out2 = t.column(0).to_owned();
-        fold_axis(t.view(), Axis(1), out2.view_mut(), &sub, Target::Serial);
+        fold_axis(
+            t.view(),
+            Axis(1),
+            out2.view_mut(),
+            &sub,
+            Target::Serial,
+            Grouping::LeftFold,
+        );
         assert_eq!(out2.to_vec(), naive_fold_axis0(&a));
     }
 
@@ -339,7 +393,14 @@ mod tests {
         let a = Array3::from_shape_fn((3, 5, 4), |(i, j, k)| (i * 100 + j * 10 + k) as f64);
         let v = a.slice(s![.., ..;2, ..;-1]);
         let mut out = v.index_axis(Axis(1), 0).to_owned();
-        fold_axis(v, Axis(1), out.view_mut(), &add, Target::Serial);
+        fold_axis(
+            v,
+            Axis(1),
+            out.view_mut(),
+            &add,
+            Target::Serial,
+            Grouping::LeftFold,
+        );
         for i in 0..3 {
             for k in 0..4 {
                 let want: f64 = (0..3).map(|j| v[[i, j, k]]).fold(0.0, |x, y| x + y);
@@ -386,6 +447,7 @@ mod tests {
             a.view(),
             &|x: u64, y: u64| x.wrapping_mul(31).wrapping_add(y),
             Target::Serial,
+            Grouping::Associative,
         );
         // The same grid, written out naively.
         let f = |x: u64, y: u64| x.wrapping_mul(31).wrapping_add(y);
@@ -406,8 +468,99 @@ mod tests {
             Some(partials[1..].iter().fold(partials[0], |x, &y| f(x, y)))
         );
         assert_eq!(
-            fold_all(ndarray::Array1::<u64>::zeros(0).view(), &f, Target::Serial),
+            fold_all(
+                ndarray::Array1::<u64>::zeros(0).view(),
+                &f,
+                Target::Serial,
+                Grouping::Associative
+            ),
             None
         );
+    }
+
+    /// The reproducer at unit level: a non-associative `fold_all` is the left fold
+    /// in logical C order for every layout (the old grid and memory order gave other values).
+    #[test]
+    fn fold_all_left_fold_in_logical_order_for_any_layout() {
+        let sub = |x: i64, y: i64| x - y;
+        let (m, n) = if cfg!(miri) { (7, 5) } else { (1500, 7) };
+        let c = Array2::from_shape_fn((m, n), |(i, j)| (i * 7 + j * 3) as i64 % 11 - 4);
+        let naive = |a: &Array2<i64>| {
+            let mut acc = a[[0, 0]];
+            for i in 0..a.nrows() {
+                for j in 0..a.ncols() {
+                    if (i, j) != (0, 0) {
+                        acc -= a[[i, j]];
+                    }
+                }
+            }
+            acc
+        };
+        let want = naive(&c);
+        let mut f = Array2::zeros((m, n).f());
+        f.assign(&c);
+        let rev = c.slice(s![..;-1, ..;-1]).to_owned();
+        let flipped = rev.slice(s![..;-1, ..;-1]);
+        for target in [Target::Serial, Target::Parallel] {
+            let g = Grouping::LeftFold;
+            assert_eq!(fold_all(c.view(), &sub, target, g), Some(want));
+            assert_eq!(fold_all(f.view(), &sub, target, g), Some(want));
+            assert_eq!(fold_all(flipped, &sub, target, g), Some(want));
+            let t = c.t().to_owned();
+            assert_eq!(fold_all(t.t(), &sub, target, g), Some(want));
+        }
+        let flat = c.iter().copied().collect::<ndarray::Array1<i64>>();
+        let want1 = flat.iter().skip(1).fold(flat[0], |x, &y| x - y);
+        let got = fold_all(flat.view(), &sub, Target::Serial, Grouping::LeftFold);
+        assert_eq!(got, Some(want1));
+    }
+
+    /// Associativity allows regrouping, never reordering: a non-commutative associative
+    /// kernel (2x2 integer matrix products, flattened) reduced over a Fortran-order array
+    /// gives the product in logical order.
+    #[test]
+    fn fold_all_associative_keeps_the_logical_order() {
+        type M = [i64; 4];
+        let mul = |a: M, b: M| {
+            [
+                (a[0] * b[0] + a[1] * b[2]) % 1_000_003,
+                (a[0] * b[1] + a[1] * b[3]) % 1_000_003,
+                (a[2] * b[0] + a[3] * b[2]) % 1_000_003,
+                (a[2] * b[1] + a[3] * b[3]) % 1_000_003,
+            ]
+        };
+        let (m, n) = if cfg!(miri) { (6, 4) } else { (500, 41) };
+        let c = Array2::from_shape_fn((m, n), |(i, j)| {
+            let k = (i * n + j) as i64;
+            [1 + k % 5, k % 3, (k * 7) % 4, 1 + k % 2]
+        });
+        let mut f = Array2::from_elem((m, n).f(), [0i64; 4]);
+        f.assign(&c);
+        let want = c.iter().skip(1).fold(c[[0, 0]], |x, &y| mul(x, y));
+        for target in [Target::Serial, Target::Parallel] {
+            for v in [c.view(), f.view()] {
+                assert_eq!(fold_all(v, &mul, target, Grouping::Associative), Some(want));
+            }
+        }
+    }
+
+    #[test]
+    fn fold_axis_left_fold_splits_only_kept_axes() {
+        let sub = |x: i64, y: i64| x - y;
+        let (m, n) = if cfg!(miri) { (40, 3) } else { (5000, 40) };
+        let a = Array2::from_shape_fn((m, n), |(i, j)| (i * 13 + j * 5) as i64 % 17);
+        let want = naive_fold_axis0(&a);
+        for target in [Target::Serial, Target::Parallel] {
+            let mut out = a.row(0).to_owned();
+            fold_axis(
+                a.view(),
+                Axis(0),
+                out.view_mut(),
+                &sub,
+                target,
+                Grouping::LeftFold,
+            );
+            assert_eq!(out.to_vec(), want, "{target:?}");
+        }
     }
 }

@@ -4,7 +4,7 @@ use super::{call, call_into, CallOutput, Kernel, Operands, OutArgs};
 use crate::broadcast::{Operand, Source};
 use crate::element::Element;
 use crate::error::{shape_str, Error, ErrorKind, Result};
-use crate::executor::reduce::{fold_all, fold_axis, scan_axis};
+use crate::executor::reduce::{fold_all, fold_axis, scan_axis, Grouping};
 use crate::executor::tuple::OutTuple;
 use crate::executor::Target;
 use ndarray::{Array, Array0, ArrayD, Axis, Dimension, RemoveAxis};
@@ -115,6 +115,15 @@ fn binary<K: Kernel<Args = (T, T), Out = (T,)>, T>(x: T, y: T) -> T {
     K::eval((x, y)).0
 }
 
+/// How the kernel's reductions may be grouped: regrouped only if it promises associativity.
+fn grouping<K: Kernel>() -> Grouping {
+    if K::ASSOCIATIVE {
+        Grouping::Associative
+    } else {
+        Grouping::LeftFold
+    }
+}
+
 fn check_axis(name: &str, method: &str, shape: &[usize], axis: Axis) -> Result<()> {
     if axis.index() >= shape.len() {
         return Err(Error::new(
@@ -142,17 +151,33 @@ where
     K: Kernel<Args = (T, T), Out = (T,)>,
 {
     /// Reduces along `axis` (NumPy's `ufunc.reduce(a, axis)`): every output element is the
-    /// left fold `f(f(f(a0, a1), a2), ...)` along the axis, exactly NumPy's order, on the
-    /// serial target.
+    /// left fold `f(f(f(a0, a1), a2), ...)` along the axis, exactly NumPy's order, on every
+    /// target. The parallel target splits only the kept axes (the columns of an axis-0
+    /// reduce), so its bits equal the serial ones; a 1-D reduce runs serially.
     ///
-    /// The parallel target splits the other axes (same bits as serial), except when the
-    /// reduced axis is the outer one of a small output, such as the column sums of a C-order
-    /// matrix: then the axis is cut into a fixed grid of row blocks, each folded left to
-    /// right, and the block results are folded in order. The grid depends only on the
-    /// axis length, so the result has the same bits for any number of threads.
+    /// A kernel marked `#[vectorize(associative)]` ([`Kernel::ASSOCIATIVE`]) may be
+    /// regrouped: when the reduced axis is the outer one of a small output, such as the
+    /// column sums of a C-order matrix, the parallel target cuts the axis into a fixed grid
+    /// of row blocks, each folded left to right, and folds the block results in order. The
+    /// grid depends only on the axis length, so the result has the same bits for any number
+    /// of threads (a float sum may differ from the serial one in the last bits).
     ///
     /// An axis of length zero gives the kernel's identity everywhere, or an `Err` of kind
     /// `EmptyReduction` when it has none; an axis out of range is an `Err`.
+    ///
+    /// ```
+    /// use numbox::prelude::*;
+    /// use numbox::ndarray::{array, Axis};
+    ///
+    /// #[vectorize]
+    /// fn sub(x: i64, y: i64) -> i64 {
+    ///     x - y
+    /// }
+    ///
+    /// let a = array![[1, 2], [10, 20], [100, 200]];
+    /// // ((1 - 10) - 100, (2 - 20) - 200), on either target.
+    /// assert_eq!(sub::parallel().reduce(&a, Axis(0)).unwrap(), array![-109, -218]);
+    /// ```
     pub fn reduce<A: Operand<T>>(
         &self,
         a: A,
@@ -170,29 +195,60 @@ where
             return Ok(Array::from_elem(a.raw_dim().remove_axis(axis), id));
         }
         let mut out = a.index_axis(axis, 0).to_owned();
-        fold_axis(a.view(), axis, out.view_mut(), &binary::<K, T>, self.target);
+        fold_axis(
+            a.view(),
+            axis,
+            out.view_mut(),
+            &binary::<K, T>,
+            self.target,
+            grouping::<K>(),
+        );
         Ok(out)
     }
 
-    /// Reduces over every element (NumPy's `ufunc.reduce(a, axis=None)`).
+    /// Reduces over every element (NumPy's `ufunc.reduce(a, axis=None)`): the left fold of
+    /// the elements in logical C index order (`a[0, 0], a[0, 1], ..., a[1, 0], ...`),
+    /// whatever the memory layout (Fortran order, transposed or reversed views). There are
+    /// no kept axes to split, so the fold runs on the calling thread on either target.
     ///
-    /// The elements (in memory order for contiguous arrays, logical order otherwise) are
-    /// folded on a fixed grid of blocks combined in order, so the result has the same bits
-    /// for any number of threads and on both targets. The grid regroups the fold, which
-    /// assumes the kernel is associative (as NumPy does for multi-axis reductions; use
-    /// `reduce` along an axis for a strict left fold).
+    /// A kernel marked `#[vectorize(associative)]` ([`Kernel::ASSOCIATIVE`]) is instead
+    /// folded on a fixed grid: blocks of consecutive elements (in the same logical order),
+    /// folded in SIMD-friendly sub-blocks and across threads on the parallel target, and
+    /// combined in order. The grid depends only on the length, so the result has the same
+    /// bits for any number of threads, on both targets and for any layout.
+    ///
+    /// ```
+    /// use numbox::prelude::*;
+    /// use numbox::ndarray::{array, ShapeBuilder, Array2};
+    ///
+    /// #[vectorize]
+    /// fn sub(x: i64, y: i64) -> i64 {
+    ///     x - y
+    /// }
+    ///
+    /// let c = array![[100, 1, 2], [3, 4, 5]];
+    /// let mut f = Array2::zeros((2, 3).f());
+    /// f.assign(&c);
+    /// // 100 - 1 - 2 - 3 - 4 - 5, NumPy's `np.subtract.reduce(c, axis=None)`, for both.
+    /// assert_eq!(sub::reduce_all(&c).unwrap(), 85);
+    /// assert_eq!(sub::parallel().reduce_all(&f).unwrap(), 85);
+    /// ```
     pub fn reduce_all<A: Operand<T>>(&self, a: A) -> Result<T> {
         match a.source() {
             Source::Scalar(v) => Ok(v),
-            Source::Array(v) => match fold_all(v.view(), &binary::<K, T>, self.target) {
-                Some(r) => Ok(r),
-                None => self.empty_identity("reduce_all", v.shape(), None),
-            },
+            Source::Array(v) => {
+                match fold_all(v.view(), &binary::<K, T>, self.target, grouping::<K>()) {
+                    Some(r) => Ok(r),
+                    None => self.empty_identity("reduce_all", v.shape(), None),
+                }
+            }
         }
     }
 
     /// The running reduction along `axis` (NumPy's `ufunc.accumulate`): `out[0] = a[0]` and
-    /// `out[k] = f(out[k - 1], a[k])`. The result has `a`'s shape.
+    /// `out[k] = f(out[k - 1], a[k])`. The result has `a`'s shape. Every lane is scanned in
+    /// order on every target, `associative` or not; the parallel target splits the other
+    /// axes, so its bits equal the serial ones.
     pub fn accumulate<A: Operand<T>>(&self, a: A, axis: Axis) -> Result<Array<T, A::Dim>>
     where
         A::Dim: RemoveAxis,

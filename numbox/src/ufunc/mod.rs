@@ -55,6 +55,14 @@ pub trait Kernel {
     const NAME: &'static str;
     /// The target `call` uses (the attribute's `target = ...`).
     const TARGET: Target;
+    /// Whether the kernel promises associativity, `f(f(x, y), z) == f(x, f(y, z))`
+    /// (`#[vectorize(associative)]`). Without it, `reduce`, `reduce_all` and `accumulate`
+    /// are strict left folds in logical C index order, as NumPy's; with it, `reduce` and
+    /// `reduce_all` may regroup (never reorder) the fold on a grid fixed by the shape, split
+    /// across threads and lanes, with the same bits for any thread count. Floating-point
+    /// `+` is associative only up to rounding: marking it allows the last bits to differ
+    /// from the left fold, as NumPy's pairwise summation does.
+    const ASSOCIATIVE: bool = false;
     /// The scalar function.
     fn eval(args: Self::Args) -> Self::Out;
     /// The value of a reduction over zero elements (`#[vectorize(identity = ...)]`).

@@ -14,7 +14,7 @@ pub mod kernels {
     }
 
     /// Generic addition with an identity and run-time signatures.
-    #[vectorize(identity = T::default(), fn(f32, f32) -> f32, fn(f64, f64) -> f64)]
+    #[vectorize(identity = T::default(), associative, fn(f32, f32) -> f32, fn(f64, f64) -> f64)]
     pub fn add<T: Copy + Default + std::ops::Add<Output = T>>(x: T, y: T) -> T {
         x + y
     }

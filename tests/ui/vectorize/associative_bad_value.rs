@@ -1,0 +1,8 @@
+use numbox::prelude::*;
+
+#[vectorize(associative = "yes")]
+fn add(x: i64, y: i64) -> i64 {
+    x + y
+}
+
+fn main() {}
