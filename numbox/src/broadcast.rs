@@ -8,7 +8,7 @@ use crate::small::Small;
 
 /// A shape: a few axis lengths, inline.
 pub(crate) type Shape = Small<usize, 6>;
-use ndarray::{ArrayBase, ArrayView, ArrayView1, Data, Dimension, Ix0, Ix1};
+use ndarray::{ArrayBase, ArrayView, ArrayView1, Data, Dimension, Ix0, Ix1, RawData};
 use num_complex::Complex;
 
 /// One operand as the runtime sees it: a value, or a view of any layout.
@@ -157,6 +157,29 @@ impl<T: Copy, const N: usize> Operand<T> for &[T; N] {
     #[inline]
     fn source(&self) -> Source<'_, T, Ix1> {
         Source::Array(ArrayView1::from(&self[..]))
+    }
+}
+
+/// Shape and strides (in elements) of one array operand.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub(crate) shape: Small<usize, 6>,
+    pub(crate) strides: Small<isize, 6>,
+}
+
+impl Meta {
+    pub(crate) fn of<T, S: RawData<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Meta {
+        Meta {
+            shape: Small::from_slice(a.shape()),
+            strides: Small::from_slice(a.strides()),
+        }
+    }
+
+    pub(crate) fn flat(len: usize) -> Meta {
+        Meta {
+            shape: Small::from_slice(&[len]),
+            strides: Small::from_slice(&[1]),
+        }
     }
 }
 

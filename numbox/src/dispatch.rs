@@ -8,7 +8,7 @@
 use crate::dtype::DType;
 use crate::dyn_array::DynArray;
 use crate::error::{Error, ErrorKind, Result};
-use crate::executor::Target;
+use crate::target::Target;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;

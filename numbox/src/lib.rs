@@ -34,6 +34,7 @@ pub mod gufunc;
 pub mod math;
 mod npy;
 mod small;
+mod target;
 mod threads;
 pub mod ufunc;
 
@@ -53,8 +54,8 @@ pub use dtype::{DType, NativeType};
 pub use dyn_array::DynArray;
 pub use element::Element;
 pub use error::{Error, ErrorKind, Result};
-pub use executor::Target;
 pub use npy::NpyOptions;
+pub use target::Target;
 pub use threads::{get_num_threads, set_num_threads};
 
 pub use gufunc::Gufunc;

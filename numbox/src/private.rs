@@ -4,7 +4,7 @@
 pub use crate::broadcast::{Operand, Source};
 pub use crate::element::Element;
 pub use crate::error::{Error, ErrorKind, Result};
-pub use crate::executor::Target;
+pub use crate::target::Target;
 pub use crate::threads::install;
 pub use crate::ufunc::{
     CallOutput, Kernel, Operands, OutArgs, Ufunc1, Ufunc10, Ufunc11, Ufunc12, Ufunc2, Ufunc3,

@@ -11,23 +11,9 @@ pub(crate) mod reduce;
 pub mod tuple;
 
 use crate::small::Small;
-use crate::ufunc::ElementKernel as Kernel;
+use crate::target::Target;
 use rayon::prelude::*;
 use tuple::{InTuple, OutTuple, CHUNK};
-
-/// Where a kernel call runs.
-///
-/// Every companion type has `serial()` and `parallel()` handles that pick one explicitly; the
-/// attribute's `target = "cpu" | "parallel"` picks the default used by `name::call`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Target {
-    /// On the calling thread.
-    #[default]
-    Serial,
-    /// Split into large contiguous blocks across the caller's rayon pool; inputs smaller than
-    /// a grain stay serial. Elementwise results are bitwise identical to `Serial`.
-    Parallel,
-}
 
 /// Below this many elements a parallel call runs serially: splitting costs more than it saves.
 pub const PAR_GRAIN: usize = 16 * 1024;
@@ -142,28 +128,31 @@ impl Plan {
     }
 }
 
-/// Runs kernel `K` over the plan, writing every output element exactly once.
+/// Runs the per-element function `f` over the plan: inputs `I` read through `srcs`, outputs
+/// `O` written through `dsts`, every output element exactly once.
 ///
 /// # Safety
 /// `srcs` and `dsts` point at views whose elements cover the plan (every offset the plan
 /// reaches is inside them), borrowed for the duration of the call (inputs shared, outputs
 /// unique), and no output overlaps an input or another output.
-pub(crate) unsafe fn execute<K: Kernel>(
+pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: Fn(I) -> O + Sync>(
     plan: &Plan,
-    srcs: <K::Args as InTuple>::Srcs,
-    dsts: <K::Out as OutTuple>::Dsts,
+    srcs: I::Srcs,
+    dsts: O::Dsts,
+    f: F,
     target: Target,
 ) {
     let total = plan.total;
     if total == 0 {
         return;
     }
+    let f = &f;
     if target == Target::Parallel && total >= PAR_GRAIN {
         crate::threads::install(|| {
             let threads = rayon::current_num_threads();
             if threads <= 1 {
                 // SAFETY: forwarded from the caller.
-                return unsafe { run_range::<K>(plan, &srcs, &dsts, 0, total) };
+                return unsafe { run_range(plan, &srcs, &dsts, f, 0, total) };
             }
             let block = (total.div_ceil(threads * 4))
                 .max(PAR_GRAIN / 4)
@@ -173,12 +162,12 @@ pub(crate) unsafe fn execute<K: Kernel>(
                 let (start, end) = (b * block, ((b + 1) * block).min(total));
                 // SAFETY: forwarded from the caller; blocks are disjoint element ranges, so
                 // no output element is written by two threads.
-                unsafe { run_range::<K>(plan, &srcs, &dsts, start, end) }
+                unsafe { run_range(plan, &srcs, &dsts, f, start, end) }
             });
         })
     } else {
         // SAFETY: forwarded from the caller.
-        unsafe { run_range::<K>(plan, &srcs, &dsts, 0, total) }
+        unsafe { run_range(plan, &srcs, &dsts, f, 0, total) }
     }
 }
 
@@ -186,37 +175,36 @@ pub(crate) unsafe fn execute<K: Kernel>(
 ///
 /// # Safety
 /// As for [`execute`]; `end <= plan.total`.
-unsafe fn run_range<K: Kernel>(
+unsafe fn run_range<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
     plan: &Plan,
-    srcs: &<K::Args as InTuple>::Srcs,
-    dsts: &<K::Out as OutTuple>::Dsts,
+    srcs: &I::Srcs,
+    dsts: &O::Dsts,
+    f: &F,
     start: usize,
     end: usize,
 ) {
-    let n_in = <K::Args as InTuple>::N;
-    let nops = n_in + <K::Out as OutTuple>::M;
+    let n_in = I::N;
+    let nops = n_in + O::M;
     let mut inner = [0isize; MAX_OPS];
     for (op, s) in inner.iter_mut().enumerate().take(nops) {
         *s = plan.stride(op, plan.dims.len() - 1);
     }
     let (inner_in, inner_out) = (&inner[..n_in], &inner[n_in..nops]);
-    if <K::Args as InTuple>::contiguous(srcs, inner_in)
-        && <K::Out as OutTuple>::contiguous(inner_out)
-    {
+    if I::contiguous(srcs, inner_in) && O::contiguous(inner_out) {
         // Every operand is contiguous along the row: the kernel runs on the operands' own
         // memory, a whole row segment at a time.
         for_each_segment(plan, start, end, |offs, len| {
             // SAFETY: the segment is inside every operand (caller's guarantee) and all inner
             // strides are 1, so these are plain slices of the views.
             unsafe {
-                let ins = <K::Args as InTuple>::direct(srcs, &offs[..n_in], len);
-                let mut outs = <K::Out as OutTuple>::direct(dsts, &offs[n_in..nops], len);
-                kernel_loop::<K>(&ins, &mut outs, len);
+                let ins = I::direct(srcs, &offs[..n_in], len);
+                let mut outs = O::direct(dsts, &offs[n_in..nops], len);
+                kernel_loop::<I, O, F>(&ins, &mut outs, f, len);
             }
         });
     } else {
-        let mut ibufs = <K::Args as InTuple>::bufs(srcs);
-        let mut obufs = <K::Out as OutTuple>::bufs();
+        let mut ibufs = I::bufs(srcs);
+        let mut obufs = O::bufs();
         for_each_segment(plan, start, end, |offs, seg| {
             let mut offs: [isize; MAX_OPS] = *offs;
             let mut c = 0;
@@ -226,12 +214,11 @@ unsafe fn run_range<K: Kernel>(
                 // SAFETY: the chunk is inside every operand (caller's guarantee) and at most
                 // CHUNK long; the output slices are dropped before `flush`.
                 unsafe {
-                    let ins = <K::Args as InTuple>::slices(srcs, &mut ibufs, o_in, inner_in, len);
-                    let mut outs =
-                        <K::Out as OutTuple>::slices(dsts, &mut obufs, o_out, inner_out, len);
-                    kernel_loop::<K>(&ins, &mut outs, len);
+                    let ins = I::slices(srcs, &mut ibufs, o_in, inner_in, len);
+                    let mut outs = O::slices(dsts, &mut obufs, o_out, inner_out, len);
+                    kernel_loop::<I, O, F>(&ins, &mut outs, f, len);
                     drop(outs);
-                    <K::Out as OutTuple>::flush(dsts, &obufs, o_out, inner_out, len);
+                    O::flush(dsts, &obufs, o_out, inner_out, len);
                 }
                 for op in 0..nops {
                     offs[op] += len as isize * inner[op];
@@ -247,14 +234,15 @@ unsafe fn run_range<K: Kernel>(
 /// # Safety
 /// Every slice of `ins` and `outs` has at least `len` elements.
 #[inline(always)]
-unsafe fn kernel_loop<K: Kernel>(
-    ins: &<K::Args as InTuple>::Slices<'_>,
-    outs: &mut <K::Out as OutTuple>::Slices<'_>,
+unsafe fn kernel_loop<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
+    ins: &I::Slices<'_>,
+    outs: &mut O::Slices<'_>,
+    f: &F,
     len: usize,
 ) {
     for j in 0..len {
         // SAFETY: `j < len`, the length of every slice (caller's guarantee).
-        unsafe { <K::Out as OutTuple>::set(outs, j, K::eval(<K::Args as InTuple>::get(ins, j))) };
+        unsafe { O::set(outs, j, f(I::get(ins, j))) };
     }
 }
 

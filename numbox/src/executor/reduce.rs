@@ -19,8 +19,9 @@
 //!   as eight contiguous sub-blocks folded side by side, then combined in order, and
 //!   combines the block results left to right, on any number of threads.
 
-use super::{Target, PAR_GRAIN};
+use super::PAR_GRAIN;
 use crate::element::Element;
+use crate::target::Target;
 use ndarray::{Array, ArrayView, ArrayView1, ArrayViewMut, Axis, Dimension, RemoveAxis, Zip};
 use rayon::prelude::*;
 

@@ -7,9 +7,6 @@
 //! vectorizes after inlining the kernel.
 
 use crate::element::Element;
-use crate::small::Small;
-use crate::ufunc::Meta;
-use ndarray::{Array, Dimension, ShapeBuilder};
 use std::mem::MaybeUninit;
 
 /// The number of elements processed per chunk when an operand needs a buffer.
@@ -154,10 +151,6 @@ pub trait InTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
 pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
     /// The number of outputs.
     const M: usize;
-    /// What `call` returns: `Array<R, D>` for one output, a tuple of arrays for several.
-    type Arrays<D: Dimension>;
-    #[doc(hidden)]
-    type Uninit<D: Dimension>;
     #[doc(hidden)]
     type Dsts: Copy + Send + Sync;
     #[doc(hidden)]
@@ -166,18 +159,6 @@ pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
     type Slices<'a>
     where
         Self: 'a;
-    #[doc(hidden)]
-    fn alloc<D: Dimension>(shape: D, fortran: bool) -> Self::Uninit<D>;
-    #[doc(hidden)]
-    type Metas: AsRef<[Meta]>;
-    #[doc(hidden)]
-    fn prefault<D: Dimension>(u: &mut Self::Uninit<D>);
-    #[doc(hidden)]
-    fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Self::Metas);
-    #[doc(hidden)]
-    /// # Safety
-    /// Every element of every array has been written.
-    unsafe fn assume_init<D: Dimension>(u: Self::Uninit<D>) -> Self::Arrays<D>;
     #[doc(hidden)]
     fn bufs() -> Self::Bufs;
     #[doc(hidden)]
@@ -287,21 +268,6 @@ in_tuple!(10; T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9);
 in_tuple!(11; T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10);
 in_tuple!(12; T0 0, T1 1, T2 2, T3 3, T4 4, T5 5, T6 6, T7 7, T8 8, T9 9, T10 10, T11 11);
 
-/// A fresh output array, uninitialised, in C or F order.
-fn alloc_one<R: Copy, D: Dimension>(shape: D, fortran: bool) -> Array<MaybeUninit<R>, D> {
-    let mut a = Array::uninit(shape.set_f(fortran));
-    crate::alloc::advise_huge_pages(&mut a);
-    a
-}
-
-fn dst_of<R, D: Dimension>(a: &mut Array<MaybeUninit<R>, D>) -> (Dst<R>, Meta) {
-    let meta = Meta {
-        shape: Small::from_slice(a.shape()),
-        strides: Small::from_slice(a.strides()),
-    };
-    (Dst(a.as_mut_ptr().cast::<R>()), meta)
-}
-
 /// Writes `v` at `j` of an output chunk.
 ///
 /// # Safety
@@ -350,34 +316,12 @@ unsafe fn out_flush<R: Copy>(d: Dst<R>, buf: &Buf<R>, off: isize, inner: isize, 
 }
 
 macro_rules! out_tuple {
-    ($m:literal; $arrays:ty; [$($R:ident $i:tt),+]; |$u:ident| $init:expr) => {
+    ($m:literal; $($R:ident $i:tt),+) => {
         impl<$($R: Element),+> OutTuple for ($($R,)+) {
             const M: usize = $m;
-            type Arrays<D: Dimension> = $arrays;
-            type Uninit<D: Dimension> = ($(Array<MaybeUninit<$R>, D>,)+);
             type Dsts = ($(Dst<$R>,)+);
             type Bufs = ($(Buf<$R>,)+);
             type Slices<'a> = ($(&'a mut [MaybeUninit<$R>],)+) where Self: 'a;
-
-            fn alloc<D: Dimension>(shape: D, fortran: bool) -> Self::Uninit<D> {
-                ($(alloc_one::<$R, D>(shape.clone(), fortran),)+)
-            }
-
-            type Metas = [Meta; $m];
-
-            fn prefault<D: Dimension>(u: &mut Self::Uninit<D>) {
-                $(crate::alloc::prefault_huge_pages(&mut u.$i);)+
-            }
-
-            fn uninit_dsts<D: Dimension>(u: &mut Self::Uninit<D>) -> (Self::Dsts, Self::Metas) {
-                let parts = ($(dst_of(&mut u.$i),)+);
-                (($(parts.$i.0,)+), [$(parts.$i.1),+])
-            }
-
-            unsafe fn assume_init<D: Dimension>($u: Self::Uninit<D>) -> Self::Arrays<D> {
-                // SAFETY: the caller guarantees every element was written.
-                unsafe { $init }
-            }
 
             #[inline(always)]
             fn bufs() -> Self::Bufs {
@@ -424,9 +368,7 @@ macro_rules! out_tuple {
     };
 }
 
-out_tuple!(1; Array<R0, D>; [R0 0]; |u| u.0.assume_init());
-out_tuple!(2; (Array<R0, D>, Array<R1, D>); [R0 0, R1 1]; |u| (u.0.assume_init(), u.1.assume_init()));
-out_tuple!(3; (Array<R0, D>, Array<R1, D>, Array<R2, D>); [R0 0, R1 1, R2 2];
-    |u| (u.0.assume_init(), u.1.assume_init(), u.2.assume_init()));
-out_tuple!(4; (Array<R0, D>, Array<R1, D>, Array<R2, D>, Array<R3, D>); [R0 0, R1 1, R2 2, R3 3];
-    |u| (u.0.assume_init(), u.1.assume_init(), u.2.assume_init(), u.3.assume_init()));
+out_tuple!(1; R0 0);
+out_tuple!(2; R0 0, R1 1);
+out_tuple!(3; R0 0, R1 1, R2 2);
+out_tuple!(4; R0 0, R1 1, R2 2, R3 3);

@@ -3,7 +3,7 @@
 
 use super::plan::Plan;
 use crate::error::{Error, ErrorKind, Result};
-use crate::executor::Target;
+use crate::target::Target;
 use std::any::TypeId;
 use std::ops::Range;
 use std::sync::OnceLock;

@@ -107,7 +107,7 @@ mod tests;
 
 pub use plan::CoreGeom;
 
-use crate::executor::Target;
+use crate::target::Target;
 use ndarray::{
     ArrayBase, ArrayView, ArrayView1, ArrayView2, ArrayView3, ArrayViewMut, ArrayViewMut1,
     ArrayViewMut2, ArrayViewMut3, Axis, DataMut, DimMax, Dimension, Ix1, Ix2, Ix3, ShapeBuilder,

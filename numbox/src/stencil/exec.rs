@@ -4,7 +4,7 @@
 use super::field::FieldSet;
 use super::{Mode, StencilKernel};
 use crate::error::{Error, ErrorKind, Result};
-use crate::executor::Target;
+use crate::target::Target;
 use ndarray::{Array, ArrayViewMut, Dim, Dimension};
 use std::ops::Range;
 
@@ -407,7 +407,7 @@ fn border<K: StencilKernel<N>, const N: usize>(
 mod tests {
     use super::super::{Field, FieldSet, Mode, StencilKernel};
     use super::{call, call_into};
-    use crate::executor::Target;
+    use crate::target::Target;
     use ndarray::{array, s, Array1, Array2, ShapeBuilder};
 
     /// A hand-written kernel as `#[stencil]` would emit it: reads [-1, 1] x [-1, 2].

@@ -37,7 +37,7 @@ pub use field::{Field, FieldSet, Patch};
 pub use neighbors::{Neighbors, Neighbors1, Neighbors2, Neighbors3};
 
 use crate::element::Element;
-use crate::executor::Target;
+use crate::target::Target;
 use ndarray::{ArrayBase, ArrayViewMut, DataMut, Dimension};
 use std::marker::PhantomData;
 use std::ops::Deref;

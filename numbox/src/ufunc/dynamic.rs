@@ -5,9 +5,10 @@
 //! [`Loop`](crate::dispatch::Loop)s; [`call_dyn`](crate::dispatch::call_dyn) picks the entry
 //! by NumPy's rules, casts the inputs, and this function does the rest.
 
+use super::OutArrays;
 use super::{call, ElementKernel, Operands};
-use crate::executor::tuple::{InTuple, OutTuple};
-use crate::executor::Target;
+use crate::executor::tuple::InTuple;
+use crate::target::Target;
 use crate::{DynArray, NativeType, Result};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 
@@ -24,7 +25,7 @@ pub trait DynArgs: InTuple {
 }
 
 /// A kernel's result tuple whose elements all have a NumPy dtype.
-pub trait DynOuts: OutTuple {
+pub trait DynOuts: OutArrays {
     /// Wraps typed results as [`DynArray`]s, without copying.
     fn wrap(arrays: Self::Arrays<IxDyn>) -> Vec<DynArray>;
 }

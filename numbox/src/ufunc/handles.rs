@@ -1,12 +1,12 @@
 //! The typed handles `Ufunc1` ... `Ufunc12`: a kernel plus the target to run it on.
 
+use super::OutArrays;
 use super::{call, call_into, CallOutput, Kernel, Operands, OutArgs};
 use crate::broadcast::{Operand, Source};
 use crate::element::Element;
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::reduce::{fold_all, fold_axis, scan_axis, Grouping};
-use crate::executor::tuple::OutTuple;
-use crate::executor::Target;
+use crate::target::Target;
 use ndarray::{Array, Array0, ArrayD, Axis, Dimension, RemoveAxis};
 use std::marker::PhantomData;
 
@@ -52,7 +52,7 @@ macro_rules! handle {
 
         impl<K, $($T: Element),+> $Name<K>
         where
-            K: Kernel<Args = ($($T,)+), Out: OutTuple>,
+            K: Kernel<Args = ($($T,)+), Out: OutArrays>,
         {
             /// Applies the kernel elementwise to the broadcast operands, into new arrays.
             ///

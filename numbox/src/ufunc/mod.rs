@@ -9,16 +9,20 @@
 mod dynamic;
 mod handles;
 mod operands;
+mod outputs;
 
 pub use dynamic::{dyn_loop, DynArgs, DynOuts};
 
+pub use crate::broadcast::Meta;
 pub use handles::*;
-pub use operands::{DimFold, Meta, Operands, OutArg, OutArgs};
+pub use operands::{DimFold, Operands, OutArg, OutArgs};
+pub use outputs::OutArrays;
 
 use crate::broadcast::{broadcast_iter, broadcast_stride, describe_operands, dim_from_shape};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::tuple::{InTuple, OutTuple};
-use crate::executor::{execute, Plan, Target};
+use crate::executor::{execute, Plan};
+use crate::target::Target;
 
 /// A scalar kernel lifted to arrays; implemented by the companion type `#[vectorize]` makes.
 ///
@@ -72,13 +76,13 @@ pub trait Kernel {
 }
 
 /// A [`Kernel`] whose argument and result tuples are tuples of elements: what the runtime runs.
-pub trait ElementKernel: Kernel<Args: InTuple, Out: OutTuple> {}
+pub trait ElementKernel: Kernel<Args: InTuple, Out: OutArrays> {}
 
-impl<K: Kernel<Args: InTuple, Out: OutTuple>> ElementKernel for K {}
+impl<K: Kernel<Args: InTuple, Out: OutArrays>> ElementKernel for K {}
 
 /// What `call` returns for kernel `K` on operands `Ops`.
 pub type CallOutput<K, Ops> =
-    <<K as Kernel>::Out as OutTuple>::Arrays<<Ops as Operands<<K as Kernel>::Args>>::Dim>;
+    <<K as Kernel>::Out as OutArrays>::Arrays<<Ops as Operands<<K as Kernel>::Args>>::Dim>;
 
 fn is_contiguous(shape: &[usize], strides: &[isize], fortran: bool) -> bool {
     let mut expect = 1isize;
@@ -156,32 +160,32 @@ pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
             .as_ref()
             .expect("uniform operands are arrays")
             .shape;
-        let mut out = <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(shape), fortran);
+        let mut out = <K::Out as OutArrays>::alloc::<Ops::Dim>(dim_from_shape(shape), fortran);
         if target == Target::Parallel {
-            <K::Out as OutTuple>::prefault(&mut out);
+            <K::Out as OutArrays>::prefault(&mut out);
         }
-        let (dsts, _) = <K::Out as OutTuple>::uninit_dsts(&mut out);
+        let (dsts, _) = <K::Out as OutArrays>::uninit_dsts(&mut out);
         let plan = Plan::flat(shape.iter().product(), nops);
         // SAFETY: every input and the fresh outputs hold `shape`'s elements contiguously in
         // the same order, so the flat plan walks each exactly once, inside its memory.
-        unsafe { execute::<K>(&plan, srcs, dsts, target) };
+        unsafe { execute(&plan, srcs, dsts, K::eval, target) };
         // SAFETY: the executor wrote every element of every output.
-        return Ok(unsafe { <K::Out as OutTuple>::assume_init(out) });
+        return Ok(unsafe { <K::Out as OutArrays>::assume_init(out) });
     }
     let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
     let fortran = prefers_fortran(metas);
-    let mut out = <K::Out as OutTuple>::alloc::<Ops::Dim>(dim_from_shape(&shape), fortran);
+    let mut out = <K::Out as OutArrays>::alloc::<Ops::Dim>(dim_from_shape(&shape), fortran);
     if target == Target::Parallel {
-        <K::Out as OutTuple>::prefault(&mut out);
+        <K::Out as OutArrays>::prefault(&mut out);
     }
-    let (dsts, out_metas) = <K::Out as OutTuple>::uninit_dsts(&mut out);
+    let (dsts, out_metas) = <K::Out as OutArrays>::uninit_dsts(&mut out);
     let plan = plan(&shape, metas, out_metas.as_ref());
     // SAFETY: `srcs` point into the views `ops` lends for this whole function and the plan's
     // strides are those views' strides broadcast to `shape` (stride 0 on broadcast axes), so
     // every offset stays inside them; the outputs are fresh arrays of exactly `shape`.
-    unsafe { execute::<K>(&plan, srcs, dsts, target) };
+    unsafe { execute(&plan, srcs, dsts, K::eval, target) };
     // SAFETY: the executor wrote every element of every output (the plan covers `shape`).
-    Ok(unsafe { <K::Out as OutTuple>::assume_init(out) })
+    Ok(unsafe { <K::Out as OutArrays>::assume_init(out) })
 }
 
 /// Runs kernel `K` over `ops`, writing into `out` (which must have the broadcast shape).
@@ -200,7 +204,7 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
         let plan = Plan::flat(total, metas.len() + out_metas.len());
         // SAFETY: every input and output (unique borrows: no overlap) holds the same shape
         // contiguously in the same order, so the flat plan walks each exactly once.
-        unsafe { execute::<K>(&plan, srcs, dsts, target) };
+        unsafe { execute(&plan, srcs, dsts, K::eval, target) };
         return Ok(());
     }
     let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
@@ -221,6 +225,6 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     let plan = plan(&shape, metas, out_metas);
     // SAFETY: as in `call`; the outputs are unique borrows (so they overlap no input and no
     // other output) and were checked to have exactly `shape`.
-    unsafe { execute::<K>(&plan, srcs, dsts, target) };
+    unsafe { execute(&plan, srcs, dsts, K::eval, target) };
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! Tuples of operands and of output arguments, implemented once per arity.
 
-use crate::broadcast::{Operand, Source};
+use super::OutArrays;
+use crate::broadcast::{Meta, Operand, Source};
 use crate::element::Element;
-use crate::executor::tuple::{Dst, InTuple, OutTuple, Src};
-use crate::small::Small;
-use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension, RawData};
+use crate::executor::tuple::{Dst, InTuple, Src};
+use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension};
 
 /// Seals [`Operands`], [`OutArg`] and [`OutArgs`]: the executor writes through the pointers
 /// and layouts they return, so only this crate's implementations may exist.
@@ -13,29 +13,6 @@ mod sealed {
     pub trait Operands<Args> {}
     /// Implemented for the outputs (or tuples of outputs) of a kernel returning `Out`.
     pub trait Outputs<Out> {}
-}
-
-/// Shape and strides (in elements) of one array operand.
-#[derive(Clone, Debug, Default)]
-pub struct Meta {
-    pub(crate) shape: Small<usize, 6>,
-    pub(crate) strides: Small<isize, 6>,
-}
-
-impl Meta {
-    fn of<T, S: RawData<Elem = T>, D: Dimension>(a: &ArrayBase<S, D>) -> Meta {
-        Meta {
-            shape: Small::from_slice(a.shape()),
-            strides: Small::from_slice(a.strides()),
-        }
-    }
-
-    fn flat(len: usize) -> Meta {
-        Meta {
-            shape: Small::from_slice(&[len]),
-            strides: Small::from_slice(&[1]),
-        }
-    }
 }
 
 /// The broadcast dimensionality of a tuple of dimensions: `DimMax` folded left to right.
@@ -192,7 +169,7 @@ impl<R> OutArg<R> for &mut Vec<R> {
     message = "`{Self}` cannot receive the outputs `{Out}` of this kernel",
     label = "pass `&mut array` (or a tuple of them for a kernel with several outputs)"
 )]
-pub trait OutArgs<Out: OutTuple>: sealed::Outputs<Out> {
+pub trait OutArgs<Out: OutArrays>: sealed::Outputs<Out> {
     /// Pointers to every output and their shapes and strides.
     #[doc(hidden)]
     fn dsts(&mut self) -> (Out::Dsts, Out::Metas);
@@ -211,7 +188,7 @@ macro_rules! out_args {
         impl<$($R: Element, $O: OutArg<$R>),+> sealed::Outputs<($($R,)+)> for ($($O,)+) {}
 
         impl<$($R: Element, $O: OutArg<$R>),+> OutArgs<($($R,)+)> for ($($O,)+) {
-            fn dsts(&mut self) -> (($(Dst<$R>,)+), <($($R,)+) as OutTuple>::Metas) {
+            fn dsts(&mut self) -> (($(Dst<$R>,)+), <($($R,)+) as OutArrays>::Metas) {
                 let parts = ($(self.$i.raw(),)+);
                 (($(Dst(parts.$i.0),)+), [$(parts.$i.1),+])
             }
