@@ -1,14 +1,10 @@
 //! Run-time element types: NumPy's dtypes, their names and codes, and the safe-cast table.
 
-use crate::dyn_array::DynArray;
-use crate::element::Element;
 use crate::error::{Error, ErrorKind, Result};
-use ndarray::{ArrayD, ArrayViewD};
-use num_complex::Complex;
 use std::fmt;
 use std::str::FromStr;
 
-/// The element type of a [`DynArray`], known only at run time: NumPy's numeric dtypes.
+/// The element type of a [`DynArray`](crate::DynArray), known only at run time: NumPy's numeric dtypes.
 ///
 /// Names, character codes and item sizes are NumPy's (`C64` is NumPy's `complex64`, a
 /// `Complex<f32>`). The variants are ordered as NumPy orders its type numbers within each kind.
@@ -270,86 +266,6 @@ impl FromStr for DType {
             ),
         ))
     }
-}
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A Rust element type that has a [`DType`]: `bool`, `i8`..`i64`, `u8`..`u64`, `f32`, `f64`,
-/// `Complex<f32>` and `Complex<f64>`. Sealed: these are exactly the [`DynArray`] variants.
-///
-/// ```
-/// use numbox::{DType, DynArray, NativeType, ndarray::{array, ArrayD}};
-/// assert_eq!(<f32 as NativeType>::DTYPE, DType::F32);
-/// let d = f64::wrap(array![1.0, 2.0].into_dyn());
-/// assert_eq!(f64::view(&d).unwrap().sum(), 3.0);
-/// assert!(i32::view(&d).is_none());
-/// let back: ArrayD<f64> = f64::unwrap(d)?;
-/// assert_eq!(back.len(), 2);
-/// # Ok::<(), numbox::Error>(())
-/// ```
-///
-/// `DTYPE` is a constant, so a static loop table can name a signature by Rust types:
-/// `Signature::new(&[<f32 as NativeType>::DTYPE, <f32 as NativeType>::DTYPE], &[<f32 as NativeType>::DTYPE])`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` has no NumPy dtype, so it cannot appear in a run-time signature",
-    label = "not one of numbox's dtypes",
-    note = "use bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, Complex<f32> or Complex<f64>"
-)]
-pub trait NativeType: Element + PartialEq + fmt::Debug + 'static + sealed::Sealed {
-    /// This type's dtype.
-    const DTYPE: DType;
-    /// The array as a [`DynArray`] (no copy).
-    fn wrap(array: ArrayD<Self>) -> DynArray;
-    /// The array inside `array` if its dtype is `Self::DTYPE`.
-    fn as_array(array: &DynArray) -> Option<&ArrayD<Self>>;
-    /// A view of `array` if its dtype is `Self::DTYPE` (no copy, no cast).
-    fn view(array: &DynArray) -> Option<ArrayViewD<'_, Self>> {
-        Self::as_array(array).map(|a| a.view())
-    }
-    /// The array inside `array` (no copy), or an [`ErrorKind::DType`] error naming both dtypes.
-    fn unwrap(array: DynArray) -> Result<ArrayD<Self>>;
-}
-
-macro_rules! native_types {
-    ($($t:ty => $variant:ident),* $(,)?) => {$(
-        impl sealed::Sealed for $t {}
-        impl NativeType for $t {
-            const DTYPE: DType = DType::$variant;
-            fn wrap(array: ArrayD<Self>) -> DynArray {
-                DynArray::$variant(array)
-            }
-            fn as_array(array: &DynArray) -> Option<&ArrayD<Self>> {
-                match array {
-                    DynArray::$variant(a) => Some(a),
-                    _ => None,
-                }
-            }
-            fn unwrap(array: DynArray) -> Result<ArrayD<Self>> {
-                match array {
-                    DynArray::$variant(a) => Ok(a),
-                    other => Err(dtype_mismatch(other.dtype(), DType::$variant)),
-                }
-            }
-        }
-    )*};
-}
-
-native_types! {
-    bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64,
-    u8 => U8, u16 => U16, u32 => U32, u64 => U64, f32 => F32, f64 => F64,
-    Complex<f32> => C64, Complex<f64> => C128,
-}
-
-/// The error for asking an array of dtype `found` for elements of dtype `wanted`.
-pub(crate) fn dtype_mismatch(found: DType, wanted: DType) -> Error {
-    Error::new(
-        ErrorKind::DType,
-        format!(
-            "the array has dtype {found}, not {wanted}; use `cast(DType::{wanted:?})` to convert it"
-        ),
-    )
 }
 
 #[cfg(test)]

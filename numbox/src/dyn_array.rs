@@ -1,7 +1,8 @@
 //! [`DynArray`]: an n-dimensional array whose element type is known only at run time.
 
-use crate::dtype::{dtype_mismatch, DType, NativeType};
-use crate::error::Result;
+use crate::dtype::DType;
+use crate::element::Element;
+use crate::error::{Error, ErrorKind, Result};
 use ndarray::{Array, ArrayD, ArrayViewD, Dimension};
 use num_complex::Complex;
 
@@ -319,6 +320,86 @@ macro_rules! cast_elem_complex {
     )*};
 }
 cast_elem_complex!(f32, f64);
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A Rust element type that has a [`DType`]: `bool`, `i8`..`i64`, `u8`..`u64`, `f32`, `f64`,
+/// `Complex<f32>` and `Complex<f64>`. Sealed: these are exactly the [`DynArray`] variants.
+///
+/// ```
+/// use numbox::{DType, DynArray, NativeType, ndarray::{array, ArrayD}};
+/// assert_eq!(<f32 as NativeType>::DTYPE, DType::F32);
+/// let d = f64::wrap(array![1.0, 2.0].into_dyn());
+/// assert_eq!(f64::view(&d).unwrap().sum(), 3.0);
+/// assert!(i32::view(&d).is_none());
+/// let back: ArrayD<f64> = f64::unwrap(d)?;
+/// assert_eq!(back.len(), 2);
+/// # Ok::<(), numbox::Error>(())
+/// ```
+///
+/// `DTYPE` is a constant, so a static loop table can name a signature by Rust types:
+/// `Signature::new(&[<f32 as NativeType>::DTYPE, <f32 as NativeType>::DTYPE], &[<f32 as NativeType>::DTYPE])`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no NumPy dtype, so it cannot appear in a run-time signature",
+    label = "not one of numbox's dtypes",
+    note = "use bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, Complex<f32> or Complex<f64>"
+)]
+pub trait NativeType: Element + PartialEq + std::fmt::Debug + 'static + sealed::Sealed {
+    /// This type's dtype.
+    const DTYPE: DType;
+    /// The array as a [`DynArray`] (no copy).
+    fn wrap(array: ArrayD<Self>) -> DynArray;
+    /// The array inside `array` if its dtype is `Self::DTYPE`.
+    fn as_array(array: &DynArray) -> Option<&ArrayD<Self>>;
+    /// A view of `array` if its dtype is `Self::DTYPE` (no copy, no cast).
+    fn view(array: &DynArray) -> Option<ArrayViewD<'_, Self>> {
+        Self::as_array(array).map(|a| a.view())
+    }
+    /// The array inside `array` (no copy), or an [`ErrorKind::DType`] error naming both dtypes.
+    fn unwrap(array: DynArray) -> Result<ArrayD<Self>>;
+}
+
+macro_rules! native_types {
+    ($($t:ty => $variant:ident),* $(,)?) => {$(
+        impl sealed::Sealed for $t {}
+        impl NativeType for $t {
+            const DTYPE: DType = DType::$variant;
+            fn wrap(array: ArrayD<Self>) -> DynArray {
+                DynArray::$variant(array)
+            }
+            fn as_array(array: &DynArray) -> Option<&ArrayD<Self>> {
+                match array {
+                    DynArray::$variant(a) => Some(a),
+                    _ => None,
+                }
+            }
+            fn unwrap(array: DynArray) -> Result<ArrayD<Self>> {
+                match array {
+                    DynArray::$variant(a) => Ok(a),
+                    other => Err(dtype_mismatch(other.dtype(), DType::$variant)),
+                }
+            }
+        }
+    )*};
+}
+
+native_types! {
+    bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64,
+    u8 => U8, u16 => U16, u32 => U32, u64 => U64, f32 => F32, f64 => F64,
+    Complex<f32> => C64, Complex<f64> => C128,
+}
+
+/// The error for asking an array of dtype `found` for elements of dtype `wanted`.
+pub(crate) fn dtype_mismatch(found: DType, wanted: DType) -> Error {
+    Error::new(
+        ErrorKind::DType,
+        format!(
+            "the array has dtype {found}, not {wanted}; use `cast(DType::{wanted:?})` to convert it"
+        ),
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -50,8 +50,8 @@ pub mod stencil;
 
 pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
 pub use dispatch::{DynUfunc, Registry, Signature};
-pub use dtype::{DType, NativeType};
-pub use dyn_array::DynArray;
+pub use dtype::DType;
+pub use dyn_array::{DynArray, NativeType};
 pub use element::Element;
 pub use error::{Error, ErrorKind, Result};
 pub use npy::NpyOptions;
