@@ -25,6 +25,7 @@
 mod alloc;
 mod broadcast;
 pub mod dispatch;
+mod driver;
 mod dtype;
 mod dyn_array;
 mod element;

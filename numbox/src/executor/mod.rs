@@ -4,15 +4,16 @@
 //! operand's strides broadcast to it. The plan walks memory in the output's order, drops
 //! length-1 axes and merges axes that are contiguous for every operand, so a call on
 //! same-layout contiguous arrays becomes one flat slice loop. The flat element range is
-//! then cut into large contiguous blocks for the rayon pool (each thread first-touches the
+//! then cut into large contiguous blocks for the rayon pool (by [`for_blocks`]) (each thread first-touches the
 //! output pages it writes), or run on the calling thread below [`PAR_GRAIN`] elements.
 
 pub(crate) mod reduce;
 pub mod tuple;
 
+use crate::driver::{for_blocks, Blocks};
 use crate::small::Small;
 use crate::target::Target;
-use rayon::prelude::*;
+use std::ops::Range;
 use tuple::{InTuple, OutTuple, CHUNK};
 
 /// Below this many elements a parallel call runs serially: splitting costs more than it saves.
@@ -147,28 +148,25 @@ pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: Fn(I) -> O + Sync>(
         return;
     }
     let f = &f;
-    if target == Target::Parallel && total >= PAR_GRAIN {
-        crate::threads::install(|| {
-            let threads = rayon::current_num_threads();
-            if threads <= 1 {
-                // SAFETY: forwarded from the caller.
-                return unsafe { run_range(plan, &srcs, &dsts, f, 0, total) };
-            }
-            let block = (total.div_ceil(threads * 4))
-                .max(PAR_GRAIN / 4)
-                .next_multiple_of(CHUNK);
-            let nblocks = total.div_ceil(block);
-            (0..nblocks).into_par_iter().for_each(|b| {
-                let (start, end) = (b * block, ((b + 1) * block).min(total));
-                // SAFETY: forwarded from the caller; blocks are disjoint element ranges, so
-                // no output element is written by two threads.
-                unsafe { run_range(plan, &srcs, &dsts, f, start, end) }
-            });
-        })
+    let target = if total >= PAR_GRAIN {
+        target
     } else {
-        // SAFETY: forwarded from the caller.
-        unsafe { run_range(plan, &srcs, &dsts, f, 0, total) }
-    }
+        Target::Serial
+    };
+    let grain = |threads: usize| {
+        if threads <= 1 {
+            return Blocks::Whole;
+        }
+        let block = (total.div_ceil(threads * 4))
+            .max(PAR_GRAIN / 4)
+            .next_multiple_of(CHUNK);
+        Blocks::Len(block)
+    };
+    for_blocks(total, target, grain, |r: Range<usize>| {
+        // SAFETY: forwarded from the caller; `for_blocks` hands out disjoint element ranges
+        // inside `0..total`, so no output element is written by two threads.
+        unsafe { run_range(plan, &srcs, &dsts, f, r.start, r.end) }
+    });
 }
 
 /// Runs the elements `start..end` of the plan's flat (row-major) order on this thread.

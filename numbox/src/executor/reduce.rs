@@ -20,10 +20,14 @@
 //!   combines the block results left to right, on any number of threads.
 
 use super::PAR_GRAIN;
+use crate::driver::{for_parts, map_blocks};
 use crate::element::Element;
 use crate::target::Target;
-use ndarray::{Array, ArrayView, ArrayView1, ArrayViewMut, Axis, Dimension, RemoveAxis, Zip};
-use rayon::prelude::*;
+use ndarray::{
+    Array, ArrayView, ArrayView1, ArrayViewMut, Axis, Dimension, RemoveAxis, Slice, Zip,
+};
+// Only to hand ndarray's splittable chunk producers to `for_parts`.
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
 /// How a reduction may group the kernel's applications.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,20 +78,22 @@ fn split_run<T, D, E, G>(
     let parallel = target == Target::Parallel && a.len() >= PAR_GRAIN;
     let split = split_axis(a.shape(), axis);
     match (parallel, split) {
-        (true, Some(k)) => crate::threads::install(|| {
-            let chunks = rayon::current_num_threads() * 4;
-            let size = a.len_of(Axis(k)).div_ceil(chunks).max(1);
-            // The output lacks `axis` when reducing, so its copy of axis `k` may sit one lower.
-            let ko = if out.ndim() < a.ndim() && k > axis.index() {
-                k - 1
-            } else {
-                k
-            };
-            out.axis_chunks_iter_mut(Axis(ko), size)
-                .into_par_iter()
-                .zip(a.axis_chunks_iter(Axis(k), size).into_par_iter())
-                .for_each(|(o, i)| block(i, o));
-        }),
+        (true, Some(k)) => for_parts(
+            |threads| {
+                let size = a.len_of(Axis(k)).div_ceil(threads * 4).max(1);
+                // The output lacks `axis` when reducing, so its copy of axis `k` may sit one
+                // lower.
+                let ko = if out.ndim() < a.ndim() && k > axis.index() {
+                    k - 1
+                } else {
+                    k
+                };
+                out.axis_chunks_iter_mut(Axis(ko), size)
+                    .into_par_iter()
+                    .zip(a.axis_chunks_iter(Axis(k), size).into_par_iter())
+            },
+            |(o, i)| block(i, o),
+        ),
         _ => block(a, out.view_mut()),
     }
 }
@@ -150,15 +156,12 @@ fn fold_row_grid<T, D, F>(
     D: RemoveAxis,
     F: Fn(T, T) -> T + Sync,
 {
-    let partials: Vec<Array<T, D::Smaller>> = crate::threads::install(|| {
-        a.axis_chunks_iter(axis, rows)
-            .into_par_iter()
-            .map(|block| {
-                let mut part = block.index_axis(axis, 0).to_owned();
-                fold_block(block, axis, part.view_mut(), f);
-                part
-            })
-            .collect()
+    let n = a.len_of(axis);
+    let partials: Vec<Array<T, D::Smaller>> = map_blocks(n.div_ceil(rows), Target::Parallel, |b| {
+        let block = a.slice_axis(axis, Slice::from(b * rows..((b + 1) * rows).min(n)));
+        let mut part = block.index_axis(axis, 0).to_owned();
+        fold_block(block, axis, part.view_mut(), f);
+        part
     });
     out.assign(&partials[0]);
     for part in &partials[1..] {
@@ -242,15 +245,13 @@ where
     let lanes = lanes_contiguous(&out.view(), axis);
     let parallel = target == Target::Parallel && a.len() >= PAR_GRAIN;
     match (parallel, split_axis(a.shape(), axis)) {
-        (true, Some(k)) => crate::threads::install(|| {
-            let size = a
-                .len_of(Axis(k))
-                .div_ceil(rayon::current_num_threads() * 4)
-                .max(1);
-            out.axis_chunks_iter_mut(Axis(k), size)
-                .into_par_iter()
-                .for_each(|o| scan_block(o, axis, lanes, f));
-        }),
+        (true, Some(k)) => for_parts(
+            |threads| {
+                let size = a.len_of(Axis(k)).div_ceil(threads * 4).max(1);
+                out.axis_chunks_iter_mut(Axis(k), size).into_par_iter()
+            },
+            |o| scan_block(o, axis, lanes, f),
+        ),
         _ => scan_block(out.view_mut(), axis, lanes, f),
     }
     out
@@ -318,11 +319,14 @@ where
             owned.as_slice().expect("standard layout")
         }
     };
-    let partials: Vec<T> = if target == Target::Parallel && s.len() >= PAR_GRAIN {
-        crate::threads::install(|| s.par_chunks(BLOCK).map(|b| fold_block_all(b, f)).collect())
+    let target = if s.len() >= PAR_GRAIN {
+        target
     } else {
-        s.chunks(BLOCK).map(|b| fold_block_all(b, f)).collect()
+        Target::Serial
     };
+    let partials: Vec<T> = map_blocks(s.len().div_ceil(BLOCK), target, |b| {
+        fold_block_all(&s[b * BLOCK..((b + 1) * BLOCK).min(s.len())], f)
+    });
     let mut it = partials.into_iter();
     let first = it.next()?;
     Some(it.fold(first, f))

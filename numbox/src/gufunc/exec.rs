@@ -2,6 +2,7 @@
 //! rayon pool; and allocating fresh outputs.
 
 use super::plan::Plan;
+use crate::driver::{for_blocks, Blocks};
 use crate::error::{Error, ErrorKind, Result};
 use crate::target::Target;
 use std::any::TypeId;
@@ -23,24 +24,22 @@ pub(crate) fn execute(plan: &Plan, target: Target, block: &(dyn Fn(Range<usize>)
         return;
     }
     let work = plan.work();
-    if target == Target::Serial || total < 2 || total.saturating_mul(work) < PAR_GRAIN {
-        return block(0..total);
-    }
-    crate::threads::install(|| {
-        let threads = rayon::current_num_threads();
+    let target = if total < 2 || total.saturating_mul(work) < PAR_GRAIN {
+        Target::Serial
+    } else {
+        target
+    };
+    let grain = |threads: usize| {
         let min_iters = BLOCK_GRAIN.div_ceil(work).max(1);
         let blocks = (total / min_iters).min(threads * BLOCKS_PER_THREAD);
         if threads < 2 || blocks < 2 {
-            return block(0..total);
-        }
-        use rayon::prelude::*;
-        (0..blocks).into_par_iter().for_each(|b| {
+            Blocks::Whole
+        } else {
             // Balanced split: block b gets iterations [b*total/blocks, (b+1)*total/blocks).
-            let lo = (b as u128 * total as u128 / blocks as u128) as usize;
-            let hi = ((b + 1) as u128 * total as u128 / blocks as u128) as usize;
-            block(lo..hi);
-        });
-    })
+            Blocks::Balanced(blocks)
+        }
+    };
+    for_blocks(total, target, grain, block);
 }
 
 /// An output being built: capacity for `len` elements, written by the loop blocks (each first

@@ -78,10 +78,11 @@
 //! ```
 
 mod disjoint;
-mod dispatch;
 mod identity;
 mod range;
+mod runner;
 
+pub use crate::driver::Schedule;
 pub use identity::{AllOnes, One, Zero};
 pub use range::{IntoPrange, PrangeIndex, PrangeRange};
 
@@ -111,27 +112,11 @@ pub fn prange<R: IntoPrange>(range: R) -> R::Range {
     range.into_prange()
 }
 
-/// How `#[parallel_loop(schedule = "...")]` hands iterations to threads (Cython's names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Schedule {
-    /// rayon's adaptive splitting (the default); `chunk = N` sets the minimum piece length.
-    #[default]
-    Adaptive,
-    /// One equal contiguous piece per thread; with `chunk = N`, pieces of `N` iterations dealt
-    /// round-robin to the threads.
-    Static,
-    /// Pieces of `chunk` iterations (default 1) taken from a shared counter by whichever
-    /// thread is free: for iterations of uneven cost.
-    Dynamic,
-    /// Like `Dynamic`, with pieces that start large (remaining / threads) and shrink to `chunk`.
-    Guided,
-}
-
 /// What expansions of `#[parallel_loop]` call (through `numbox::__private::prange`).
 #[doc(hidden)]
 pub mod expansion {
     pub use super::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
-    pub use super::dispatch::{for_each, reduce};
     pub use super::identity::{all_ones_like, one_like, zero_like};
+    pub use super::runner::{for_each, reduce};
     pub use super::{prange, PrangeRange, Schedule};
 }

@@ -3,6 +3,7 @@
 
 use super::field::FieldSet;
 use super::{Mode, StencilKernel};
+use crate::driver::{for_blocks, Blocks};
 use crate::error::{Error, ErrorKind, Result};
 use crate::target::Target;
 use ndarray::{Array, ArrayViewMut, Dim, Dimension};
@@ -202,24 +203,23 @@ fn run<K: StencilKernel<N>, const N: usize>(
     }
     let total: usize = shape.iter().product();
     let n0 = shape[0];
-    if target == Target::Parallel && n0 >= 2 && total >= PARALLEL_GRAIN {
-        crate::threads::install(|| {
-            use rayon::prelude::*;
-            // Blocks of whole outer-axis rows of about BLOCK points, and at least a few per
-            // thread, so that busy cores and uneven borders balance; each block
-            // first-touches the output pages it writes.
-            let per_row = total / n0;
-            let by_size = PARALLEL_BLOCK.div_ceil(per_row);
-            let by_threads = n0.div_ceil(rayon::current_num_threads() * 4);
-            let rows_per = by_size.min(by_threads).max(1);
-            (0..n0.div_ceil(rows_per)).into_par_iter().for_each(|b| {
-                let r = b * rows_per..((b + 1) * rows_per).min(n0);
-                block::<K, N>(fields, params, sink, r);
-            });
-        });
+    let target = if n0 >= 2 && total >= PARALLEL_GRAIN {
+        target
     } else {
-        block::<K, N>(fields, params, sink, 0..n0);
-    }
+        Target::Serial
+    };
+    // Blocks of whole outer-axis rows of about BLOCK points, and at least a few per thread,
+    // so that busy cores and uneven borders balance; each block first-touches the output
+    // pages it writes.
+    let grain = |threads: usize| {
+        let per_row = total / n0;
+        let by_size = PARALLEL_BLOCK.div_ceil(per_row);
+        let by_threads = n0.div_ceil(threads * 4);
+        Blocks::Len(by_size.min(by_threads).max(1))
+    };
+    for_blocks(n0, target, grain, |rows| {
+        block::<K, N>(fields, params, sink, rows)
+    });
 }
 
 /// The range of coordinates on one axis whose whole neighbourhood lies inside the array.

@@ -1,12 +1,11 @@
-//! The parallel-for driver: hands contiguous pieces of `0..n` to the threads of the caller's
-//! pool by schedule, and runs reductions on a fixed block grid.
+//! Runs a `#[parallel_loop]`: each piece of `0..n` that the schedule hands out (through
+//! [`for_schedule`]) gets its iterations and their disjoint parts; reductions run on a fixed
+//! block grid.
 
 use super::disjoint::Parts;
 use super::range::{PrangeIndex, PrangeRange};
-use super::Schedule;
-use rayon::prelude::*;
+use crate::driver::{for_schedule, Schedule};
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// A reduction splits its range into at most this many blocks of equal length (the last may
@@ -17,121 +16,6 @@ const MAX_BLOCKS: usize = 1024;
 /// The length of a reduction block for a range of `n` iterations.
 fn block_len(n: usize) -> usize {
     n.div_ceil(MAX_BLOCKS).max(1)
-}
-
-/// Calls `f` on pieces of `0..n` that are disjoint and together cover `0..n` exactly once,
-/// split across the current rayon pool according to `schedule`. `chunk` counts units.
-fn dispatch<F: Fn(Range<usize>) + Sync>(n: usize, schedule: Schedule, chunk: Option<usize>, f: &F) {
-    if n == 0 {
-        return;
-    }
-    // Miri cannot run rayon (not even its registry), so everything is serial there; the
-    // results are the same, as the reduction grid does not depend on the split.
-    if cfg!(miri) || n == 1 {
-        return f(0..n);
-    }
-    let threads = rayon::current_num_threads();
-    if threads == 1 {
-        return f(0..n);
-    }
-    match schedule {
-        Schedule::Adaptive => adaptive(0..n, chunk.unwrap_or(1).max(1), threads, false, f),
-        Schedule::Static => match chunk {
-            None => (0..threads.min(n))
-                .into_par_iter()
-                .with_max_len(1)
-                .for_each(|k| {
-                    f(even_piece(n, threads.min(n), k));
-                }),
-            Some(c) => {
-                let pieces = n.div_ceil(c);
-                (0..threads.min(pieces))
-                    .into_par_iter()
-                    .with_max_len(1)
-                    .for_each(|k| {
-                        for j in (k..pieces).step_by(threads) {
-                            f(j * c..n.min((j + 1) * c));
-                        }
-                    });
-            }
-        },
-        Schedule::Dynamic => {
-            let c = chunk.unwrap_or(1);
-            let pieces = n.div_ceil(c);
-            let next = AtomicUsize::new(0);
-            (0..threads.min(pieces))
-                .into_par_iter()
-                .with_max_len(1)
-                .for_each(|_| loop {
-                    let j = next.fetch_add(1, Ordering::Relaxed);
-                    if j >= pieces {
-                        break;
-                    }
-                    f(j * c..n.min((j + 1) * c));
-                });
-        }
-        Schedule::Guided => {
-            let c = chunk.unwrap_or(1);
-            let next = AtomicUsize::new(0);
-            (0..threads).into_par_iter().with_max_len(1).for_each(|_| {
-                let mut cur = next.load(Ordering::Relaxed);
-                while cur < n {
-                    let left = n - cur;
-                    let size = left.div_ceil(threads).max(c).min(left);
-                    match next.compare_exchange_weak(
-                        cur,
-                        cur + size,
-                        Ordering::Relaxed,
-                        Ordering::Relaxed,
-                    ) {
-                        Ok(_) => {
-                            f(cur..cur + size);
-                            cur = next.load(Ordering::Relaxed);
-                        }
-                        Err(now) => cur = now,
-                    }
-                }
-            });
-        }
-    }
-}
-
-/// Piece `k` of `0..n` cut into `parts` near-equal contiguous pieces.
-fn even_piece(n: usize, parts: usize, k: usize) -> Range<usize> {
-    let (q, r) = (n / parts, n % parts);
-    let start = k * q + k.min(r);
-    start..start + q + usize::from(k < r)
-}
-
-/// rayon's adaptive splitting (`rayon::iter::plumbing`'s splitter): halve while the pieces
-/// stay at least `min` long and the split budget lasts; a piece stolen by another thread gets
-/// a fresh budget.
-fn adaptive<F: Fn(Range<usize>) + Sync>(
-    r: Range<usize>,
-    min: usize,
-    mut splits: usize,
-    migrated: bool,
-    f: &F,
-) {
-    let len = r.len();
-    let split = len >= 2 * min
-        && if migrated {
-            splits = (splits / 2).max(rayon::current_num_threads());
-            true
-        } else if splits > 0 {
-            splits /= 2;
-            true
-        } else {
-            false
-        };
-    if !split {
-        return f(r);
-    }
-    let mid = r.start + len / 2;
-    rayon::join_context(
-        |ctx| adaptive(r.start..mid, min, splits, ctx.migrated(), f),
-        |ctx| adaptive(mid..r.end, min, splits, ctx.migrated(), f),
-    );
 }
 
 /// Runs `body` for every value of `range` on the caller's pool; `parts` hands each iteration
@@ -152,11 +36,11 @@ pub fn for_each<'p, R, P, B>(
     let parts: &'p P = parts;
     let (start, n) = range.bounds();
     let run = |piece: Range<usize>| {
-        // SAFETY: `dispatch` visits each `k` in `0..n` once and `offset` is injective on
+        // SAFETY: `for_schedule` visits each `k` in `0..n` once and `offset` is injective on
         // `0..n`, so each index gets its handles once.
         unsafe { leaf::<R, P, B>(piece, start, parts, &body) }
     };
-    on_pool(|| dispatch(n, schedule, chunk, &run));
+    for_schedule(n, schedule, chunk, &run);
 }
 
 /// Runs `body` for every value of `range` on the caller's pool, each block of the fixed grid
@@ -194,7 +78,7 @@ where
             *slots[b].lock().unwrap_or_else(|p| p.into_inner()) = Some(acc);
         }
     };
-    on_pool(|| dispatch(blocks, schedule, chunk.map(|c| c.div_ceil(len)), &run));
+    for_schedule(blocks, schedule, chunk.map(|c| c.div_ceil(len)), &run);
     let mut partials = slots.into_iter().map(|s| {
         s.into_inner()
             .unwrap_or_else(|p| p.into_inner())
@@ -242,7 +126,7 @@ where
     let mut acc = acc;
     let mut step = |k: usize| {
         let i = R::Idx::offset(start, k);
-        // SAFETY: `dispatch` visits each block once, the blocks partition `0..n`, and
+        // SAFETY: `for_schedule` visits each block once, the blocks partition `0..n`, and
         // `offset` is injective on `0..n`, so each index gets its handles once.
         body(i, unsafe { parts.lazies(i) }, &mut acc);
     };
@@ -260,81 +144,11 @@ where
     acc
 }
 
-/// Runs `f` on the caller's pool (serially under Miri, which cannot run rayon's threads).
-fn on_pool<F: FnOnce() + Send>(f: F) {
-    if cfg!(miri) {
-        f()
-    } else {
-        crate::threads::install(f)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicU32;
-
-    const SCHEDULES: [(Schedule, Option<usize>); 8] = [
-        (Schedule::Adaptive, None),
-        (Schedule::Adaptive, Some(7)),
-        (Schedule::Static, None),
-        (Schedule::Static, Some(3)),
-        (Schedule::Dynamic, None),
-        (Schedule::Dynamic, Some(5)),
-        (Schedule::Guided, None),
-        (Schedule::Guided, Some(4)),
-    ];
-
-    fn visits(n: usize, schedule: Schedule, chunk: Option<usize>) -> Vec<u32> {
-        let seen: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
-        dispatch(n, schedule, chunk, &|r: Range<usize>| {
-            for k in r {
-                seen[k].fetch_add(1, Ordering::Relaxed);
-            }
-        });
-        seen.into_iter().map(AtomicU32::into_inner).collect()
-    }
-
-    #[test]
-    fn every_schedule_visits_each_unit_once_serially() {
-        for (s, c) in SCHEDULES {
-            for n in [0, 1, 2, 17, 100] {
-                assert!(visits(n, s, c).iter().all(|&v| v == 1), "{s:?} {c:?} n={n}");
-            }
-        }
-    }
-
-    #[test]
-    #[cfg_attr(miri, ignore)]
-    fn every_schedule_visits_each_unit_once_in_parallel() {
-        for threads in 1..=4 {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            for (s, c) in SCHEDULES {
-                for n in [0, 1, 2, 3, 17, 1000, 4099] {
-                    let v = pool.install(|| visits(n, s, c));
-                    assert!(v.iter().all(|&v| v == 1), "{s:?} {c:?} n={n} t={threads}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn even_pieces_cover_the_range() {
-        for (n, parts) in [(10, 3), (2, 2), (7, 7), (100, 1)] {
-            let pieces: Vec<_> = (0..parts).map(|k| even_piece(n, parts, k)).collect();
-            assert_eq!(pieces[0].start, 0);
-            assert_eq!(pieces[parts - 1].end, n);
-            assert!(pieces.windows(2).all(|w| w[0].end == w[1].start));
-            let (lo, hi) = (
-                pieces.iter().map(|p| p.len()).min(),
-                pieces.iter().map(|p| p.len()).max(),
-            );
-            assert!(hi.unwrap() - lo.unwrap() <= 1);
-        }
-    }
+    use crate::driver::tests::SCHEDULES;
+    use std::sync::atomic::Ordering;
 
     fn float_sum(n: usize, schedule: Schedule, chunk: Option<usize>) -> f64 {
         let x: Vec<f64> = (0..n).map(|k| 1.0 / (k as f64 + 0.37)).collect();
