@@ -34,6 +34,7 @@ mod executor;
 pub mod gufunc;
 pub mod math;
 mod npy;
+mod ptr;
 mod small;
 mod target;
 mod threads;

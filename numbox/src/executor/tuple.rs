@@ -7,6 +7,7 @@
 //! vectorizes after inlining the kernel.
 
 use crate::element::Element;
+use crate::ptr::{ReadPtr, WritePtr};
 use std::mem::MaybeUninit;
 
 /// The number of elements processed per chunk when an operand needs a buffer.
@@ -17,26 +18,10 @@ pub const CHUNK: usize = 256;
 pub enum Src<T> {
     /// The same value for every element.
     Scalar(T),
-    /// The first element of a (broadcast) view; strides live in the plan.
-    Ptr(*const T),
+    /// The first element of a (broadcast) view the calling function borrows, shared, for the
+    /// whole execution; strides live in the plan.
+    Ptr(ReadPtr<T>),
 }
-
-// SAFETY: a `Src::Ptr` points into a view that the calling function borrows, shared, for the
-// whole execution; the executor only reads through it, so sharing it across threads is as
-// safe as sharing `&T`, which needs `T: Sync`.
-unsafe impl<T: Sync> Send for Src<T> {}
-// SAFETY: as above; only reads happen through the pointer.
-unsafe impl<T: Sync> Sync for Src<T> {}
-
-/// One output operand: the first element of a view the caller borrows uniquely.
-#[derive(Clone, Copy, Debug)]
-pub struct Dst<T>(pub *mut T);
-
-// SAFETY: the pointer comes from a unique borrow held for the whole execution; the executor
-// hands every thread a disjoint range of elements, so no element is written by two threads.
-unsafe impl<T: Send> Send for Dst<T> {}
-// SAFETY: as above: threads write disjoint elements only.
-unsafe impl<T: Send> Sync for Dst<T> {}
 
 /// A chunk-sized stack buffer.
 pub struct Buf<T>([MaybeUninit<T>; CHUNK]);
@@ -94,10 +79,12 @@ impl<T: Element> Src<T> {
             // SAFETY: a scalar buffer is filled in full at creation, and `len <= CHUNK`.
             Src::Scalar(_) => unsafe { buf.init_prefix(len) },
             Src::Ptr(p) if inner == 1 => {
+                let p = p.ptr();
                 // SAFETY: the caller guarantees the `len` elements from `off` are in the view.
                 unsafe { std::slice::from_raw_parts(p.offset(off), len) }
             }
             Src::Ptr(p) => {
+                let p = p.ptr();
                 for (j, slot) in buf.0[..len].iter_mut().enumerate() {
                     // SAFETY: the caller guarantees `off + j * inner` is in the view.
                     slot.write(unsafe { *p.offset(off + j as isize * inner) });
@@ -203,7 +190,7 @@ pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
 unsafe fn direct_slice<'a, T>(src: Src<T>, off: isize, len: usize) -> &'a [T] {
     match src {
         // SAFETY: the caller guarantees the elements are inside the view.
-        Src::Ptr(p) => unsafe { std::slice::from_raw_parts(p.offset(off), len) },
+        Src::Ptr(p) => unsafe { std::slice::from_raw_parts(p.ptr().offset(off), len) },
         Src::Scalar(_) => unreachable!("a contiguous plan has no scalar operand"),
     }
 }
@@ -284,7 +271,7 @@ unsafe fn put<R>(s: &mut [MaybeUninit<R>], j: usize, v: R) {
 /// As [`OutTuple::slices`] for this operand.
 #[inline(always)]
 unsafe fn out_slice<R: Copy>(
-    d: Dst<R>,
+    d: WritePtr<R>,
     buf: &mut Buf<R>,
     off: isize,
     inner: isize,
@@ -293,7 +280,7 @@ unsafe fn out_slice<R: Copy>(
     if inner == 1 {
         // SAFETY: the caller guarantees the `len` elements from `off` are in the view and
         // not aliased; `MaybeUninit<R>` has the layout of `R`.
-        unsafe { std::slice::from_raw_parts_mut(d.0.offset(off).cast::<MaybeUninit<R>>(), len) }
+        unsafe { std::slice::from_raw_parts_mut(d.ptr().offset(off).cast::<MaybeUninit<R>>(), len) }
     } else {
         &mut buf.0[..len]
     }
@@ -304,13 +291,13 @@ unsafe fn out_slice<R: Copy>(
 /// # Safety
 /// As [`OutTuple::flush`] for this operand.
 #[inline(always)]
-unsafe fn out_flush<R: Copy>(d: Dst<R>, buf: &Buf<R>, off: isize, inner: isize, len: usize) {
+unsafe fn out_flush<R: Copy>(d: WritePtr<R>, buf: &Buf<R>, off: isize, inner: isize, len: usize) {
     if inner != 1 {
         // SAFETY: the kernel loop wrote `..len` of the buffer.
         let vals = unsafe { buf.init_prefix(len) };
         for (j, &v) in vals.iter().enumerate() {
             // SAFETY: the caller guarantees `off + j * inner` is in the view.
-            unsafe { *d.0.offset(off + j as isize * inner) = v };
+            unsafe { *d.ptr().offset(off + j as isize * inner) = v };
         }
     }
 }
@@ -319,7 +306,7 @@ macro_rules! out_tuple {
     ($m:literal; $($R:ident $i:tt),+) => {
         impl<$($R: Element),+> OutTuple for ($($R,)+) {
             const M: usize = $m;
-            type Dsts = ($(Dst<$R>,)+);
+            type Dsts = ($(WritePtr<$R>,)+);
             type Bufs = ($(Buf<$R>,)+);
             type Slices<'a> = ($(&'a mut [MaybeUninit<$R>],)+) where Self: 'a;
 
@@ -349,7 +336,7 @@ macro_rules! out_tuple {
             unsafe fn direct<'a>(dsts: &Self::Dsts, offs: &[isize], len: usize) -> Self::Slices<'a> {
                 ($(
                     // SAFETY: forwarded from the caller; `MaybeUninit<R>` has `R`'s layout.
-                    unsafe { std::slice::from_raw_parts_mut(dsts.$i.0.offset(offs[$i]).cast::<MaybeUninit<$R>>(), len) },
+                    unsafe { std::slice::from_raw_parts_mut(dsts.$i.ptr().offset(offs[$i]).cast::<MaybeUninit<$R>>(), len) },
                 )+)
             }
 

@@ -10,26 +10,12 @@ use super::{
 };
 use crate::broadcast::{Operand, Source};
 use crate::element::Element;
-// The executor's write pointer: threads write disjoint elements through it, as here, where
-// every loop iteration writes its own part of each output (outputs are not broadcast).
 use crate::error::{Error, ErrorKind, Result};
-use crate::executor::tuple::Dst;
+// Threads read inputs and write disjoint elements of the outputs through these: every loop
+// iteration writes its own part of each output (outputs are not broadcast).
+use crate::ptr::{ReadPtr, Reads, WritePtr, Writes};
 use ndarray::{Array, Dimension, IxDyn};
 use std::ops::Range;
-
-/// A read pointer that may cross threads: the loop blocks read disjoint or shared, never
-/// written, elements through it.
-struct SyncConst<T>(*const T);
-// SAFETY: only used to read `T: Sync` elements while the borrow it came from is alive.
-unsafe impl<T: Sync> Send for SyncConst<T> {}
-// SAFETY: as above.
-unsafe impl<T: Sync> Sync for SyncConst<T> {}
-impl<T> SyncConst<T> {
-    #[inline(always)]
-    fn get(&self) -> *const T {
-        self.0
-    }
-}
 
 fn src_ptr<T, D: Dimension>(s: &Source<'_, T, D>) -> *const T {
     match s {
@@ -136,8 +122,8 @@ macro_rules! gufunc_arity {
                         .map_err(ctx)?;
                     plan.set_output_c($ko);
                 )+
-                let ins = ($(SyncConst(src_ptr(&$a)),)+);
-                let outs = ($(Dst($b.ptr()),)+);
+                let ins = ($(Reads::new(src_ptr(&$a)),)+);
+                let outs = ($(Writes::new($b.ptr()),)+);
                 let core_lens = [$(plan.out_core_len($ko)),+];
                 let ready = [$($b.is_initialised()),+];
                 let plan_ref = &plan;
@@ -149,7 +135,7 @@ macro_rules! gufunc_arity {
                             // this range of it, and no other block touches it.
                             unsafe {
                                 init_range(
-                                    outs.$ko.0,
+                                    outs.$ko.ptr(),
                                     r.start * core_lens[$ko]..r.end * core_lens[$ko],
                                 )
                             };
@@ -194,8 +180,8 @@ macro_rules! gufunc_arity {
                     let mut $b = OutArg::view_mut(&mut $b);
                     plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;
                 )+
-                let ins = ($(SyncConst(src_ptr(&$a)),)+);
-                let outs = ($(Dst($b.as_mut_ptr()),)+);
+                let ins = ($(Reads::new(src_ptr(&$a)),)+);
+                let outs = ($(Writes::new($b.as_mut_ptr()),)+);
                 let plan_ref = &plan;
                 // SAFETY: as in `call`; the outputs are the caller's exclusive views, checked to
                 // have the planned shape, and ndarray's mutable views never alias themselves,
@@ -213,8 +199,8 @@ macro_rules! gufunc_arity {
             /// initialised and written by no one else meanwhile.
             unsafe fn eval_range(
                 plan: &Plan,
-                ins: &($(SyncConst<<$I as CoreSpec>::Elem>,)+),
-                outs: &($(Dst<<$O as CoreSpec>::Elem>,)+),
+                ins: &($(ReadPtr<<$I as CoreSpec>::Elem>,)+),
+                outs: &($(WritePtr<<$O as CoreSpec>::Elem>,)+),
                 r: Range<usize>,
             ) {
                 plan.for_each(r, |off| {
@@ -223,8 +209,8 @@ macro_rules! gufunc_arity {
                     // output parts belong to it alone.
                     unsafe {
                         K::eval(
-                            ($(<$I as CoreSpec>::input(ins.$ki.get().offset(off[$ki]), &plan.cores[$ki]),)+),
-                            ($(<$O as CoreSpec>::output(outs.$ko.0.offset(off[$slot]), &plan.cores[$slot]),)+),
+                            ($(<$I as CoreSpec>::input(ins.$ki.ptr().offset(off[$ki]), &plan.cores[$ki]),)+),
+                            ($(<$O as CoreSpec>::output(outs.$ko.ptr().offset(off[$slot]), &plan.cores[$slot]),)+),
                         )
                     }
                 });

@@ -10,6 +10,7 @@
 //! that the body touches the container nowhere else, apart from shape queries, which go to the
 //! wrapper ([`Lazy::whole`]).
 
+use crate::ptr::{WritePtr, Writes};
 use ndarray::{ArrayBase, ArrayViewMut, Axis, DataMut, Dimension, RawArrayViewMut, Slice};
 use std::marker::PhantomData;
 
@@ -28,22 +29,26 @@ pub trait Disjoint: Sync {
     unsafe fn part(&self, i: usize) -> Self::Part<'_>;
 }
 
+/// A unique borrow for `'a` of `T`s, for variance only: covariant in `'a` and invariant in
+/// `T`, as `&'a mut [T]`, but always `Send + Sync`.
+type UniqueBorrow<'a, T> = (&'a mut (), fn(T) -> T);
+
 /// The elements of a slice or `Vec`, split one per index.
 pub struct SliceParts<'a, T> {
-    ptr: *mut T,
+    ptr: WritePtr<T>,
     len: usize,
-    _borrow: PhantomData<&'a mut [T]>,
+    // The unique borrow of the slice for `'a`, invariant in `T` as `&'a mut [T]`; spelled so
+    // that the auto traits come from `ptr` alone (`&mut [T]` would add `T: Sync` to `Sync`).
+    _borrow: PhantomData<UniqueBorrow<'a, T>>,
 }
 
-// SAFETY: a `SliceParts` only hands out `&mut T` to distinct elements (the contract of
-// `Disjoint::part`), possibly to other threads, which is what `&mut [T]: Send` allows for
-// `T: Send`.
-unsafe impl<T: Send> Sync for SliceParts<'_, T> {}
+// A `SliceParts` only hands out `&mut T` to distinct elements (the contract of
+// `Disjoint::part`), possibly to other threads: what `WritePtr` allows for `T: Send`.
 
 impl<'a, T> SliceParts<'a, T> {
     fn new(slice: &'a mut [T]) -> Self {
         SliceParts {
-            ptr: slice.as_mut_ptr(),
+            ptr: Writes::new(slice.as_mut_ptr()),
             len: slice.len(),
             _borrow: PhantomData,
         }
@@ -75,62 +80,60 @@ impl<T: Send> Disjoint for SliceParts<'_, T> {
         );
         // SAFETY: `i < len`, so the element lies in the slice borrowed for `'a`; the caller
         // guarantees that no other reference to element `i` is alive.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(i), 1) }
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.ptr().add(i), 1) }
     }
 }
 
 /// The rows (subviews along axis 0) of an ndarray array, split one per index.
 pub struct ArrayParts<'a, A, D: Dimension> {
-    raw: RawArrayViewMut<A, D>,
+    raw: Writes<RawArrayViewMut<A, D>>,
     // The unique borrow of the array for `'a` (spelled without `A: 'a`, which the array's
     // own `'a` bound implies but generic code cannot name).
     _borrow: PhantomData<&'a mut ()>,
 }
 
-// SAFETY: an `ArrayParts` only hands out views of distinct rows (the contract of
-// `Disjoint::part`), possibly to other threads, which is what `ArrayViewMut: Send` allows for
-// `A: Send`.
-unsafe impl<A: Send, D: Dimension> Sync for ArrayParts<'_, A, D> {}
+// An `ArrayParts` only hands out views of distinct rows (the contract of `Disjoint::part`),
+// possibly to other threads: what `Writes` allows for `A: Send`.
 
 impl<A, D: Dimension> ArrayParts<'_, A, D> {
     /// The length of axis 0 (`out.len()` on a 1-D array).
     pub fn len(&self) -> usize {
-        self.raw.len()
+        self.raw.get().len()
     }
     /// Whether the array has no elements.
     pub fn is_empty(&self) -> bool {
-        self.raw.is_empty()
+        self.raw.get().is_empty()
     }
     /// The shape.
     pub fn shape(&self) -> &[usize] {
-        self.raw.shape()
+        self.raw.get().shape()
     }
     /// The shape as a pattern (`(rows, cols)` for 2-D).
     pub fn dim(&self) -> D::Pattern {
-        self.raw.dim()
+        self.raw.get().dim()
     }
     /// The shape as a `Dimension`.
     pub fn raw_dim(&self) -> D {
-        self.raw.raw_dim()
+        self.raw.get().raw_dim()
     }
     /// The number of axes.
     pub fn ndim(&self) -> usize {
-        self.raw.ndim()
+        self.raw.get().ndim()
     }
     /// The length of `axis`.
     pub fn len_of(&self, axis: Axis) -> usize {
-        self.raw.len_of(axis)
+        self.raw.get().len_of(axis)
     }
 }
 
 impl<A> ArrayParts<'_, A, ndarray::Ix2> {
     /// The number of rows.
     pub fn nrows(&self) -> usize {
-        self.raw.len_of(Axis(0))
+        self.raw.get().len_of(Axis(0))
     }
     /// The number of columns.
     pub fn ncols(&self) -> usize {
-        self.raw.len_of(Axis(1))
+        self.raw.get().len_of(Axis(1))
     }
 }
 
@@ -143,15 +146,15 @@ impl<A: Send, D: Dimension> Disjoint for ArrayParts<'_, A, D> {
     #[inline]
     unsafe fn part(&self, i: usize) -> ArrayViewMut<'_, A, D> {
         assert!(
-            self.raw.ndim() > 0,
+            self.raw.get().ndim() > 0,
             "a 0-dimensional array has no rows to split"
         );
-        let rows = self.raw.len_of(Axis(0));
+        let rows = self.raw.get().len_of(Axis(0));
         assert!(
             i < rows,
             "index out of bounds: the array has {rows} rows but the index is {i}"
         );
-        let mut row = self.raw.clone();
+        let mut row = self.raw.get().clone();
         row.slice_axis_inplace(Axis(0), Slice::from(i..i + 1));
         // SAFETY: the view covers row `i` of an array uniquely borrowed for `'a`; the caller
         // guarantees that no other view of row `i` is alive, and views of other rows do not
@@ -202,7 +205,7 @@ impl<A: Send, S: DataMut<Elem = A>, D: Dimension> DisjointExt for ArrayBase<S, D
         Self: 'a;
     fn __nb_disjoint(&mut self) -> ArrayParts<'_, A, D> {
         ArrayParts {
-            raw: self.raw_view_mut(),
+            raw: Writes::new(self.raw_view_mut()),
             _borrow: PhantomData,
         }
     }

@@ -5,6 +5,7 @@ use super::field::FieldSet;
 use super::{Mode, StencilKernel};
 use crate::driver::{for_blocks, Blocks};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ptr::{WritePtr, Writes};
 use crate::target::Target;
 use ndarray::{Array, ArrayViewMut, Dim, Dimension};
 use std::ops::Range;
@@ -16,7 +17,7 @@ const PARALLEL_BLOCK: usize = 1 << 18;
 
 /// Where the output goes: the address of element `[0; N]`, shape and strides.
 struct Sink<O, const N: usize> {
-    ptr: *mut O,
+    ptr: WritePtr<O>,
     shape: [usize; N],
     strides: [isize; N],
 }
@@ -27,11 +28,6 @@ impl<O, const N: usize> Clone for Sink<O, N> {
     }
 }
 impl<O, const N: usize> Copy for Sink<O, N> {}
-// SAFETY: blocks running on different threads write disjoint points through it (each owns
-// a range of the outer axis), and the caller's `&mut` borrow of the output outlives them.
-unsafe impl<O: Send, const N: usize> Send for Sink<O, N> {}
-// SAFETY: as above.
-unsafe impl<O: Send, const N: usize> Sync for Sink<O, N> {}
 
 impl<O, const N: usize> Sink<O, N> {
     fn of(view: &mut ArrayViewMut<'_, O, Dim<[usize; N]>>) -> Self
@@ -43,7 +39,7 @@ impl<O, const N: usize> Sink<O, N> {
         shape.copy_from_slice(view.shape());
         strides.copy_from_slice(view.strides());
         Sink {
-            ptr: view.as_mut_ptr(),
+            ptr: Writes::new(view.as_mut_ptr()),
             shape,
             strides,
         }
@@ -63,7 +59,7 @@ impl<O, const N: usize> Sink<O, N> {
     #[inline(always)]
     unsafe fn write(&self, off: isize, v: O) {
         // SAFETY: the caller passes a point of the output that only it writes.
-        unsafe { self.ptr.offset(off).write(v) }
+        unsafe { self.ptr.ptr().offset(off).write(v) }
     }
 }
 
@@ -153,7 +149,7 @@ where
     crate::alloc::advise_huge_pages(&mut out);
     let sink = Sink::of(&mut out.view_mut());
     let sink = Sink {
-        ptr: sink.ptr.cast::<K::Output>(),
+        ptr: Writes::new(sink.ptr.ptr().cast::<K::Output>()),
         shape: sink.shape,
         strides: sink.strides,
     };

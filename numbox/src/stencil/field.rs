@@ -1,6 +1,7 @@
 //! Inputs as raw strided fields, and tuples of them (one per relatively indexed parameter).
 
 use super::{Mode, Neighbors};
+use crate::ptr::ReadPtr;
 use ndarray::{ArrayView, Dim, Dimension};
 
 /// One relatively indexed input of a stencil call, as the runtime reads it: the address of
@@ -8,7 +9,7 @@ use ndarray::{ArrayView, Dim, Dimension};
 /// from a borrowed `ArrayView` that outlives the call.
 #[derive(Debug)]
 pub struct Field<T, const N: usize> {
-    ptr: *const T,
+    ptr: ReadPtr<T>,
     shape: [usize; N],
     strides: [isize; N],
 }
@@ -19,10 +20,6 @@ impl<T, const N: usize> Clone for Field<T, N> {
     }
 }
 impl<T, const N: usize> Copy for Field<T, N> {}
-// SAFETY: a field is a shared borrow of the input's elements for the duration of the call.
-unsafe impl<T: Sync, const N: usize> Send for Field<T, N> {}
-// SAFETY: as above; the runtime only reads through it.
-unsafe impl<T: Sync, const N: usize> Sync for Field<T, N> {}
 
 impl<T: Copy, const N: usize> Field<T, N> {
     fn of<D: Dimension>(view: &ArrayView<'_, T, D>) -> Self {
@@ -31,7 +28,7 @@ impl<T: Copy, const N: usize> Field<T, N> {
         shape.copy_from_slice(view.shape());
         strides.copy_from_slice(view.strides());
         Field {
-            ptr: view.as_ptr(),
+            ptr: ReadPtr::new(view.as_ptr()),
             shape,
             strides,
         }
@@ -63,7 +60,7 @@ impl<T: Copy, const N: usize> Field<T, N> {
         }
         // SAFETY: the caller keeps the box inside the array, which the caller's borrow keeps
         // alive and unmutated for the call.
-        unsafe { Neighbors::new(self.ptr.offset(center), strides, lo, hi) }
+        unsafe { Neighbors::new(self.ptr.ptr().offset(center), strides, lo, hi) }
     }
 
     /// Fills `patch` with the box around `idx`, resolving out-of-range coordinates by
@@ -112,7 +109,7 @@ impl<T: Copy, const N: usize> Field<T, N> {
             patch.push(match off {
                 // SAFETY: every resolved coordinate is in range, so the offset is an element
                 // of the array, which the caller keeps alive.
-                Some(o) => unsafe { *self.ptr.offset(o) },
+                Some(o) => unsafe { *self.ptr.ptr().offset(o) },
                 None => cval.expect("Mode::Constant kernels define the cval of their inputs"),
             });
             for a in (0..N).rev() {

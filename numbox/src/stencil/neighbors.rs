@@ -1,5 +1,6 @@
 //! The kernel's view of its inputs, relative to the output point.
 
+use crate::ptr::ReadPtr;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Index;
@@ -31,7 +32,7 @@ use std::ops::Index;
 pub struct Neighbors<'a, T, const N: usize> {
     /// The element at offset zero. Every offset inside `[lo, hi]` (per axis) is readable:
     /// `center.offset(sum(off[a] * strides[a]))` stays inside one allocation.
-    center: *const T,
+    center: ReadPtr<T>,
     strides: [isize; N],
     lo: [isize; N],
     hi: [isize; N],
@@ -52,11 +53,8 @@ impl<T, const N: usize> Clone for Neighbors<'_, T, N> {
 }
 impl<T, const N: usize> Copy for Neighbors<'_, T, N> {}
 
-// SAFETY: a `Neighbors` is a shared borrow of `T`s (like `&'a [T]`), so it may cross
-// threads exactly when `&T` may.
-unsafe impl<T: Sync, const N: usize> Send for Neighbors<'_, T, N> {}
-// SAFETY: as above; it never hands out mutable access.
-unsafe impl<T: Sync, const N: usize> Sync for Neighbors<'_, T, N> {}
+// A `Neighbors` is a shared borrow of `T`s (like `&'a [T]`): `ReadPtr` lets it cross threads
+// exactly when `&T` may.
 
 impl<'a, T, const N: usize> Neighbors<'a, T, N> {
     /// A view around `center`.
@@ -73,7 +71,7 @@ impl<'a, T, const N: usize> Neighbors<'a, T, N> {
         hi: [isize; N],
     ) -> Self {
         Neighbors {
-            center,
+            center: ReadPtr::new(center),
             strides,
             lo,
             hi,
@@ -134,7 +132,7 @@ impl<'a, T, const N: usize> Neighbors<'a, T, N> {
         }
         // SAFETY: the caller keeps `off` inside the box; `new`'s contract makes every such
         // offset a valid, initialised `T` for 'a.
-        unsafe { &*self.center.offset(delta) }
+        unsafe { &*self.center.ptr().offset(delta) }
     }
 
     #[cold]

@@ -3,7 +3,8 @@
 use super::OutArrays;
 use crate::broadcast::{Meta, Operand, Source};
 use crate::element::Element;
-use crate::executor::tuple::{Dst, InTuple, Src};
+use crate::executor::tuple::{InTuple, Src};
+use crate::ptr::{ReadPtr, WritePtr, Writes};
 use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension};
 
 /// Seals [`Operands`], [`OutArg`] and [`OutArgs`]: the executor writes through the pointers
@@ -70,7 +71,7 @@ pub trait Operands<Args: InTuple>: sealed::Operands<Args> {
 fn split<T: Copy, D: Dimension>(s: Source<'_, T, D>) -> (Src<T>, Option<Meta>) {
     match s {
         Source::Scalar(v) => (Src::Scalar(v), None),
-        Source::Array(a) => (Src::Ptr(a.as_ptr()), Some(Meta::of(&a))),
+        Source::Array(a) => (Src::Ptr(ReadPtr::new(a.as_ptr())), Some(Meta::of(&a))),
     }
 }
 
@@ -177,9 +178,9 @@ pub trait OutArgs<Out: OutArrays>: sealed::Outputs<Out> {
 
 // A single output is sealed through `OutArg<R>`'s own supertrait.
 impl<R: Element, O: OutArg<R>> OutArgs<(R,)> for O {
-    fn dsts(&mut self) -> ((Dst<R>,), [Meta; 1]) {
+    fn dsts(&mut self) -> ((WritePtr<R>,), [Meta; 1]) {
         let (p, m) = self.raw();
-        ((Dst(p),), [m])
+        ((Writes::new(p),), [m])
     }
 }
 
@@ -188,9 +189,9 @@ macro_rules! out_args {
         impl<$($R: Element, $O: OutArg<$R>),+> sealed::Outputs<($($R,)+)> for ($($O,)+) {}
 
         impl<$($R: Element, $O: OutArg<$R>),+> OutArgs<($($R,)+)> for ($($O,)+) {
-            fn dsts(&mut self) -> (($(Dst<$R>,)+), <($($R,)+) as OutArrays>::Metas) {
+            fn dsts(&mut self) -> (($(WritePtr<$R>,)+), <($($R,)+) as OutArrays>::Metas) {
                 let parts = ($(self.$i.raw(),)+);
-                (($(Dst(parts.$i.0),)+), [$(parts.$i.1),+])
+                (($(Writes::new(parts.$i.0),)+), [$(parts.$i.1),+])
             }
         }
     };

@@ -5,7 +5,8 @@
 
 use crate::broadcast::Meta;
 use crate::element::Element;
-use crate::executor::tuple::{Dst, OutTuple};
+use crate::executor::tuple::OutTuple;
+use crate::ptr::{WritePtr, Writes};
 use crate::small::Small;
 use ndarray::{Array, Dimension, ShapeBuilder};
 use std::mem::MaybeUninit;
@@ -38,12 +39,12 @@ fn alloc_one<R: Copy, D: Dimension>(shape: D, fortran: bool) -> Array<MaybeUnini
     a
 }
 
-fn dst_of<R, D: Dimension>(a: &mut Array<MaybeUninit<R>, D>) -> (Dst<R>, Meta) {
+fn dst_of<R, D: Dimension>(a: &mut Array<MaybeUninit<R>, D>) -> (WritePtr<R>, Meta) {
     let meta = Meta {
         shape: Small::from_slice(a.shape()),
         strides: Small::from_slice(a.strides()),
     };
-    (Dst(a.as_mut_ptr().cast::<R>()), meta)
+    (Writes::new(a.as_mut_ptr().cast::<R>()), meta)
 }
 
 macro_rules! out_arrays {
