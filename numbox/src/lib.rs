@@ -40,11 +40,6 @@ mod target;
 mod threads;
 pub mod ufunc;
 
-mod private_seal {
-    /// Keeps the executor's tuple traits closed to other crates.
-    pub trait Sealed {}
-}
-
 pub mod parallel_loop;
 
 pub mod prelude;

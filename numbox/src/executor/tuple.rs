@@ -10,6 +10,12 @@ use crate::element::Element;
 use crate::ptr::{ReadPtr, WritePtr};
 use std::mem::MaybeUninit;
 
+/// Keeps the executor's tuple traits closed to other crates.
+mod sealed {
+    /// Implemented for the tuples of 1 to 12 [`Element`](crate::Element)s.
+    pub trait Sealed {}
+}
+
 /// The number of elements processed per chunk when an operand needs a buffer.
 pub const CHUNK: usize = 256;
 
@@ -97,7 +103,7 @@ impl<T: Element> Src<T> {
 }
 
 /// A kernel's argument tuple `(T1, ..., Tn)`. Sealed; implemented for 1 to 12 elements.
-pub trait InTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
+pub trait InTuple: Copy + Send + Sync + Sized + sealed::Sealed {
     /// The number of inputs.
     const N: usize;
     #[doc(hidden)]
@@ -135,7 +141,7 @@ pub trait InTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
 
 /// A kernel's result tuple `(R1, ..., Rm)`: `(R,)` for a kernel that returns one value.
 /// Sealed; implemented for 1 to 4 elements.
-pub trait OutTuple: Copy + Send + Sync + Sized + crate::private_seal::Sealed {
+pub trait OutTuple: Copy + Send + Sync + Sized + sealed::Sealed {
     /// The number of outputs.
     const M: usize;
     #[doc(hidden)]
@@ -197,7 +203,7 @@ unsafe fn direct_slice<'a, T>(src: Src<T>, off: isize, len: usize) -> &'a [T] {
 
 macro_rules! in_tuple {
     ($n:literal; $($T:ident $i:tt),+) => {
-        impl<$($T: Element),+> crate::private_seal::Sealed for ($($T,)+) {}
+        impl<$($T: Element),+> sealed::Sealed for ($($T,)+) {}
 
         impl<$($T: Element),+> InTuple for ($($T,)+) {
             const N: usize = $n;
