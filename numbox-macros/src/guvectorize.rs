@@ -6,21 +6,16 @@ mod expand;
 mod validate;
 
 use crate::diag::{item_with_error, Errors};
-use crate::parse::options::{Once, Target};
+use crate::parse::options::{key_value, parse_entries, Once, Target};
 use crate::parse::signatures::instantiate;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::parse::{Parse, ParseStream};
-use syn::{ItemFn, LitStr, Token, TypeBareFn};
+use syn::{ItemFn, LitStr, TypeBareFn};
 
 /// Most inputs and outputs the runtime implements.
 const MAX_INPUTS: usize = 6;
 const MAX_OUTPUTS: usize = 3;
 const MAX_CORE: usize = 3;
-
-mod kw {
-    syn::custom_keyword!(target);
-}
 
 /// `[fn(..) -> .., ...,] "layout" [, target = "cpu" | "parallel"]`.
 struct Args {
@@ -29,41 +24,48 @@ struct Args {
     target: Once<Target>,
 }
 
-impl Parse for Args {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        if input.is_empty() {
-            return Err(input
-                .error("expected the layout string: write e.g. #[guvectorize(\"(n),()->(n)\")]"));
-        }
-        // An optional list of signatures for run-time dispatch comes first.
+impl Args {
+    /// Parses the attribute, recording every mistake; `None` when there is no layout.
+    fn parse(attr: TokenStream, errors: &mut Errors) -> Option<Args> {
         let mut signatures = Vec::new();
-        while input.peek(Token![fn]) {
-            signatures.push(input.parse()?);
-            input.parse::<Token![,]>()?;
-        }
-        let layout: LitStr = input.parse().map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                "expected the layout as a string literal first, e.g. #[guvectorize(\"(n)->()\")]",
-            )
-        })?;
+        let mut layout = Once::new("layout");
         let mut target = Once::new("target");
-        while !input.is_empty() {
-            input.parse::<Token![,]>()?;
-            if input.is_empty() {
-                break;
+        let mut layout_tried = false;
+        parse_entries(attr, &["target", "fn"], errors, |key, input, errors| {
+            match key {
+                // An optional list of signatures for run-time dispatch.
+                Some("fn") => signatures.push(input.parse()?),
+                Some("target") => {
+                    let (key, value) = key_value(input)?;
+                    if let Some(t) = errors.ok(Target::parse(&value)) {
+                        errors.ok(target.set(&key, t));
+                    }
+                }
+                _ if input.peek(LitStr) => {
+                    layout_tried = true;
+                    let lit: LitStr = input.parse()?;
+                    errors.ok(layout.set(&lit, lit.clone()));
+                }
+                _ if layout.get().is_none() => {
+                    layout_tried = true;
+                    return Err(input.error(
+                        "expected the layout as a string literal first, e.g. #[guvectorize(\"(n)->()\")]",
+                    ));
+                }
+                _ => return Ok(false),
             }
-            let look = input.lookahead1();
-            if look.peek(kw::target) {
-                let key: kw::target = input.parse()?;
-                input.parse::<Token![=]>()?;
-                let value: LitStr = input.parse()?;
-                target.set(&key, Target::parse(&value)?)?;
-            } else {
-                return Err(look.error());
+            Ok(true)
+        });
+        let Some(layout) = layout.take() else {
+            if !layout_tried {
+                errors.push(syn::Error::new(
+                    Span::call_site(),
+                    "expected the layout string: write e.g. #[guvectorize(\"(n),()->(n)\")]",
+                ));
             }
-        }
-        Ok(Args {
+            return None;
+        };
+        Some(Args {
             signatures,
             layout,
             target,
@@ -85,7 +87,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let mut signatures = Vec::new();
-    let kernel = errors.ok(syn::parse2::<Args>(args)).and_then(|mut args| {
+    let kernel = Args::parse(args, &mut errors).and_then(|mut args| {
         signatures = std::mem::take(&mut args.signatures);
         validate::validate(&func, args, &mut errors)
     });

@@ -11,6 +11,9 @@ mod parse;
 mod stencil;
 mod vectorize;
 
+#[cfg(test)]
+mod expansion_size;
+
 use proc_macro::TokenStream;
 
 /// Turns a scalar function into a broadcasting array kernel (a NumPy ufunc). Documented, with

@@ -31,7 +31,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let original = func.clone();
     let mut errors = Errors::default();
-    let options = errors.ok(syn::parse2::<Options>(args)).unwrap_or_default();
+    let options = Options::parse(args, &mut errors);
     let mut finder = Finder {
         options: &options,
         errors: &mut errors,

@@ -66,7 +66,7 @@ struct Kernel<'a> {
 
 fn build(attr: TokenStream, func: &ItemFn) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
-    let opts: Option<Options> = errors.ok(syn::parse2(attr));
+    let opts = Some(Options::parse(attr, &mut errors));
     let kernel = analyse(func, opts, &mut errors);
     errors.finish()?;
     Ok(expand_kernel(&kernel.expect("no errors means a kernel")))
@@ -529,7 +529,7 @@ mod tests {
 
     fn kernel(attr: TokenStream, f: &ItemFn) -> syn::Result<(Vec<[i128; 2]>, Mode, usize)> {
         let mut errors = Errors::default();
-        let opts = errors.ok(syn::parse2(attr));
+        let opts = Some(Options::parse(attr, &mut errors));
         let k = analyse(f, opts, &mut errors);
         errors.finish()?;
         let k = k.unwrap();

@@ -6,73 +6,21 @@
 
 use crate::diag::{item_with_error, Errors};
 use crate::dispatch::{self, DispatchSpec};
-use crate::parse::options::{Once, Target};
+use crate::parse::options::{flag, key_value, parse_entries, Once, Target};
 use crate::parse::scalar_fn::ScalarFn;
 use crate::parse::signatures::{instantiate, Instance};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, ItemFn, LitStr, Token, TypeBareFn};
-
-mod kw {
-    syn::custom_keyword!(target);
-    syn::custom_keyword!(identity);
-    syn::custom_keyword!(associative);
-}
-
-/// One entry of `#[vectorize(...)]`.
-enum Opt {
-    Target(kw::target, LitStr),
-    Identity(kw::identity, Box<Expr>),
-    /// `associative` alone means `associative = true`.
-    Associative(kw::associative, bool),
-    Signature(Box<TypeBareFn>),
-}
-
-impl Parse for Opt {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let lookahead = input.lookahead1();
-        if lookahead.peek(kw::target) {
-            let key = input.parse()?;
-            input.parse::<Token![=]>()?;
-            Ok(Opt::Target(key, input.parse()?))
-        } else if lookahead.peek(kw::identity) {
-            let key = input.parse()?;
-            input.parse::<Token![=]>()?;
-            Ok(Opt::Identity(key, input.parse()?))
-        } else if lookahead.peek(kw::associative) {
-            let key = input.parse()?;
-            if input.parse::<Option<Token![=]>>()?.is_none() {
-                return Ok(Opt::Associative(key, true));
-            }
-            let value: Expr = input.parse()?;
-            match value {
-                Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Bool(b),
-                    ..
-                }) => Ok(Opt::Associative(key, b.value)),
-                other => Err(syn::Error::new_spanned(
-                    other,
-                    "expected `true` or `false`: `associative = true` (or just `associative`) \
-                     promises that the kernel is associative",
-                )),
-            }
-        } else if lookahead.peek(Token![fn]) {
-            Ok(Opt::Signature(input.parse()?))
-        } else {
-            Err(lookahead.error())
-        }
-    }
-}
+use syn::{Expr, Ident, ItemFn, TypeBareFn};
 
 /// The options, with duplicates rejected and values checked.
 struct Options {
     target: Target,
-    identity: Option<(kw::identity, Box<Expr>)>,
+    /// The `identity` key (for its span) and its value.
+    identity: Option<(Ident, Expr)>,
     /// The `associative` key (for its span) and its value.
-    associative: Option<(kw::associative, bool)>,
+    associative: Option<(Ident, bool)>,
     signatures: Vec<TypeBareFn>,
 }
 
@@ -82,23 +30,34 @@ impl Options {
         let mut identity = Once::new("identity");
         let mut associative = Once::new("associative");
         let mut signatures = Vec::new();
-        let list = errors.ok(Punctuated::<Opt, Token![,]>::parse_terminated.parse2(attr));
-        for opt in list.into_iter().flatten() {
-            match opt {
-                Opt::Target(key, lit) => {
+        let expected = ["target", "identity", "associative", "fn"];
+        parse_entries(attr, &expected, errors, |key, input, errors| {
+            match key {
+                Some("target") => {
+                    let (key, lit) = key_value(input)?;
                     if let Some(t) = errors.ok(Target::parse(&lit)) {
                         errors.ok(target.set(&key, t));
                     }
                 }
-                Opt::Identity(key, expr) => {
-                    errors.ok(identity.set(&key, (key, expr)));
+                Some("identity") => {
+                    let (key, expr): (Ident, Expr) = key_value(input)?;
+                    errors.ok(identity.set(&key, (key.clone(), expr)));
                 }
-                Opt::Associative(key, value) => {
-                    errors.ok(associative.set(&key, (key, value)));
+                Some("associative") => {
+                    let (key, value) = flag(input).map_err(|e| {
+                        syn::Error::new(
+                            e.span(),
+                            "expected `true` or `false`: `associative = true` (or just `associative`) \
+                             promises that the kernel is associative",
+                        )
+                    })?;
+                    errors.ok(associative.set(&key, (key.clone(), value)));
                 }
-                Opt::Signature(sig) => signatures.push(*sig),
+                Some("fn") => signatures.push(input.parse()?),
+                _ => return Ok(false),
             }
-        }
+            Ok(true)
+        });
         Options {
             target: target.take().unwrap_or_default(),
             identity: identity.take(),
@@ -107,8 +66,6 @@ impl Options {
         }
     }
 }
-
-use syn::parse::Parser;
 
 /// Expands `#[vectorize(attr)] item`.
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -241,11 +198,15 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
     } else {
         quote!((#call_fn,))
     };
-    let associative = options.associative.is_some_and(|(_, yes)| yes).then(|| {
-        quote!(
-            const ASSOCIATIVE: bool = true;
-        )
-    });
+    let associative = options
+        .associative
+        .as_ref()
+        .is_some_and(|(_, yes)| *yes)
+        .then(|| {
+            quote!(
+                const ASSOCIATIVE: bool = true;
+            )
+        });
     let identity = options.identity.as_ref().map(|(_, e)| {
         quote! {
             fn identity() -> ::core::option::Option<Self::Out> {

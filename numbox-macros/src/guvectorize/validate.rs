@@ -374,9 +374,8 @@ mod tests {
     use syn::parse_quote;
 
     fn check(args: TokenStream, func: ItemFn) -> Result<(), String> {
-        let args: Args = syn::parse2(args).map_err(|e| e.to_string())?;
         let mut errors = Errors::default();
-        let k = validate(&func, args, &mut errors);
+        let k = Args::parse(args, &mut errors).and_then(|args| validate(&func, args, &mut errors));
         errors.finish().map_err(|e| {
             e.into_iter()
                 .map(|e| e.to_string())
@@ -609,7 +608,7 @@ mod tests {
             ),
         )
         .unwrap_err();
-        assert!(e.contains("expected `target`"), "{e}");
+        assert!(e.contains("expected one of: `target`, `fn`"), "{e}");
         let e = check(
             quote!("(n)->()", target = "cpu", target = "parallel"),
             parse_quote!(
