@@ -124,18 +124,15 @@ fn pat_name(pat: &Pat, k: usize) -> Ident {
 
 fn analyse<'a>(func: &'a ItemFn, opts: Option<Options>, errors: &mut Errors) -> Option<Kernel<'a>> {
     let sig = &func.sig;
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        errors.error(
-            &sig.generics,
-            "#[stencil] kernels cannot be generic: write the kernel for concrete element types (e.g. `Neighbors2<f64>`)",
-        );
-    }
-    if let Some(a) = &sig.asyncness {
-        errors.error(a, "#[stencil] kernels cannot be `async`");
-    }
-    if let Some(v) = &sig.variadic {
-        errors.error(v, "#[stencil] kernels cannot be variadic");
-    }
+    crate::fn_shape::check(
+        sig,
+        "stencil",
+        crate::fn_shape::Allow {
+            lifetimes: false,
+            type_params: false,
+        },
+        errors,
+    );
     let ret = match &sig.output {
         ReturnType::Type(_, t) => Some(&**t),
         ReturnType::Default => {
@@ -151,10 +148,8 @@ fn analyse<'a>(func: &'a ItemFn, opts: Option<Options>, errors: &mut Errors) -> 
     let mut ndim: Option<(usize, Ident)> = None;
     let mut mixed = false;
     for (k, arg) in sig.inputs.iter().enumerate() {
-        let FnArg::Typed(pt) = arg else {
-            errors.error(arg, "#[stencil] kernels are free functions: remove `self`");
-            continue;
-        };
+        // A receiver is reported by the shape check.
+        let FnArg::Typed(pt) = arg else { continue };
         let ty = &*pt.ty;
         let name = pat_name(&pt.pat, k);
         if let Some((n, elem)) = neighbors_dim(ty) {
@@ -571,7 +566,7 @@ mod tests {
         let err = kernel(quote!(), &f).unwrap_err();
         let msgs: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
         assert_eq!(msgs.len(), 3, "{msgs:?}");
-        assert!(msgs[0].contains("cannot be generic"));
+        assert!(msgs[0].contains("#[stencil] kernels cannot be generic"));
         assert!(msgs[1].contains("parameter `v`"));
         assert!(msgs[2].contains("not a constant"));
     }

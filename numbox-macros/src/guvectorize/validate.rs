@@ -178,14 +178,11 @@ pub(super) struct Kernel<'a> {
     pub(super) returns: bool,
 }
 
-fn params<'a>(func: &'a ItemFn, errors: &mut Errors) -> Vec<Param<'a>> {
+fn params(func: &ItemFn) -> Vec<Param<'_>> {
     let mut out = Vec::new();
     for arg in &func.sig.inputs {
         match arg {
-            FnArg::Receiver(r) => errors.error(
-                r,
-                "a gufunc kernel is a free function: remove `self` and make it a plain `fn`",
-            ),
+            FnArg::Receiver(_) => {} // reported by the shape check
             FnArg::Typed(t) => {
                 let ident = match &*t.pat {
                     Pat::Ident(i) if i.by_ref.is_none() && i.subpat.is_none() => Some(&i.ident),
@@ -211,24 +208,15 @@ pub(super) fn validate<'a>(
 ) -> Option<Kernel<'a>> {
     let sig = &func.sig;
     let lit = &args.layout;
-    if let Some(a) = &sig.asyncness {
-        errors.error(a, "a gufunc kernel cannot be `async`: remove `async`");
-    }
-    if let Some(u) = &sig.unsafety {
-        errors.error(
-            u,
-            "a gufunc kernel cannot be `unsafe fn`: put the unsafe block inside it",
-        );
-    }
-    if let Some(v) = &sig.variadic {
-        errors.error(v, "a gufunc kernel cannot be variadic");
-    }
-    if let Some(g) = sig.generics.const_params().next() {
-        errors.error(
-            g,
-            "const-generic gufunc kernels are not supported: fix sizes in the layout, e.g. `(n,3)`",
-        );
-    }
+    crate::fn_shape::check(
+        sig,
+        "guvectorize",
+        crate::fn_shape::Allow {
+            lifetimes: true,
+            type_params: true,
+        },
+        errors,
+    );
     let layout = match layout::parse(&lit.value()) {
         Ok(l) => l,
         Err(e) => {
@@ -285,7 +273,7 @@ pub(super) fn validate<'a>(
         ok = false;
     }
 
-    let params = params(func, errors);
+    let params = params(func);
     let (nin, nout) = (layout.inputs.len(), layout.outputs.len());
     let returns = match &sig.output {
         ReturnType::Default => false,
@@ -575,7 +563,7 @@ mod tests {
             ),
         )
         .unwrap_err();
-        assert!(e.contains("const-generic"), "{e}");
+        assert!(e.contains("const generic"), "{e}");
         check(
             quote!("(n)->()"),
             parse_quote!(
