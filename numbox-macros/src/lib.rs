@@ -5,6 +5,7 @@
 
 mod diag;
 mod dispatch;
+mod emit;
 mod fn_shape;
 mod guvectorize;
 mod parallel_loop;

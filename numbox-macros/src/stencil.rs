@@ -6,6 +6,7 @@ mod body;
 mod options;
 
 use crate::diag::{item_with_error, Errors};
+use crate::emit::{self, Private};
 use crate::parse::options::Target;
 use body::BodyPass;
 use options::{Mode, Options};
@@ -309,8 +310,8 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let name = &func.sig.ident;
     let vis = &func.vis;
     let n = k.ndim;
-    let rt = quote!(::numbox::__private::stencil);
-    let p = quote!(::numbox::__private);
+    let p = Private;
+    let rt = quote!(#p::stencil);
     let ret = k.ret;
     let dim = quote!(#p::ndarray::Dim<[usize; #n]>);
 
@@ -322,7 +323,7 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let mut scalar_names = Vec::new();
     let mut call_args = Vec::new();
     let mut views = Vec::new();
-    let mut asserts = Vec::new();
+    let mut elem_types = Vec::new();
     for param in &k.params {
         match param {
             Param::Input {
@@ -337,18 +338,19 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 fields.push(quote!(#rt::Field<#elem, #n>));
                 call_args.push(quote!(#name: impl #p::ndarray::AsArray<'__nb_a, #elem, #dim>));
                 views.push(quote!(::core::convert::Into::<#p::ndarray::ArrayView<'__nb_a, #elem, #dim>>::into(#name)));
-                asserts.push(element_assert(elem));
+                elem_types.push(*elem);
             }
             Param::Scalar { name, pat, ty } => {
                 scalar_pats.push(*pat);
                 scalar_tys.push(*ty);
                 scalar_names.push(name.clone());
                 call_args.push(quote!(#name: #ty));
-                asserts.push(element_assert(ty));
+                elem_types.push(*ty);
             }
         }
     }
-    asserts.push(element_assert(ret));
+    elem_types.push(ret);
+    let asserts = emit::element_checks(elem_types, &[]);
     let out = if arg_names_contain(k, "out") {
         format_ident!("__nb_out")
     } else {
@@ -398,19 +400,25 @@ fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         "Array kernel of the stencil [`fn@{name}`]: `{name}::call`, `{name}::call_into`, `{name}::serial()`, `{name}::parallel()`."
     );
 
+    let companion = emit::companion(
+        vis,
+        name,
+        &[],
+        quote! {
+            #(#docs)*
+            #[doc = ""]
+            #[doc = #summary]
+        },
+    );
     quote! {
         #func
 
-        #(#docs)*
-        #[doc = ""]
-        #[doc = #summary]
-        #[allow(non_camel_case_types)]
-        #vis enum #name {}
+        #companion
 
         const _: () = {
             // The companion evaluates a rewritten copy; this keeps the user's function "used".
             let _ = #name;
-            #(#asserts)*
+            #asserts
 
             impl #rt::StencilKernel<#n> for #name {
                 const NAME: &'static str = #name_str;
@@ -506,15 +514,6 @@ fn arg_names_contain(k: &Kernel<'_>, want: &str) -> bool {
     k.params.iter().any(|p| match p {
         Param::Input { name, .. } | Param::Scalar { name, .. } => name == want,
     })
-}
-
-fn element_assert(ty: &Type) -> TokenStream {
-    quote_spanned! {ty.span()=>
-        const _: fn() = || {
-            fn __nb_element<T: ::numbox::__private::Element + 'static>() {}
-            __nb_element::<#ty>();
-        };
-    }
 }
 
 #[cfg(test)]

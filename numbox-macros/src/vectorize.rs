@@ -6,6 +6,7 @@
 
 use crate::diag::{item_with_error, Errors};
 use crate::dispatch::{self, DispatchSpec};
+use crate::emit::{self, Private};
 use crate::parse::options::{flag, key_value, parse_entries, Once, Target};
 use crate::parse::scalar_fn::ScalarFn;
 use crate::parse::signatures::{instantiate, Instance};
@@ -131,29 +132,20 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
     let name = k.name;
     let vis = k.vis;
     let name_str = name.to_string();
-    let p = quote!(::numbox::__private);
+    let p = Private;
     let inputs = &k.inputs;
     let outputs = &k.outputs;
     let n = inputs.len();
     let target = options.target.tokens();
 
-    // The companion type: type namespace only, generic over the kernel's type parameters.
     let tparams = &k.type_params;
-    let companion = if tparams.is_empty() {
-        quote!(#vis enum #name {})
-    } else {
-        quote! {
-            #vis enum #name<#(#tparams),*> {
-                #[doc(hidden)]
-                __NbPhantom(::core::convert::Infallible, ::core::marker::PhantomData<fn() -> (#(#tparams,)*)>),
-            }
-        }
-    };
     let doc = format!(
         "The array kernel of `fn {name_str}`, made by `#[vectorize]`: `{name_str}::call(..)` applies it \
          elementwise to broadcast arrays, views, slices and scalars; `{name_str}::serial()` and \
          `{name_str}::parallel()` choose the target per call."
     );
+    let type_params: Vec<&syn::TypeParam> = item.sig.generics.type_params().collect();
+    let companion = emit::companion(vis, name, &type_params, quote!(#[doc = #doc]));
 
     // The `Kernel` impl holds for any types; the companion's methods require every element
     // type to be an `Element`, spanned at the user's type: a wrong type is one error there.
@@ -162,26 +154,9 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
     let where_user = quote!(where #(#user_preds,)*);
-    // Higher-ranked, so that a concrete non-element type is not a "trivially false" bound
-    // reported at the attribute; the assertion below reports it, once, at the type.
-    let elem_preds = inputs
-        .iter()
-        .chain(outputs)
-        .map(|ty| quote_spanned!(ty.span()=> for<'__nb> #ty: #p::Element));
+    let elem_preds = emit::element_bounds(inputs.iter().chain(outputs).copied());
     let where_all = quote!(where #(#user_preds,)* #(#elem_preds,)*);
-    // Generic element types are checked where the kernel is instantiated.
-    let checks = inputs
-        .iter()
-        .chain(outputs)
-        .filter(|ty| !mentions(ty, tparams))
-        .map(|ty| quote_spanned!(ty.span()=> __nb_is_element::<#ty>();));
-    let assertions = quote! {
-        #[allow(dead_code)]
-        fn __nb_check() {
-            fn __nb_is_element<T: #p::Element>() {}
-            #(#checks)*
-        }
-    };
+    let assertions = emit::element_checks(inputs.iter().chain(outputs).copied(), tparams);
 
     let args_span = item.sig.inputs.span();
     let out_span = match &item.sig.output {
@@ -302,16 +277,8 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         }
     });
 
-    quote! {
-        #item
-
-        #[doc = #doc]
-        #[allow(non_camel_case_types, dead_code)]
-        #companion
-
-        const _: () = {
-            #assertions
-        };
+    let hidden = emit::hidden(quote! {
+        #assertions
 
         impl #impl_g #p::Kernel for #name #ty_g #where_user {
             #args_ty
@@ -326,6 +293,12 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
             #identity
         }
 
+    });
+    quote! {
+        #item
+        #companion
+        #hidden
+
         impl #impl_g #name #ty_g #where_all {
             #methods
             #reductions
@@ -335,7 +308,7 @@ fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
 
 /// The run-time dispatch of a signature list (see [`crate::dispatch`]).
 fn emit_dispatch(k: &ScalarFn<'_>, instances: &[Instance<'_>]) -> TokenStream {
-    let p = quote!(::numbox::__private);
+    let p = Private;
     let spec = DispatchSpec {
         name: k.name,
         instances,
@@ -345,23 +318,4 @@ fn emit_dispatch(k: &ScalarFn<'_>, instances: &[Instance<'_>]) -> TokenStream {
         several_outputs: k.tuple_return,
     };
     dispatch::emit(&spec, |_, kernel| quote!(#p::dispatch::dyn_loop::<#kernel>))
-}
-
-/// Whether `ty` names one of the kernel's type parameters.
-fn mentions(ty: &syn::Type, params: &[&syn::Ident]) -> bool {
-    struct Finder<'p> {
-        params: &'p [&'p syn::Ident],
-        found: bool,
-    }
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
-        fn visit_ident(&mut self, i: &'ast syn::Ident) {
-            self.found |= self.params.contains(&i);
-        }
-    }
-    let mut f = Finder {
-        params,
-        found: false,
-    };
-    syn::visit::visit_type(&mut f, ty);
-    f.found
 }

@@ -1,6 +1,7 @@
 //! `#[parallel_loop(schedule = "...", chunk = N)]`.
 
 use crate::diag::Errors;
+use crate::emit::Private;
 use crate::parse::options::{key_value, parse_entries, Once};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -92,11 +93,12 @@ impl Options {
             Schedule::Dynamic => quote!(Dynamic),
             Schedule::Guided => quote!(Guided),
         };
+        let p = Private;
         let chunk = match self.chunk {
             Some(n) => quote!(::core::option::Option::Some(#n)),
             None => quote!(::core::option::Option::None),
         };
-        (quote!(::numbox::__private::prange::Schedule::#s), chunk)
+        (quote!(#p::prange::Schedule::#s), chunk)
     }
 }
 

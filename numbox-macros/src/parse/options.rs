@@ -35,9 +35,10 @@ impl Target {
 
     /// The runtime's `Target` value for this choice.
     pub fn tokens(self) -> proc_macro2::TokenStream {
+        let p = crate::emit::Private;
         match self {
-            Target::Cpu => quote::quote!(::numbox::__private::Target::Serial),
-            Target::Parallel => quote::quote!(::numbox::__private::Target::Parallel),
+            Target::Cpu => quote::quote!(#p::Target::Serial),
+            Target::Parallel => quote::quote!(#p::Target::Parallel),
         }
     }
 }
