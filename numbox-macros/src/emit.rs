@@ -3,7 +3,7 @@
 //! and the `const _: () = { .. };` that keeps helper items out of the user's namespace.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Ident, Type, Visibility};
 
@@ -117,4 +117,79 @@ pub fn mentions(ty: &Type, params: &[&Ident]) -> bool {
     };
     syn::visit::visit_type(&mut f, ty);
     f.found
+}
+
+/// What a failed expansion still emits besides the user's function and the errors (the idea
+/// of thiserror's `fallback.rs`): the companion type with `call`, `call_into`, `serial()`
+/// and `parallel()` taking `nin` operands (and `nout` outputs for `call_into`) of any type
+/// and returning whatever the call site expects, so that one mistake in the attribute is not
+/// also a "no function `call`" at every call site. None of it can run: the crate does not
+/// compile.
+pub fn fallback(
+    vis: &Visibility,
+    name: &Ident,
+    params: &[&syn::TypeParam],
+    nin: usize,
+    nout: usize,
+) -> TokenStream {
+    let p = Private;
+    let companion = companion(vis, name, params, TokenStream::new());
+    let decls = params.iter().map(|t| {
+        let (id, bounds) = (&t.ident, &t.bounds);
+        if bounds.is_empty() {
+            quote!(#id)
+        } else {
+            quote!(#id: #bounds)
+        }
+    });
+    let names = params.iter().map(|t| &t.ident);
+    let a: Vec<Ident> = (0..nin + nout)
+        .map(|i| format_ident!("__nb_A{}", i))
+        .collect();
+    let (ins, all) = (&a[..nin], &a[..]);
+    let unreachable = quote!(::core::panic!("a kernel whose expansion failed to compile"));
+    let methods = |receiver: TokenStream| {
+        quote! {
+            pub fn call<__nb_R, #(#ins),*>(#receiver #(_: #ins),*) -> #p::Result<__nb_R> {
+                #unreachable
+            }
+            pub fn call_into<#(#all),*>(#receiver #(_: #all),*) -> #p::Result<()> {
+                #unreachable
+            }
+        }
+    };
+    let handle_methods = methods(quote!(&self,));
+    let static_methods = methods(quote!());
+    quote! {
+        #companion
+        const _: () = {
+            pub struct __nb_Fallback;
+            #[allow(clippy::too_many_arguments, dead_code)]
+            impl __nb_Fallback {
+                #handle_methods
+            }
+            #[allow(clippy::too_many_arguments, dead_code)]
+            impl<#(#decls),*> #name<#(#names),*> {
+                #static_methods
+                pub fn serial() -> __nb_Fallback {
+                    __nb_Fallback
+                }
+                pub fn parallel() -> __nb_Fallback {
+                    __nb_Fallback
+                }
+            }
+        };
+    }
+}
+
+/// The expansion of a kernel attribute that failed: the user's function, the errors, and
+/// (for a free function) the [`fallback`] companion.
+pub fn failed(func: &syn::ItemFn, err: syn::Error, nin: usize, nout: usize) -> TokenStream {
+    let mut out = crate::diag::item_with_error(func, err);
+    let in_impl = func.sig.receiver().is_some();
+    if !in_impl {
+        let params: Vec<&syn::TypeParam> = func.sig.generics.type_params().collect();
+        out.extend(fallback(&func.vis, &func.sig.ident, &params, nin, nout));
+    }
+    out
 }

@@ -73,6 +73,30 @@ impl Args {
     }
 }
 
+/// The numbers of inputs and outputs of a kernel that failed to validate, guessed from its
+/// signature (`&mut T` and `ArrayViewMutN<T>` parameters and a returned value are outputs),
+/// for the fallback companion.
+fn fallback_arity(func: &ItemFn) -> (usize, usize) {
+    let is_output = |ty: &syn::Type| match ty {
+        syn::Type::Reference(r) => r.mutability.is_some(),
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident.to_string().starts_with("ArrayViewMut")),
+        _ => false,
+    };
+    let outs = func
+        .sig
+        .inputs
+        .iter()
+        .filter(|a| matches!(a, syn::FnArg::Typed(t) if is_output(&t.ty)))
+        .count();
+    let returns = matches!(&func.sig.output, syn::ReturnType::Type(_, t)
+        if !matches!(&**t, syn::Type::Tuple(tt) if tt.elems.is_empty()));
+    (func.sig.inputs.len() - outs, outs + usize::from(returns))
+}
+
 /// The expansion of `#[guvectorize(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let func: ItemFn = match syn::parse2(item.clone()) {
@@ -112,7 +136,10 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             let dispatch = expand::expand_dispatch(&k, &instances);
             quote!(#func #expanded #dispatch)
         }
-        (Err(e), _) => item_with_error(&func, e),
+        (Err(e), _) => {
+            let (nin, nout) = fallback_arity(&func);
+            crate::emit::failed(&func, e, nin, nout)
+        }
         (Ok(()), None) => item_with_error(
             &func,
             syn::Error::new(Span::call_site(), "#[guvectorize]: invalid kernel"),

@@ -31,7 +31,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     match build(attr, &func) {
         Ok(tokens) => tokens,
-        Err(e) => item_with_error(&func, e),
+        Err(e) => emit::failed(&func, e, func.sig.inputs.len(), 1),
     }
 }
 

@@ -122,7 +122,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             out.extend(emit_dispatch(&k, &instances));
             out
         }
-        (_, Err(e)) => item_with_error(&func, e),
+        (_, Err(e)) => emit::failed(&func, e, func.sig.inputs.len(), 1),
         (None, Ok(())) => unreachable!("a kernel that failed to parse recorded an error"),
     }
 }
