@@ -3,75 +3,16 @@
 //! Everything that depends on shapes lives in the runtime (`numbox::gufunc`).
 
 mod expand;
+mod layout;
+mod options;
 mod validate;
 
 use crate::diag::{item_with_error, Errors};
-use crate::parse::options::{key_value, parse_entries, Once, Target};
 use crate::parse::signatures::instantiate;
+use options::Args;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{ItemFn, LitStr, TypeBareFn};
-
-/// Most inputs and outputs the runtime implements.
-const MAX_INPUTS: usize = 6;
-const MAX_OUTPUTS: usize = 3;
-const MAX_CORE: usize = 3;
-
-/// `[fn(..) -> .., ...,] "layout" [, target = "cpu" | "parallel"]`.
-struct Args {
-    signatures: Vec<TypeBareFn>,
-    layout: LitStr,
-    target: Once<Target>,
-}
-
-impl Args {
-    /// Parses the attribute, recording every mistake; `None` when there is no layout.
-    fn parse(attr: TokenStream, errors: &mut Errors) -> Option<Args> {
-        let mut signatures = Vec::new();
-        let mut layout = Once::new("layout");
-        let mut target = Once::new("target");
-        let mut layout_tried = false;
-        parse_entries(attr, &["target", "fn"], errors, |key, input, errors| {
-            match key {
-                // An optional list of signatures for run-time dispatch.
-                Some("fn") => signatures.push(input.parse()?),
-                Some("target") => {
-                    let (key, value) = key_value(input)?;
-                    if let Some(t) = errors.ok(Target::parse(&value)) {
-                        errors.ok(target.set(&key, t));
-                    }
-                }
-                _ if input.peek(LitStr) => {
-                    layout_tried = true;
-                    let lit: LitStr = input.parse()?;
-                    errors.ok(layout.set(&lit, lit.clone()));
-                }
-                _ if layout.get().is_none() => {
-                    layout_tried = true;
-                    return Err(input.error(
-                        "expected the layout as a string literal first, e.g. #[guvectorize(\"(n)->()\")]",
-                    ));
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        });
-        let Some(layout) = layout.take() else {
-            if !layout_tried {
-                errors.push(syn::Error::new(
-                    Span::call_site(),
-                    "expected the layout string: write e.g. #[guvectorize(\"(n),()->(n)\")]",
-                ));
-            }
-            return None;
-        };
-        Some(Args {
-            signatures,
-            layout,
-            target,
-        })
-    }
-}
+use syn::ItemFn;
 
 /// The numbers of inputs and outputs of a kernel that failed to validate, guessed from its
 /// signature (`&mut T` and `ArrayViewMutN<T>` parameters and a returned value are outputs),

@@ -4,10 +4,10 @@
 //! Each entry point only converts tokens and calls its module's `expand`.
 
 mod diag;
-mod dispatch;
 mod emit;
 mod fn_shape;
 mod guvectorize;
+mod loop_table;
 mod parallel_loop;
 mod parse;
 mod stencil;

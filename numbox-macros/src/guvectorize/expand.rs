@@ -1,10 +1,10 @@
 //! The expansion: the user's function stays as written; the companion enum, its
 //! `GufuncKernel` impl and one-line methods that call the generic runtime.
 
+use super::layout::Dim;
 use super::validate::Kernel;
-use crate::dispatch::{self, DispatchSpec};
 use crate::emit::{self, Private as P};
-use crate::parse::layout::Dim;
+use crate::loop_table::{self, DispatchSpec};
 use crate::parse::signatures::Instance;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -228,7 +228,7 @@ pub(super) fn expand_dispatch(k: &Kernel<'_>, instances: &[Instance<'_>]) -> Tok
         kernel_trait: quote!(#p::gufunc::GufuncKernel),
         several_outputs: k.outputs.len() > 1,
     };
-    dispatch::emit(&spec, |i, kernel| {
+    loop_table::emit(&spec, |i, kernel| {
         let views = i
             .inputs
             .iter()

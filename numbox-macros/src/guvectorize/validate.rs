@@ -1,13 +1,18 @@
 //! Checks the parsed layout against the function's parameters and return type, and builds the
 //! IR the expansion reads.
 
-use super::{Args, MAX_CORE, MAX_INPUTS, MAX_OUTPUTS};
+use super::layout::{self, Dim, Layout};
+use super::options::Args;
 use crate::diag::Errors;
-use crate::parse::layout::{self, Dim, Layout};
 use crate::parse::options::Target;
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::{FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Type};
+
+/// Most inputs and outputs the runtime implements.
+const MAX_INPUTS: usize = 6;
+const MAX_OUTPUTS: usize = 3;
+const MAX_CORE: usize = 3;
 
 /// How a parameter's type reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
