@@ -76,9 +76,11 @@ pub fn element_checks<'a>(
     type_params: &[&Ident],
 ) -> TokenStream {
     let p = Private;
+    let mut seen = std::collections::HashSet::new();
     let checks = types
         .into_iter()
         .filter(|ty| !mentions(ty, type_params))
+        .filter(|ty| seen.insert(ty.to_token_stream().to_string()))
         .map(|ty| quote_spanned!(ty.span()=> __nb_is_element::<#ty>();));
     quote! {
         #[allow(dead_code)]

@@ -42,3 +42,20 @@ fn generated_code_per_kernel() {
     let sn = generated("stencil", crate::stencil::expand(quote!(), s.clone()), s);
     eprintln!("generated token trees: vectorize {vn}, guvectorize {gn}, stencil {sn}");
 }
+
+/// Counts the occurrences of the token `needle` in `ts`, recursively.
+fn occurrences(ts: TokenStream, needle: &str) -> usize {
+    ts.into_iter()
+        .map(|t| match t {
+            TokenTree::Group(g) => occurrences(g.stream(), needle),
+            other => usize::from(other.to_string() == needle),
+        })
+        .sum()
+}
+
+#[test]
+fn the_stencil_body_is_compiled_once() {
+    let s = quote! { fn lap(u: Neighbors1<f64>) -> f64 { u[-1] + 12345.5 * u[1] } };
+    let out = crate::stencil::expand(quote!(), s);
+    assert_eq!(occurrences(out, "12345.5"), 1);
+}

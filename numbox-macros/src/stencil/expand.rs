@@ -1,4 +1,5 @@
-//! The expansion: the user's function unchanged, the companion enum implementing the
+//! The expansion: the user's function (same signature and attributes, its body moved into
+//! `eval`, so it is compiled once), the companion enum implementing the
 //! runtime's `StencilKernel`, and its `call`/`call_into`/`serial()`/`parallel()`.
 
 use super::options::Mode;
@@ -18,7 +19,8 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let p = Private;
     let rt = quote!(#p::stencil);
     let ret = k.ret;
-    let dim = quote!(#p::ndarray::Dim<[usize; #n]>);
+    let ix = format_ident!("Ix{}", n);
+    let dim = quote!(#p::ndarray::#ix);
 
     let mut input_names = Vec::new();
     let mut input_pats = Vec::new();
@@ -42,7 +44,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 input_pats.push(*pat);
                 fields.push(quote!(#rt::Field<#elem, #n>));
                 call_args.push(quote!(#name: impl #p::ndarray::AsArray<'__nb_a, #elem, #dim>));
-                views.push(quote!(::core::convert::Into::<#p::ndarray::ArrayView<'__nb_a, #elem, #dim>>::into(#name)));
+                views.push(quote!(::core::convert::Into::into(#name)));
                 elem_types.push(*elem);
             }
             Param::Scalar { name, pat, ty } => {
@@ -115,13 +117,44 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
             #[doc = #summary]
         },
     );
+    // The body is compiled once, as `eval` (rewritten); the user's function keeps its
+    // signature and attributes and calls it.
+    let mut sig = func.sig.clone();
+    for (arg, id) in sig.inputs.iter_mut().zip(&arg_names) {
+        if let syn::FnArg::Typed(pt) = arg {
+            *pt.pat = syn::Pat::Ident(syn::PatIdent {
+                attrs: Vec::new(),
+                by_ref: None,
+                mutability: None,
+                ident: id.clone(),
+                subpat: None,
+            });
+        }
+    }
+    let input_idents = k.params.iter().filter_map(|p| match p {
+        Param::Input { name, .. } => Some(name),
+        Param::Scalar { .. } => None,
+    });
+    let attrs = &func.attrs;
+    // The user's lint levels still apply to the body they wrote.
+    let lint_levels = attrs.iter().filter(|a| {
+        ["allow", "warn", "deny", "forbid", "expect"]
+            .iter()
+            .any(|l| a.path().is_ident(l))
+    });
+    let wrapper = quote! {
+        #(#attrs)*
+        #vis #sig {
+            <#name as #rt::StencilKernel<#n>>::eval((#(#input_idents,)*), (#(#scalar_names,)*))
+        }
+    };
     quote! {
-        #func
+        #wrapper
 
         #companion
 
         const _: () = {
-            // The companion evaluates a rewritten copy; this keeps the user's function "used".
+            // Kernels used only through the companion are not dead code.
             let _ = #name;
             #asserts
 
@@ -135,7 +168,9 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 type Output = #ret;
 
                 #[inline(always)]
-                #[allow(unused, clippy::all)]
+                // The rewritten reads are parenthesised `(*..)` where the user wrote `u[..]`.
+                #[allow(unused_parens)]
+                #(#lint_levels)*
                 fn eval(
                     (#(#input_pats,)*): <Self::Fields as #rt::FieldSet<#n>>::Nbrs<'_>,
                     (#(#scalar_pats,)*): Self::Params,
