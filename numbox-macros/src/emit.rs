@@ -91,13 +91,15 @@ pub fn element_checks<'a>(
     }
 }
 
-/// `where` predicates requiring every element type to be an `Element`, spanned at the
-/// type. Higher-ranked, so that a concrete non-element type is not a "trivially false"
+/// `where` predicates requiring every element type to be an `Element` (each distinct type
+/// once), spanned at the type. Higher-ranked, so that a concrete non-element type is not a "trivially false"
 /// bound reported at the attribute: [`element_checks`] reports it, once, at the type.
 pub fn element_bounds<'a>(types: impl IntoIterator<Item = &'a Type>) -> Vec<TokenStream> {
     let p = Private;
+    let mut seen = std::collections::HashSet::new();
     types
         .into_iter()
+        .filter(|ty| seen.insert(ty.to_token_stream().to_string()))
         .map(|ty| quote_spanned!(ty.span()=> for<'__nb> #ty: #p::Element))
         .collect()
 }
