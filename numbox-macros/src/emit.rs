@@ -128,7 +128,9 @@ pub fn mentions(ty: &Type, params: &[&Ident]) -> bool {
 /// and `parallel()` taking `nin` operands (and `nout` outputs for `call_into`) of any type
 /// and returning whatever the call site expects, so that one mistake in the attribute is not
 /// also a "no function `call`" at every call site. None of it can run: the crate does not
-/// compile.
+/// compile. (rustc already hides unresolved paths after a macro error, so what this saves is
+/// mostly uses of the kernel as a type; a call whose result type nothing fixes,
+/// `let y = k::call(..)?; y.len()`, still asks for a type annotation.)
 pub fn fallback(
     vis: &Visibility,
     name: &Ident,
