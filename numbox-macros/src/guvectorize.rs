@@ -3,72 +3,39 @@
 //! Everything that depends on shapes lives in the runtime (`numbox::gufunc`).
 
 mod expand;
+mod layout;
+mod options;
 mod validate;
 
 use crate::diag::{item_with_error, Errors};
-use crate::parse::options::{Once, Target};
 use crate::parse::signatures::instantiate;
+use options::Args;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::parse::{Parse, ParseStream};
-use syn::{ItemFn, LitStr, Token, TypeBareFn};
+use syn::ItemFn;
 
-/// Most inputs and outputs the runtime implements.
-const MAX_INPUTS: usize = 6;
-const MAX_OUTPUTS: usize = 3;
-const MAX_CORE: usize = 3;
-
-mod kw {
-    syn::custom_keyword!(target);
-}
-
-/// `[fn(..) -> .., ...,] "layout" [, target = "cpu" | "parallel"]`.
-struct Args {
-    signatures: Vec<TypeBareFn>,
-    layout: LitStr,
-    target: Once<Target>,
-}
-
-impl Parse for Args {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        if input.is_empty() {
-            return Err(input
-                .error("expected the layout string: write e.g. #[guvectorize(\"(n),()->(n)\")]"));
-        }
-        // An optional list of signatures for run-time dispatch comes first.
-        let mut signatures = Vec::new();
-        while input.peek(Token![fn]) {
-            signatures.push(input.parse()?);
-            input.parse::<Token![,]>()?;
-        }
-        let layout: LitStr = input.parse().map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                "expected the layout as a string literal first, e.g. #[guvectorize(\"(n)->()\")]",
-            )
-        })?;
-        let mut target = Once::new("target");
-        while !input.is_empty() {
-            input.parse::<Token![,]>()?;
-            if input.is_empty() {
-                break;
-            }
-            let look = input.lookahead1();
-            if look.peek(kw::target) {
-                let key: kw::target = input.parse()?;
-                input.parse::<Token![=]>()?;
-                let value: LitStr = input.parse()?;
-                target.set(&key, Target::parse(&value)?)?;
-            } else {
-                return Err(look.error());
-            }
-        }
-        Ok(Args {
-            signatures,
-            layout,
-            target,
-        })
-    }
+/// The numbers of inputs and outputs of a kernel that failed to validate, guessed from its
+/// signature (`&mut T` and `ArrayViewMutN<T>` parameters and a returned value are outputs),
+/// for the fallback companion.
+fn fallback_arity(func: &ItemFn) -> (usize, usize) {
+    let is_output = |ty: &syn::Type| match ty {
+        syn::Type::Reference(r) => r.mutability.is_some(),
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident.to_string().starts_with("ArrayViewMut")),
+        _ => false,
+    };
+    let outs = func
+        .sig
+        .inputs
+        .iter()
+        .filter(|a| matches!(a, syn::FnArg::Typed(t) if is_output(&t.ty)))
+        .count();
+    let returns = matches!(&func.sig.output, syn::ReturnType::Type(_, t)
+        if !matches!(&**t, syn::Type::Tuple(tt) if tt.elems.is_empty()));
+    (func.sig.inputs.len() - outs, outs + usize::from(returns))
 }
 
 /// The expansion of `#[guvectorize(args)] item`.
@@ -85,7 +52,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let mut signatures = Vec::new();
-    let kernel = errors.ok(syn::parse2::<Args>(args)).and_then(|mut args| {
+    let kernel = Args::parse(args, &mut errors).and_then(|mut args| {
         signatures = std::mem::take(&mut args.signatures);
         validate::validate(&func, args, &mut errors)
     });
@@ -110,7 +77,10 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             let dispatch = expand::expand_dispatch(&k, &instances);
             quote!(#func #expanded #dispatch)
         }
-        (Err(e), _) => item_with_error(&func, e),
+        (Err(e), _) => {
+            let (nin, nout) = fallback_arity(&func);
+            crate::emit::failed(&func, e, nin, nout)
+        }
         (Ok(()), None) => item_with_error(
             &func,
             syn::Error::new(Span::call_site(), "#[guvectorize]: invalid kernel"),

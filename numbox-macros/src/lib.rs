@@ -4,12 +4,17 @@
 //! Each entry point only converts tokens and calls its module's `expand`.
 
 mod diag;
-mod dispatch;
+mod emit;
+mod fn_shape;
 mod guvectorize;
+mod loop_table;
 mod parallel_loop;
 mod parse;
 mod stencil;
 mod vectorize;
+
+#[cfg(test)]
+mod expansion_size;
 
 use proc_macro::TokenStream;
 

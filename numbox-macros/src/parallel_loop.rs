@@ -1,21 +1,23 @@
 //! `#[parallel_loop]`: finds the `for PAT in prange(RANGE) { BODY }` loops of a function,
 //! proves each body race-free ([`scan`] walks it, looking into the standard macros that
-//! [`mod@macros`] knows; [`analyze`] classifies the captures and rejects the other macros that
+//! [`mod@macros`] knows; [`mod@validate`] classifies the captures and rejects the other macros that
 //! mention what it tracks) and rewrites the loop into a call of numbox's parallel-for driver
 //! ([`mod@expand`]). The rest of the function, and its signature, stay as written.
 
-mod analyze;
 mod expand;
+mod ir;
 mod macros;
 mod options;
 mod scan;
+mod validate;
 
 use crate::diag::{item_with_error, Errors};
 use proc_macro2::TokenStream;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprForLoop, ItemFn};
 
-pub use options::Options;
+use crate::parse::peel;
+use options::Options;
 
 /// Expands `#[parallel_loop(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -31,7 +33,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let original = func.clone();
     let mut errors = Errors::default();
-    let options = errors.ok(syn::parse2::<Options>(args)).unwrap_or_default();
+    let options = Options::parse(args, &mut errors);
     let mut finder = Finder {
         options: &options,
         errors: &mut errors,
@@ -67,7 +69,7 @@ impl VisitMut for Finder<'_> {
             if let Some(arg) = prange_arg(l) {
                 self.found += 1;
                 let arg = arg.clone();
-                match analyze::analyze(l, &arg) {
+                match validate::validate(l, &arg) {
                     Ok(plan) => *e = expand::expand(l, &arg, &plan, self.options),
                     Err(err) => self.errors.push(err),
                 }
@@ -93,15 +95,4 @@ fn prange_arg(l: &ExprForLoop) -> Option<&Expr> {
     (p.qself.is_none() && last.ident == "prange" && last.arguments.is_none())
         .then(|| call.args.first())
         .flatten()
-}
-
-/// `e` without parentheses and invisible groups.
-pub(crate) fn peel(mut e: &Expr) -> &Expr {
-    loop {
-        match e {
-            Expr::Paren(p) => e = &p.expr,
-            Expr::Group(g) => e = &g.expr,
-            _ => return e,
-        }
-    }
 }

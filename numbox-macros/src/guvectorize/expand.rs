@@ -1,9 +1,10 @@
 //! The expansion: the user's function stays as written; the companion enum, its
 //! `GufuncKernel` impl and one-line methods that call the generic runtime.
 
+use super::layout::Dim;
 use super::validate::Kernel;
-use crate::dispatch::{self, DispatchSpec};
-use crate::parse::layout::Dim;
+use crate::emit::{self, Private as P};
+use crate::loop_table::{self, DispatchSpec};
 use crate::parse::signatures::Instance;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -12,13 +13,13 @@ use syn::{Ident, Type};
 
 fn core_spec(ndim: usize, elem: &Type) -> TokenStream {
     let name = format_ident!("Core{}", ndim);
-    quote_spanned!(elem.span()=> ::numbox::__private::gufunc::#name<#elem>)
+    quote_spanned!(elem.span()=> #P::gufunc::#name<#elem>)
 }
 
 fn dims_tokens(core: &[Dim]) -> TokenStream {
     let dims = core.iter().map(|d| match *d {
-        Dim::Named(i) => quote!(::numbox::__private::gufunc::CoreDim::Named(#i)),
-        Dim::Fixed(f) => quote!(::numbox::__private::gufunc::CoreDim::Fixed(#f)),
+        Dim::Named(i) => quote!(#P::gufunc::CoreDim::Named(#i)),
+        Dim::Fixed(f) => quote!(#P::gufunc::CoreDim::Fixed(#f)),
     });
     quote!(&[#(#dims),*])
 }
@@ -59,10 +60,9 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     // A generic kernel: the companion enum takes the type parameters (lifetimes stay on the
     // function and are inferred per call).
     let tparams: Vec<&Ident> = func.sig.generics.type_params().map(|t| &t.ident).collect();
-    let tparam_decls: Vec<TokenStream> = func
-        .sig
-        .generics
-        .type_params()
+    let type_params: Vec<&syn::TypeParam> = func.sig.generics.type_params().collect();
+    let tparam_decls: Vec<TokenStream> = type_params
+        .iter()
         .map(|t| {
             let (id, bounds) = (&t.ident, &t.bounds);
             if bounds.is_empty() {
@@ -78,26 +78,14 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         .where_clause
         .as_ref()
         .map(|w| &w.predicates);
-    let (self_ty, impl_gen, turbofish, enum_body) = if tparams.is_empty() {
-        (quote!(#name), quote!(), quote!(), quote!({}))
+    let (self_ty, impl_gen, turbofish) = if tparams.is_empty() {
+        (quote!(#name), quote!(), quote!())
     } else {
         (
             quote!(#name<#(#tparams),*>),
             quote!(<#(#tparam_decls),*>),
             quote!(::<#(#tparams),*>),
-            quote!({
-                #[doc(hidden)]
-                __NbPhantom(
-                    ::core::convert::Infallible,
-                    ::core::marker::PhantomData<fn() -> (#(#tparams,)*)>,
-                ),
-            }),
         )
-    };
-    let enum_gen = if tparams.is_empty() {
-        quote!()
-    } else {
-        quote!(<#(#tparam_decls),*>)
     };
     let where_preds = quote!(#user_where);
     let body = if k.returns {
@@ -129,7 +117,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let tb: Vec<Ident> = (0..layout.outputs.len())
         .map(|j| format_ident!("__nb_B{}", j))
         .collect();
-    let private = quote!(::numbox::__private);
+    let private = P;
     let gu = quote!(#private::gufunc);
 
     let enum_doc = format!(
@@ -143,11 +131,9 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     );
 
     // Element-type requirements, spanned at the user's types so that the error points there.
-    let elem_bounds: Vec<TokenStream> = in_elems
-        .iter()
-        .chain(out_elems.iter())
-        .map(|t| quote_spanned!(t.span()=> #t: ::numbox::__private::Element))
-        .collect();
+    let elem_bounds = emit::element_bounds(in_elems.iter().chain(out_elems.iter()).copied());
+    let assertions =
+        emit::element_checks(in_elems.iter().chain(out_elems.iter()).copied(), &tparams);
     let default_bounds: Vec<TokenStream> = out_elems
         .iter()
         .map(|t| quote_spanned!(t.span()=> #t: ::core::default::Default))
@@ -177,14 +163,16 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         }
     };
 
-    quote! {
-        #[doc = #enum_doc]
-        #[allow(non_camel_case_types)]
-        #vis enum #name #enum_gen #enum_body
+    let companion = emit::companion(vis, name, &type_params, quote!(#[doc = #enum_doc]));
+    let hidden = emit::hidden(quote! {
+            #assertions
 
-        const _: () = {
             #kernel_impl
 
+    });
+    quote! {
+        #companion
+        #hidden
             #[allow(clippy::too_many_arguments, dead_code)]
             impl #impl_gen #self_ty where #where_preds {
                 #[doc = #call_doc]
@@ -225,14 +213,13 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                     #gu::Gufunc::new(#private::Target::Parallel)
                 }
             }
-        };
     }
 }
 
 /// The run-time dispatch of a signature list: each loop views its (already cast) inputs at
 /// the instance's element types and runs the typed gufunc on the requested target.
 pub(super) fn expand_dispatch(k: &Kernel<'_>, instances: &[Instance<'_>]) -> TokenStream {
-    let p = quote!(::numbox::__private);
+    let p = P;
     let spec = DispatchSpec {
         name: &k.func.sig.ident,
         instances,
@@ -241,7 +228,7 @@ pub(super) fn expand_dispatch(k: &Kernel<'_>, instances: &[Instance<'_>]) -> Tok
         kernel_trait: quote!(#p::gufunc::GufuncKernel),
         several_outputs: k.outputs.len() > 1,
     };
-    dispatch::emit(&spec, |i, kernel| {
+    loop_table::emit(&spec, |i, kernel| {
         let views = i
             .inputs
             .iter()

@@ -1,13 +1,18 @@
 //! Checks the parsed layout against the function's parameters and return type, and builds the
 //! IR the expansion reads.
 
-use super::{Args, MAX_CORE, MAX_INPUTS, MAX_OUTPUTS};
+use super::layout::{self, Dim, Layout};
+use super::options::Args;
 use crate::diag::Errors;
-use crate::parse::layout::{self, Dim, Layout};
 use crate::parse::options::Target;
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::{FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Type};
+
+/// Most inputs and outputs the runtime implements.
+const MAX_INPUTS: usize = 6;
+const MAX_OUTPUTS: usize = 3;
+const MAX_CORE: usize = 3;
 
 /// How a parameter's type reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,14 +183,11 @@ pub(super) struct Kernel<'a> {
     pub(super) returns: bool,
 }
 
-fn params<'a>(func: &'a ItemFn, errors: &mut Errors) -> Vec<Param<'a>> {
+fn params(func: &ItemFn) -> Vec<Param<'_>> {
     let mut out = Vec::new();
     for arg in &func.sig.inputs {
         match arg {
-            FnArg::Receiver(r) => errors.error(
-                r,
-                "a gufunc kernel is a free function: remove `self` and make it a plain `fn`",
-            ),
+            FnArg::Receiver(_) => {} // reported by the shape check
             FnArg::Typed(t) => {
                 let ident = match &*t.pat {
                     Pat::Ident(i) if i.by_ref.is_none() && i.subpat.is_none() => Some(&i.ident),
@@ -211,24 +213,15 @@ pub(super) fn validate<'a>(
 ) -> Option<Kernel<'a>> {
     let sig = &func.sig;
     let lit = &args.layout;
-    if let Some(a) = &sig.asyncness {
-        errors.error(a, "a gufunc kernel cannot be `async`: remove `async`");
-    }
-    if let Some(u) = &sig.unsafety {
-        errors.error(
-            u,
-            "a gufunc kernel cannot be `unsafe fn`: put the unsafe block inside it",
-        );
-    }
-    if let Some(v) = &sig.variadic {
-        errors.error(v, "a gufunc kernel cannot be variadic");
-    }
-    if let Some(g) = sig.generics.const_params().next() {
-        errors.error(
-            g,
-            "const-generic gufunc kernels are not supported: fix sizes in the layout, e.g. `(n,3)`",
-        );
-    }
+    crate::fn_shape::check(
+        sig,
+        "guvectorize",
+        crate::fn_shape::Allow {
+            lifetimes: true,
+            type_params: true,
+        },
+        errors,
+    );
     let layout = match layout::parse(&lit.value()) {
         Ok(l) => l,
         Err(e) => {
@@ -285,7 +278,7 @@ pub(super) fn validate<'a>(
         ok = false;
     }
 
-    let params = params(func, errors);
+    let params = params(func);
     let (nin, nout) = (layout.inputs.len(), layout.outputs.len());
     let returns = match &sig.output {
         ReturnType::Default => false,
@@ -374,9 +367,8 @@ mod tests {
     use syn::parse_quote;
 
     fn check(args: TokenStream, func: ItemFn) -> Result<(), String> {
-        let args: Args = syn::parse2(args).map_err(|e| e.to_string())?;
         let mut errors = Errors::default();
-        let k = validate(&func, args, &mut errors);
+        let k = Args::parse(args, &mut errors).and_then(|args| validate(&func, args, &mut errors));
         errors.finish().map_err(|e| {
             e.into_iter()
                 .map(|e| e.to_string())
@@ -576,7 +568,7 @@ mod tests {
             ),
         )
         .unwrap_err();
-        assert!(e.contains("const-generic"), "{e}");
+        assert!(e.contains("const generic"), "{e}");
         check(
             quote!("(n)->()"),
             parse_quote!(
@@ -609,7 +601,7 @@ mod tests {
             ),
         )
         .unwrap_err();
-        assert!(e.contains("expected `target`"), "{e}");
+        assert!(e.contains("expected one of: `target`, `fn`"), "{e}");
         let e = check(
             quote!("(n)->()", target = "cpu", target = "parallel"),
             parse_quote!(

@@ -14,12 +14,13 @@
 //! `BODY'` is the body with `s += e` as `*s += e`, `out[i]` as `__nb_lz_out.get()[0]`,
 //! `out.len()` as `__nb_lz_out.whole().len()` and `continue` as `return`.
 
-use super::analyze::{Plan, RedOp};
+use super::ir::{Plan, RedOp};
 use super::macros::{classify, Invocation, Piece};
+use super::options::Options;
 use super::scan::{
     at_loop_index, captured, is_axis0, locals_of, macro_args, AT_INDEX_METHODS, SHAPE_METHODS,
 };
-use super::Options;
+use crate::emit::Private;
 use proc_macro2::{Ident, Span};
 use quote::{format_ident, quote, ToTokens};
 use std::collections::HashSet;
@@ -45,7 +46,8 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
     };
     rw.visit_block_mut(&mut body);
 
-    let pr = quote!(::numbox::__private::prange);
+    let p = Private;
+    let pr = quote!(#p::prange);
     let (schedule, chunk) = options.tokens();
     let pat = &l.pat;
     let lazy = |v: &Ident| format_ident!("__nb_lz_{}", v, span = Span::mixed_site());

@@ -249,7 +249,7 @@ pub fn inline_args(fmt: &Expr) -> Vec<Expr> {
     let Expr::Lit(syn::ExprLit {
         lit: syn::Lit::Str(lit),
         ..
-    }) = super::peel(fmt)
+    }) = crate::parse::peel(fmt)
     else {
         return Vec::new();
     };

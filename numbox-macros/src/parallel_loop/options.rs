@@ -1,16 +1,11 @@
 //! `#[parallel_loop(schedule = "...", chunk = N)]`.
 
-use crate::parse::options::Once;
+use crate::diag::Errors;
+use crate::emit::Private;
+use crate::parse::options::{key_value, parse_entries, Once};
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
-use syn::{LitInt, LitStr, Token};
-
-mod kw {
-    syn::custom_keyword!(schedule);
-    syn::custom_keyword!(chunk);
-}
+use syn::{LitInt, LitStr};
 
 /// How iterations are handed to threads (Cython's `schedule=` names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -35,77 +30,61 @@ pub struct Options {
     pub chunk: Option<usize>,
 }
 
-enum Opt {
-    Schedule(kw::schedule, LitStr),
-    Chunk(kw::chunk, LitInt),
-}
-
-impl Parse for Opt {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let look = input.lookahead1();
-        if look.peek(kw::schedule) {
-            let key = input.parse()?;
-            input.parse::<Token![=]>()?;
-            Ok(Opt::Schedule(key, input.parse()?))
-        } else if look.peek(kw::chunk) {
-            let key = input.parse()?;
-            input.parse::<Token![=]>()?;
-            Ok(Opt::Chunk(key, input.parse()?))
-        } else {
-            Err(look.error())
-        }
-    }
-}
-
-impl Parse for Options {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let opts = Punctuated::<Opt, Token![,]>::parse_terminated(input)?;
+impl Options {
+    /// Parses the attribute, recording every mistake.
+    pub fn parse(attr: TokenStream, errors: &mut Errors) -> Options {
         let mut schedule = Once::new("schedule");
         let mut chunk = Once::new("chunk");
-        let mut errors = crate::diag::Errors::default();
-        for opt in opts {
-            match opt {
-                Opt::Schedule(key, lit) => {
-                    let value = match lit.value().as_str() {
-                        "static" => Schedule::Static,
-                        "dynamic" => Schedule::Dynamic,
-                        "guided" => Schedule::Guided,
-                        other => {
-                            errors.error(
+        parse_entries(
+            attr,
+            &["schedule", "chunk"],
+            errors,
+            |key, input, errors| {
+                match key {
+                    Some("schedule") => {
+                        let (key, lit): (_, LitStr) = key_value(input)?;
+                        let value = match lit.value().as_str() {
+                            "static" => Schedule::Static,
+                            "dynamic" => Schedule::Dynamic,
+                            "guided" => Schedule::Guided,
+                            other => {
+                                errors.error(
                                 &lit,
                                 format!(
                                     "unknown schedule \"{other}\": expected \"static\", \"dynamic\" \
                                      or \"guided\" (leave `schedule` out for rayon's adaptive splitting)"
                                 ),
                             );
-                            continue;
+                                return Ok(true);
+                            }
+                        };
+                        errors.ok(schedule.set(&key, value));
+                    }
+                    Some("chunk") => {
+                        let (key, lit): (_, LitInt) = key_value(input)?;
+                        match lit.base10_parse::<usize>() {
+                            Ok(0) => errors
+                                .error(&lit, "`chunk = 0` hands out empty pieces: give at least 1"),
+                            Ok(n) => {
+                                errors.ok(chunk.set(&key, n));
+                            }
+                            Err(_) => errors.error(
+                                &lit,
+                                "`chunk` is a number of iterations: write e.g. `chunk = 64`",
+                            ),
                         }
-                    };
-                    errors.ok(schedule.set(&key, value));
+                    }
+                    _ => return Ok(false),
                 }
-                Opt::Chunk(key, lit) => match lit.base10_parse::<usize>() {
-                    Ok(0) => {
-                        errors.error(&lit, "`chunk = 0` hands out empty pieces: give at least 1")
-                    }
-                    Ok(n) => {
-                        errors.ok(chunk.set(&key, n));
-                    }
-                    Err(_) => errors.error(
-                        &lit,
-                        "`chunk` is a number of iterations: write e.g. `chunk = 64`",
-                    ),
-                },
-            }
-        }
-        errors.finish()?;
-        Ok(Options {
+                Ok(true)
+            },
+        );
+        Options {
             schedule: schedule.take().unwrap_or_default(),
             chunk: chunk.take(),
-        })
+        }
     }
-}
 
-impl Options {
     /// The runtime's `Schedule` and `Option<usize>` chunk, as expressions.
     pub fn tokens(&self) -> (TokenStream, TokenStream) {
         let s = match self.schedule {
@@ -114,11 +93,12 @@ impl Options {
             Schedule::Dynamic => quote!(Dynamic),
             Schedule::Guided => quote!(Guided),
         };
+        let p = Private;
         let chunk = match self.chunk {
             Some(n) => quote!(::core::option::Option::Some(#n)),
             None => quote!(::core::option::Option::None),
         };
-        (quote!(::numbox::__private::prange::Schedule::#s), chunk)
+        (quote!(#p::prange::Schedule::#s), chunk)
     }
 }
 
@@ -127,7 +107,9 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> syn::Result<Options> {
-        syn::parse_str(s)
+        let mut errors = Errors::default();
+        let opts = Options::parse(s.parse().unwrap(), &mut errors);
+        errors.finish().map(|()| opts)
     }
 
     #[test]
@@ -139,6 +121,6 @@ mod tests {
         assert!(err(r#"schedule = "fast""#).contains("unknown schedule \"fast\""));
         assert!(err("chunk = 0").contains("at least 1"));
         assert!(err("chunk = 1, chunk = 2").contains("duplicate option `chunk`"));
-        assert!(err("threads = 2").contains("expected `schedule` or `chunk`"));
+        assert!(err("threads = 2").contains("expected one of: `schedule`, `chunk`"));
     }
 }

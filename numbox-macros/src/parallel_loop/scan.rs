@@ -1,9 +1,9 @@
 //! The walk over a prange body: records every use of a captured variable (read, reduction,
 //! access at an index, shape query, mutation) and rejects control flow that leaves the loop.
 
-use super::analyze::RedOp;
+use super::ir::{RedOp, Use};
 use super::macros::{classify, inline_args, Invocation, Piece, Role};
-use super::peel;
+use crate::parse::peel;
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::HashSet;
@@ -89,40 +89,6 @@ impl Visit<'_> for Locals {
         }
     }
     fn visit_item(&mut self, _: &syn::Item) {}
-}
-
-/// One use of a captured variable.
-pub enum Use {
-    /// The variable itself: read (`mutation: None`) or mutated (`Some(why)`).
-    Whole {
-        span: TokenStream,
-        mutation: Option<String>,
-    },
-    /// `v op= e` or `v = v.max(e)`; `mentions` is a use of `v` inside `e`.
-    Reduction {
-        span: TokenStream,
-        op: RedOp,
-        mentions: Option<TokenStream>,
-    },
-    /// `v[idx]`, `v.row_mut(idx)`...: `at_index` when idx is the loop variable first.
-    AtIndex {
-        span: TokenStream,
-        at_index: bool,
-        mutable: bool,
-    },
-    /// `v.len()`, `v.shape()`...
-    Shape { span: TokenStream },
-}
-
-impl Use {
-    pub fn span(&self) -> &TokenStream {
-        match self {
-            Use::Whole { span, .. }
-            | Use::Reduction { span, .. }
-            | Use::AtIndex { span, .. }
-            | Use::Shape { span } => span,
-        }
-    }
 }
 
 /// The walk over the body.

@@ -3,6 +3,7 @@
 //! neighbourhood.
 
 use crate::diag::Errors;
+use crate::emit::Private;
 use proc_macro2::{Literal, Span};
 use quote::quote_spanned;
 use syn::spanned::Spanned;
@@ -146,8 +147,9 @@ impl BodyPass<'_> {
             }
         }
         let lits = offsets.iter().map(|&v| Literal::isize_suffixed(v as isize));
+        let p = Private;
         let tokens = quote_spanned! {whole=>
-            (*::numbox::__private::stencil::Neighbors::__nb_at(&#input, [#(#lits),*]))
+            (*#p::stencil::Neighbors::__nb_at(&#input, [#(#lits),*]))
         };
         self.reads.push(Read {
             offsets,

@@ -1,18 +1,11 @@
 //! `#[stencil(...)]` options: `neighborhood`, `mode`, `cval`, `target`.
 
 use super::body::const_int;
-use crate::parse::options::{Once, Target};
-use proc_macro2::Span;
-use syn::parse::{Parse, ParseStream};
+use crate::diag::Errors;
+use crate::parse::options::{key_value, parse_entries, Once, Target};
+use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
-use syn::{Expr, LitStr, Token};
-
-mod kw {
-    syn::custom_keyword!(neighborhood);
-    syn::custom_keyword!(mode);
-    syn::custom_keyword!(cval);
-    syn::custom_keyword!(target);
-}
+use syn::{Expr, LitStr};
 
 /// A boundary mode, as named in the attribute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,45 +127,45 @@ pub struct Options {
     pub target: Once<Target>,
 }
 
-impl Parse for Options {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+impl Options {
+    /// Parses the attribute, recording every mistake.
+    pub fn parse(attr: TokenStream, errors: &mut Errors) -> Options {
         let mut opts = Options {
             neighborhood: Once::new("neighborhood"),
             mode: Once::new("mode"),
             cval: Once::new("cval"),
             target: Once::new("target"),
         };
-        while !input.is_empty() {
-            let look = input.lookahead1();
-            if look.peek(kw::neighborhood) {
-                let key: kw::neighborhood = input.parse()?;
-                input.parse::<Token![=]>()?;
-                let value: Expr = input.parse()?;
-                opts.neighborhood.set(&key, parse_neighborhood(&value)?)?;
-            } else if look.peek(kw::mode) {
-                let key: kw::mode = input.parse()?;
-                input.parse::<Token![=]>()?;
-                let value: LitStr = input.parse()?;
-                opts.mode.set(&key, Mode::parse(&value)?)?;
-            } else if look.peek(kw::cval) {
-                let key: kw::cval = input.parse()?;
-                input.parse::<Token![=]>()?;
-                let value: Expr = input.parse()?;
-                opts.cval.set(&key, value)?;
-            } else if look.peek(kw::target) {
-                let key: kw::target = input.parse()?;
-                input.parse::<Token![=]>()?;
-                let value: LitStr = input.parse()?;
-                opts.target.set(&key, Target::parse(&value)?)?;
-            } else {
-                return Err(look.error());
+        let expected = ["neighborhood", "mode", "cval", "target"];
+        parse_entries(attr, &expected, errors, |key, input, errors| {
+            match key {
+                Some("neighborhood") => {
+                    let (key, value) = key_value(input)?;
+                    if let Some(n) = errors.ok(parse_neighborhood(&value)) {
+                        errors.ok(opts.neighborhood.set(&key, n));
+                    }
+                }
+                Some("mode") => {
+                    let (key, value) = key_value(input)?;
+                    if let Some(m) = errors.ok(Mode::parse(&value)) {
+                        errors.ok(opts.mode.set(&key, m));
+                    }
+                }
+                Some("cval") => {
+                    let (key, value) = key_value(input)?;
+                    errors.ok(opts.cval.set(&key, value));
+                }
+                Some("target") => {
+                    let (key, value) = key_value(input)?;
+                    if let Some(t) = errors.ok(Target::parse(&value)) {
+                        errors.ok(opts.target.set(&key, t));
+                    }
+                }
+                _ => return Ok(false),
             }
-            if input.is_empty() {
-                break;
-            }
-            input.parse::<Token![,]>()?;
-        }
-        Ok(opts)
+            Ok(true)
+        });
+        opts
     }
 }
 
@@ -181,7 +174,9 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> syn::Result<Options> {
-        syn::parse_str::<Options>(s)
+        let mut errors = Errors::default();
+        let opts = Options::parse(s.parse().unwrap(), &mut errors);
+        errors.finish().map(|()| opts)
     }
 
     #[test]
@@ -204,5 +199,13 @@ mod tests {
         assert!(msg(r#"mode = "periodic""#).contains("unknown mode \"periodic\""));
         assert!(msg("neighborhood = [[1, -1]]").contains("write [-1, 1]"));
         assert!(msg("neighborhood = [[-1, k]]").contains("integer constants"));
+        // Every mistake at once, not only the first.
+        let all: Vec<String> = parse(r#"mode = "periodic", border = 1, target = "gpu""#)
+            .err()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(all.len(), 3, "{all:?}");
     }
 }

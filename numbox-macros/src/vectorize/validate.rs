@@ -1,7 +1,7 @@
 //! The IR of a scalar kernel `fn name(x1: T1, ..., xn: Tn) -> R` (or `-> (R1, R2)`).
 
 use crate::diag::Errors;
-use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, ReturnType, Type, Visibility};
+use syn::{FnArg, Ident, ItemFn, Pat, ReturnType, Type, Visibility};
 
 /// The most inputs a kernel may take (the runtime implements arities up to this).
 pub const MAX_INPUTS: usize = 12;
@@ -28,27 +28,20 @@ impl<'a> ScalarFn<'a> {
     pub fn parse(item: &'a ItemFn, macro_name: &str, errors: &mut Errors) -> Option<Self> {
         let sig = &item.sig;
         let before = errors.count();
-        if let Some(a) = &sig.asyncness {
-            errors.error(a, format!("#[{macro_name}] cannot be used on an `async fn`: a kernel runs once per element and must return its value directly; remove `async`"));
-        }
-        if let Some(u) = &sig.unsafety {
-            errors.error(u, format!("#[{macro_name}] cannot be used on an `unsafe fn`: the array kernel would call it on every element with no way to uphold its contract; make the function safe and put the `unsafe` block inside it"));
-        }
-        if let Some(v) = &sig.variadic {
-            errors.error(v, "a kernel cannot be variadic");
-        }
-        let mut type_params = Vec::new();
-        for g in &sig.generics.params {
-            match g {
-                GenericParam::Type(t) => type_params.push(&t.ident),
-                GenericParam::Lifetime(l) => errors.error(l, "a kernel cannot have lifetime parameters: its elements are `Copy` values; remove the lifetime"),
-                GenericParam::Const(c) => errors.error(c, "const generic parameters are not supported on kernels: use a type parameter or a constant inside the body"),
-            }
-        }
+        crate::fn_shape::check(
+            sig,
+            macro_name,
+            crate::fn_shape::Allow {
+                lifetimes: false,
+                type_params: true,
+            },
+            errors,
+        );
+        let type_params: Vec<&Ident> = sig.generics.type_params().map(|t| &t.ident).collect();
         let mut inputs = Vec::new();
         for arg in &sig.inputs {
             match arg {
-                FnArg::Receiver(r) => errors.error(r, format!("#[{macro_name}] needs a free function, not a method: remove `self` and pass every value as a parameter, `fn name(x: f64, y: f64) -> f64`")),
+                FnArg::Receiver(_) => {} // reported by the shape check
                 FnArg::Typed(pt) => {
                     match &*pt.pat {
                         Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {}

@@ -6,76 +6,18 @@
 //! parts are handed out by the runtime per index. The pass exists to classify, and to turn
 //! what would be a confusing borrow error (or a silently serial-looking race) into a message.
 
+use super::ir::{Plan, RedOp, Reduction, Use};
 use super::macros::KNOWN_FOR_MESSAGES;
-use super::peel;
-use super::scan::{tokens_mention, Locals, Scan, Use};
+use super::scan::{tokens_mention, Locals, Scan};
+use crate::parse::peel;
 use proc_macro2::Ident;
 use quote::ToTokens;
 use std::collections::{BTreeMap, HashSet};
 use syn::visit::Visit;
-use syn::{BinOp, Expr, ExprForLoop, Lifetime, Pat};
-
-/// A reduction operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RedOp {
-    Add,
-    Sub,
-    Mul,
-    Or,
-    And,
-    Xor,
-    Max,
-    Min,
-}
-
-impl RedOp {
-    pub fn from_bin(op: &BinOp) -> Option<Self> {
-        Some(match op {
-            BinOp::AddAssign(_) => RedOp::Add,
-            BinOp::SubAssign(_) => RedOp::Sub,
-            BinOp::MulAssign(_) => RedOp::Mul,
-            BinOp::BitOrAssign(_) => RedOp::Or,
-            BinOp::BitAndAssign(_) => RedOp::And,
-            BinOp::BitXorAssign(_) => RedOp::Xor,
-            _ => return None,
-        })
-    }
-
-    /// How the user wrote it, for messages.
-    pub fn written(self, v: &Ident) -> String {
-        match self {
-            RedOp::Add => format!("{v} += .."),
-            RedOp::Sub => format!("{v} -= .."),
-            RedOp::Mul => format!("{v} *= .."),
-            RedOp::Or => format!("{v} |= .."),
-            RedOp::And => format!("{v} &= .."),
-            RedOp::Xor => format!("{v} ^= .."),
-            RedOp::Max => format!("{v} = {v}.max(..)"),
-            RedOp::Min => format!("{v} = {v}.min(..)"),
-        }
-    }
-}
-
-/// A variable declared before the loop and reduced in it.
-pub struct Reduction {
-    pub var: Ident,
-    pub op: RedOp,
-}
-
-/// What the expansion needs to know about one loop.
-pub struct Plan {
-    /// The loop variable, when the pattern is a plain identifier.
-    pub index: Option<Ident>,
-    /// The loop's label, if any (`continue 'label` leaves the iteration).
-    pub label: Option<Lifetime>,
-    /// Reductions, in order of first use.
-    pub reductions: Vec<Reduction>,
-    /// Containers written at the loop index, in order of first use.
-    pub targets: Vec<Ident>,
-}
+use syn::{Expr, ExprForLoop, Pat};
 
 /// Classifies the captured variables of `l`'s body; `Err` carries every problem found.
-pub fn analyze(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
+pub fn validate(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
     let mut errors = crate::diag::Errors::default();
     check_range(arg, &mut errors);
 
@@ -442,7 +384,7 @@ mod tests {
 
     fn plan(l: ExprForLoop) -> syn::Result<Plan> {
         let Expr::Call(c) = &*l.expr else { panic!() };
-        analyze(&l, &c.args[0])
+        validate(&l, &c.args[0])
     }
 
     fn err(l: ExprForLoop) -> String {

@@ -1,9 +1,18 @@
-//! Parsing shared by the macros: option values and the scalar-function IR.
+//! Parsing shared by the macros: the option grammar and signature lists.
 
-pub mod layout;
 pub mod options;
-pub mod scalar_fn;
 pub mod signatures;
+
+/// `e` without parentheses and invisible groups.
+pub fn peel(mut e: &syn::Expr) -> &syn::Expr {
+    loop {
+        match e {
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::Group(g) => e = &g.expr,
+            _ => return e,
+        }
+    }
+}
 
 /// Whether `op` is a compound assignment (`+=`, `<<=`, ...): a write to its left operand.
 pub fn is_compound_assign(op: &syn::BinOp) -> bool {

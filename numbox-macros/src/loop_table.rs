@@ -2,6 +2,7 @@
 //! a static loop table with one instance of the kernel per signature, and `loops`,
 //! `signatures`, `call_dyn` and `ufunc` on the companion type.
 
+use crate::emit::Private;
 use crate::parse::signatures::Instance;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
@@ -32,7 +33,7 @@ pub fn emit(
     let Some(first) = spec.instances.first() else {
         return TokenStream::new();
     };
-    let p = quote!(::numbox::__private);
+    let p = Private;
     let d = quote!(#p::dispatch);
     let kt = &spec.kernel_trait;
     let name = spec.name;

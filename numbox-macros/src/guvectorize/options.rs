@@ -1,0 +1,62 @@
+//! `#[guvectorize(...)]` options: signature lists, the layout string and `target`.
+
+use crate::diag::Errors;
+use crate::parse::options::{key_value, parse_entries, Once, Target};
+use proc_macro2::{Span, TokenStream};
+use syn::{LitStr, TypeBareFn};
+
+/// `[fn(..) -> .., ...,] "layout" [, target = "cpu" | "parallel"]`.
+pub(super) struct Args {
+    pub(super) signatures: Vec<TypeBareFn>,
+    pub(super) layout: LitStr,
+    pub(super) target: Once<Target>,
+}
+
+impl Args {
+    /// Parses the attribute, recording every mistake; `None` when there is no layout.
+    pub(super) fn parse(attr: TokenStream, errors: &mut Errors) -> Option<Args> {
+        let mut signatures = Vec::new();
+        let mut layout = Once::new("layout");
+        let mut target = Once::new("target");
+        let mut layout_tried = false;
+        parse_entries(attr, &["target", "fn"], errors, |key, input, errors| {
+            match key {
+                // An optional list of signatures for run-time dispatch.
+                Some("fn") => signatures.push(input.parse()?),
+                Some("target") => {
+                    let (key, value) = key_value(input)?;
+                    if let Some(t) = errors.ok(Target::parse(&value)) {
+                        errors.ok(target.set(&key, t));
+                    }
+                }
+                _ if input.peek(LitStr) => {
+                    layout_tried = true;
+                    let lit: LitStr = input.parse()?;
+                    errors.ok(layout.set(&lit, lit.clone()));
+                }
+                _ if layout.get().is_none() => {
+                    layout_tried = true;
+                    return Err(input.error(
+                        "expected the layout as a string literal first, e.g. #[guvectorize(\"(n)->()\")]",
+                    ));
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        });
+        let Some(layout) = layout.take() else {
+            if !layout_tried {
+                errors.push(syn::Error::new(
+                    Span::call_site(),
+                    "expected the layout string: write e.g. #[guvectorize(\"(n),()->(n)\")]",
+                ));
+            }
+            return None;
+        };
+        Some(Args {
+            signatures,
+            layout,
+            target,
+        })
+    }
+}

@@ -1,0 +1,257 @@
+//! The expansion: the user's function (same signature and attributes, its body moved into
+//! `eval`, so it is compiled once), the companion enum implementing the
+//! runtime's `StencilKernel`, and its `call`/`call_into`/`serial()`/`parallel()`.
+
+use super::options::Mode;
+use super::validate::{Kernel, Param};
+use crate::emit::{self, Private};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Ident;
+
+/// The user's function, the companion type and its `StencilKernel` impl and methods.
+pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
+    let func = k.func;
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let n = k.ndim;
+    let p = Private;
+    let rt = quote!(#p::stencil);
+    let ret = k.ret;
+    let ix = format_ident!("Ix{}", n);
+    let dim = quote!(#p::ndarray::#ix);
+
+    let mut input_names = Vec::new();
+    let mut input_pats = Vec::new();
+    let mut fields = Vec::new();
+    let mut scalar_pats = Vec::new();
+    let mut scalar_tys = Vec::new();
+    let mut scalar_names = Vec::new();
+    let mut call_args = Vec::new();
+    let mut views = Vec::new();
+    let mut elem_types = Vec::new();
+    for param in &k.params {
+        match param {
+            Param::Input {
+                name,
+                pat,
+                elem,
+                ndim,
+            } => {
+                debug_assert_eq!(*ndim, n);
+                input_names.push(name.to_string());
+                input_pats.push(*pat);
+                fields.push(quote!(#rt::Field<#elem, #n>));
+                call_args.push(quote!(#name: impl #p::ndarray::AsArray<'__nb_a, #elem, #dim>));
+                views.push(quote!(::core::convert::Into::into(#name)));
+                elem_types.push(*elem);
+            }
+            Param::Scalar { name, pat, ty } => {
+                scalar_pats.push(*pat);
+                scalar_tys.push(*ty);
+                scalar_names.push(name.clone());
+                call_args.push(quote!(#name: #ty));
+                elem_types.push(*ty);
+            }
+        }
+    }
+    elem_types.push(ret);
+    let asserts = emit::element_checks(elem_types, &[]);
+    let out = if arg_names_contain(k, "out") {
+        format_ident!("__nb_out")
+    } else {
+        format_ident!("out")
+    };
+    let arg_names: Vec<Ident> = k
+        .params
+        .iter()
+        .map(|p| match p {
+            Param::Input { name, .. } | Param::Scalar { name, .. } => name.clone(),
+        })
+        .collect();
+
+    let lohi = k.neighborhood.iter().map(|[lo, hi]| {
+        let (lo, hi) = (*lo as isize, *hi as isize);
+        quote!([#lo, #hi])
+    });
+    let mode = Ident::new(k.mode.variant(), Span::call_site());
+    let cval_expr = |span: Span| match &k.cval {
+        Some(e) => quote_spanned!(span=> #e),
+        None => quote_spanned!(span=> ::core::default::Default::default()),
+    };
+    let cval = if k.mode == Mode::Skip {
+        let e = cval_expr(ret.span());
+        quote!(::core::option::Option::Some(#e))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let cvals = if k.mode == Mode::Constant {
+        let each = k.params.iter().filter_map(|p| match p {
+            Param::Input { elem, .. } => Some(cval_expr(elem.span())),
+            _ => None,
+        });
+        quote!(::core::option::Option::Some((#(#each,)*)))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let default_target = k.target.tokens();
+    let params_span = scalar_tys
+        .first()
+        .map_or_else(Span::call_site, |t| t.span());
+    let params_ty = quote_spanned!(params_span=> (#(#scalar_tys,)*));
+    let body = &k.body;
+    let name_str = name.to_string();
+    let docs = func.attrs.iter().filter(|a| a.path().is_ident("doc"));
+    let summary = format!(
+        "Array kernel of the stencil [`fn@{name}`]: `{name}::call`, `{name}::call_into`, `{name}::serial()`, `{name}::parallel()`."
+    );
+
+    let companion = emit::companion(
+        vis,
+        name,
+        &[],
+        quote! {
+            #(#docs)*
+            #[doc = ""]
+            #[doc = #summary]
+        },
+    );
+    // The body is compiled once, as `eval` (rewritten); the user's function keeps its
+    // signature and attributes and calls it.
+    let mut sig = func.sig.clone();
+    for (arg, id) in sig.inputs.iter_mut().zip(&arg_names) {
+        if let syn::FnArg::Typed(pt) = arg {
+            *pt.pat = syn::Pat::Ident(syn::PatIdent {
+                attrs: Vec::new(),
+                by_ref: None,
+                mutability: None,
+                ident: id.clone(),
+                subpat: None,
+            });
+        }
+    }
+    let input_idents = k.params.iter().filter_map(|p| match p {
+        Param::Input { name, .. } => Some(name),
+        Param::Scalar { .. } => None,
+    });
+    let attrs = &func.attrs;
+    // The user's lint levels still apply to the body they wrote.
+    let lint_levels = attrs.iter().filter(|a| {
+        ["allow", "warn", "deny", "forbid", "expect"]
+            .iter()
+            .any(|l| a.path().is_ident(l))
+    });
+    let wrapper = quote! {
+        #(#attrs)*
+        #vis #sig {
+            <#name as #rt::StencilKernel<#n>>::eval((#(#input_idents,)*), (#(#scalar_names,)*))
+        }
+    };
+    quote! {
+        #wrapper
+
+        #companion
+
+        const _: () = {
+            // Kernels used only through the companion are not dead code.
+            let _ = #name;
+            #asserts
+
+            impl #rt::StencilKernel<#n> for #name {
+                const NAME: &'static str = #name_str;
+                const INPUTS: &'static [&'static str] = &[#(#input_names),*];
+                const NEIGHBORHOOD: [[isize; 2]; #n] = [#(#lohi),*];
+                const MODE: #rt::Mode = #rt::Mode::#mode;
+                type Fields = (#(#fields,)*);
+                type Params = #params_ty;
+                type Output = #ret;
+
+                #[inline(always)]
+                // The rewritten reads are parenthesised `(*..)` where the user wrote `u[..]`.
+                #[allow(unused_parens)]
+                #(#lint_levels)*
+                fn eval(
+                    (#(#input_pats,)*): <Self::Fields as #rt::FieldSet<#n>>::Nbrs<'_>,
+                    (#(#scalar_pats,)*): Self::Params,
+                ) -> #ret #body
+
+                fn cval() -> ::core::option::Option<#ret> {
+                    #cval
+                }
+
+                fn cvals() -> ::core::option::Option<<Self::Fields as #rt::FieldSet<#n>>::Elems> {
+                    #cvals
+                }
+            }
+
+            #[doc(hidden)]
+            pub struct __nb_Calls(#p::Target);
+
+            impl ::core::convert::From<#p::Target> for __nb_Calls {
+                fn from(target: #p::Target) -> Self {
+                    __nb_Calls(target)
+                }
+            }
+
+            impl #rt::HasHandle for #name {
+                type Calls = __nb_Calls;
+            }
+
+            impl __nb_Calls {
+                /// Runs the kernel at every point: a new array of the inputs' shape.
+                pub fn call<'__nb_a>(&self, #(#call_args),*) -> #p::Result<#p::ndarray::Array<#ret, #dim>> {
+                    #rt::call::<#name, #n>(self.0, (#(#views,)*), (#(#scalar_names,)*))
+                }
+
+                /// Runs the kernel at every point of `out`, which has the inputs' shape.
+                pub fn call_into<'__nb_a, '__nb_o>(
+                    &self,
+                    #(#call_args,)*
+                    __nb_out: impl #rt::AsArrayMut<'__nb_o, #ret, #dim>,
+                ) -> #p::Result<()> {
+                    #rt::call_into::<#name, #n>(
+                        self.0,
+                        (#(#views,)*),
+                        (#(#scalar_names,)*),
+                        #rt::AsArrayMut::into_view_mut(__nb_out),
+                    )
+                }
+            }
+
+            impl #name {
+                /// Runs the kernel at every point (on the attribute's target): a new array
+                /// of the inputs' shape and dimensionality. Inputs of different shapes are an `Err`.
+                #vis fn call<'__nb_a>(#(#call_args),*) -> #p::Result<#p::ndarray::Array<#ret, #dim>> {
+                    __nb_Calls(#default_target).call(#(#arg_names),*)
+                }
+
+                /// Writes the kernel's value at every point of `out` (`&mut Array`, `&mut ArrayViewMut`
+                /// or an `ArrayViewMut` of the inputs' shape; another shape is an `Err`).
+                #vis fn call_into<'__nb_a, '__nb_o>(
+                    #(#call_args,)*
+                    #out: impl #rt::AsArrayMut<'__nb_o, #ret, #dim>,
+                ) -> #p::Result<()> {
+                    __nb_Calls(#default_target).call_into(#(#arg_names,)* #out)
+                }
+
+                /// The kernel on the calling thread: `.call(...)` and `.call_into(..., out)`.
+                #vis fn serial() -> #rt::Handle<#name> {
+                    #rt::Handle::new(#p::Target::Serial)
+                }
+
+                /// The kernel split by outer-axis rows across the caller's rayon pool:
+                /// `.call(...)` and `.call_into(..., out)`, bitwise identical to `serial()`.
+                #vis fn parallel() -> #rt::Handle<#name> {
+                    #rt::Handle::new(#p::Target::Parallel)
+                }
+            }
+        };
+    }
+}
+
+fn arg_names_contain(k: &Kernel<'_>, want: &str) -> bool {
+    k.params.iter().any(|p| match p {
+        Param::Input { name, .. } | Param::Scalar { name, .. } => name == want,
+    })
+}

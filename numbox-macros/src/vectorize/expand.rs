@@ -1,0 +1,205 @@
+//! The expansion: the user's function unchanged, a companion enum of the same name
+//! implementing the runtime's `Kernel`, and one-line methods that call its typed handles.
+
+use super::options::Options;
+use super::validate::ScalarFn;
+use crate::emit::{self, Private};
+use crate::loop_table::{self, DispatchSpec};
+use crate::parse::signatures::Instance;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// The user's function, the companion type, its `Kernel` impl and its methods.
+pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
+    let item = k.item;
+    let name = k.name;
+    let vis = k.vis;
+    let name_str = name.to_string();
+    let p = Private;
+    let inputs = &k.inputs;
+    let outputs = &k.outputs;
+    let n = inputs.len();
+    let target = options.target.tokens();
+
+    let tparams = &k.type_params;
+    let doc = format!(
+        "The array kernel of `fn {name_str}`, made by `#[vectorize]`: `{name_str}::call(..)` applies it \
+         elementwise to broadcast arrays, views, slices and scalars; `{name_str}::serial()` and \
+         `{name_str}::parallel()` choose the target per call."
+    );
+    let type_params: Vec<&syn::TypeParam> = item.sig.generics.type_params().collect();
+    let companion = emit::companion(vis, name, &type_params, quote!(#[doc = #doc]));
+
+    // The `Kernel` impl holds for any types; the companion's methods require every element
+    // type to be an `Element`, spanned at the user's type: a wrong type is one error there.
+    let (impl_g, ty_g, where_c) = item.sig.generics.split_for_impl();
+    let user_preds: Vec<TokenStream> = where_c
+        .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
+        .unwrap_or_default();
+    let where_user = quote!(where #(#user_preds,)*);
+    let elem_preds = emit::element_bounds(inputs.iter().chain(outputs).copied());
+    let where_all = quote!(where #(#user_preds,)* #(#elem_preds,)*);
+    let assertions = emit::element_checks(inputs.iter().chain(outputs).copied(), tparams);
+
+    let args_span = item.sig.inputs.span();
+    let out_span = match &item.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => item.sig.ident.span(),
+    };
+    let args_ty = quote_spanned!(args_span=> type Args = (#(#inputs,)*););
+    let out_ty = quote_spanned!(out_span=> type Out = (#(#outputs,)*););
+
+    let idx = (0..n).map(syn::Index::from);
+    let call_fn = quote!(#name(#(__nb_args.#idx),*));
+    let eval_body = if k.tuple_return {
+        call_fn
+    } else {
+        quote!((#call_fn,))
+    };
+    let associative = options
+        .associative
+        .as_ref()
+        .is_some_and(|(_, yes)| *yes)
+        .then(|| {
+            quote!(
+                const ASSOCIATIVE: bool = true;
+            )
+        });
+    let identity = options.identity.as_ref().map(|(_, e)| {
+        quote! {
+            fn identity() -> ::core::option::Option<Self::Out> {
+                ::core::option::Option::Some((#e,))
+            }
+        }
+    });
+
+    let a: Vec<_> = (0..n).map(|i| format_ident!("__nb_A{}", i)).collect();
+    let x: Vec<_> = (0..n).map(|i| format_ident!("__nb_x{}", i)).collect();
+    let handle = format_ident!("Ufunc{}", n);
+    let methods = quote! {
+        /// Applies the kernel elementwise to the broadcast operands (scalars, arrays, views of
+        /// any layout, slices), into newly allocated arrays, on the attribute's target.
+        #[inline]
+        #[allow(clippy::too_many_arguments)]
+        pub fn call<#(#a),*>(#(#x: #a),*) -> #p::Result<#p::CallOutput<Self, (#(#a,)*)>>
+        where
+            (#(#a,)*): #p::Operands<(#(#inputs,)*)>,
+        {
+            Self::default_target().call(#(#x),*)
+        }
+
+        /// Applies the kernel elementwise, writing into `out`: `&mut` an array or an
+        /// `ArrayViewMut` with the broadcast shape (a tuple of them for several outputs).
+        #[inline]
+        #[allow(clippy::too_many_arguments)]
+        pub fn call_into<#(#a,)* __nb_O>(#(#x: #a,)* out: __nb_O) -> #p::Result<()>
+        where
+            (#(#a,)*): #p::Operands<(#(#inputs,)*)>,
+            __nb_O: #p::OutArgs<<Self as #p::Kernel>::Out>,
+        {
+            Self::default_target().call_into(#(#x,)* out)
+        }
+
+        /// The kernel on the calling thread, whatever the attribute's target.
+        pub const fn serial() -> #p::#handle<Self> {
+            #p::#handle::new(#p::Target::Serial)
+        }
+
+        /// The kernel split across the current rayon pool, whatever the attribute's target.
+        pub const fn parallel() -> #p::#handle<Self> {
+            #p::#handle::new(#p::Target::Parallel)
+        }
+
+        /// The kernel on the attribute's target (`"cpu"` unless stated).
+        pub const fn default_target() -> #p::#handle<Self> {
+            #p::#handle::new(<Self as #p::Kernel>::TARGET)
+        }
+    };
+    let reductions = k.is_binary_homogeneous().then(|| {
+        let t = inputs[0];
+        let nd = quote!(#p::ndarray);
+        quote! {
+            /// Reduces along `axis` (NumPy's `reduce`): a left fold of the kernel along the axis
+            /// (regrouped on a fixed grid when the kernel is `associative`).
+            #[inline]
+            pub fn reduce<__nb_A>(a: __nb_A, axis: #nd::Axis)
+                -> #p::Result<#nd::Array<#t, <<__nb_A as #p::Operand<#t>>::Dim as #nd::Dimension>::Smaller>>
+            where
+                __nb_A: #p::Operand<#t>,
+                <__nb_A as #p::Operand<#t>>::Dim: #nd::RemoveAxis,
+            {
+                Self::default_target().reduce(a, axis)
+            }
+
+            /// Reduces over every element (NumPy's `reduce` with `axis=None`): a left fold in
+            /// logical C order, or for an `associative` kernel a fixed grid with the same bits
+            /// for any number of threads.
+            #[inline]
+            pub fn reduce_all<__nb_A: #p::Operand<#t>>(a: __nb_A) -> #p::Result<#t> {
+                Self::default_target().reduce_all(a)
+            }
+
+            /// The running reduction along `axis` (NumPy's `accumulate`).
+            #[inline]
+            pub fn accumulate<__nb_A>(a: __nb_A, axis: #nd::Axis)
+                -> #p::Result<#nd::Array<#t, <__nb_A as #p::Operand<#t>>::Dim>>
+            where
+                __nb_A: #p::Operand<#t>,
+                <__nb_A as #p::Operand<#t>>::Dim: #nd::RemoveAxis,
+            {
+                Self::default_target().accumulate(a, axis)
+            }
+
+            /// The kernel on every pair of elements (NumPy's `outer`): shape `a ++ b`.
+            #[inline]
+            pub fn outer<__nb_A: #p::Operand<#t>, __nb_B: #p::Operand<#t>>(a: __nb_A, b: __nb_B)
+                -> #p::Result<#nd::ArrayD<#t>>
+            {
+                Self::default_target().outer(a, b)
+            }
+        }
+    });
+
+    let hidden = emit::hidden(quote! {
+        #assertions
+
+        impl #impl_g #p::Kernel for #name #ty_g #where_user {
+            #args_ty
+            #out_ty
+            const NAME: &'static str = #name_str;
+            const TARGET: #p::Target = #target;
+            #associative
+            #[inline(always)]
+            fn eval(__nb_args: Self::Args) -> Self::Out {
+                #eval_body
+            }
+            #identity
+        }
+
+    });
+    quote! {
+        #item
+        #companion
+        #hidden
+
+        impl #impl_g #name #ty_g #where_all {
+            #methods
+            #reductions
+        }
+    }
+}
+
+/// The run-time dispatch of a signature list (see [`crate::loop_table`]).
+pub(super) fn emit_dispatch(k: &ScalarFn<'_>, instances: &[Instance<'_>]) -> TokenStream {
+    let p = Private;
+    let spec = DispatchSpec {
+        name: k.name,
+        instances,
+        nin: k.inputs.len(),
+        nout: k.outputs.len(),
+        kernel_trait: quote!(#p::Kernel),
+        several_outputs: k.tuple_return,
+    };
+    loop_table::emit(&spec, |_, kernel| quote!(#p::dispatch::dyn_loop::<#kernel>))
+}

@@ -1,0 +1,59 @@
+//! `#[vectorize(...)]` options: `target`, `identity`, `associative` and signature lists.
+
+use crate::diag::Errors;
+use crate::parse::options::{flag, key_value, parse_entries, Once, Target};
+use proc_macro2::TokenStream;
+use syn::{Expr, Ident, TypeBareFn};
+
+/// The options, with duplicates rejected and values checked.
+pub(super) struct Options {
+    pub(super) target: Target,
+    /// The `identity` key (for its span) and its value.
+    pub(super) identity: Option<(Ident, Expr)>,
+    /// The `associative` key (for its span) and its value.
+    pub(super) associative: Option<(Ident, bool)>,
+    pub(super) signatures: Vec<TypeBareFn>,
+}
+
+impl Options {
+    pub(super) fn parse(attr: TokenStream, errors: &mut Errors) -> Options {
+        let mut target = Once::new("target");
+        let mut identity = Once::new("identity");
+        let mut associative = Once::new("associative");
+        let mut signatures = Vec::new();
+        let expected = ["target", "identity", "associative", "fn"];
+        parse_entries(attr, &expected, errors, |key, input, errors| {
+            match key {
+                Some("target") => {
+                    let (key, lit) = key_value(input)?;
+                    if let Some(t) = errors.ok(Target::parse(&lit)) {
+                        errors.ok(target.set(&key, t));
+                    }
+                }
+                Some("identity") => {
+                    let (key, expr): (Ident, Expr) = key_value(input)?;
+                    errors.ok(identity.set(&key, (key.clone(), expr)));
+                }
+                Some("associative") => {
+                    let (key, value) = flag(input).map_err(|e| {
+                        syn::Error::new(
+                            e.span(),
+                            "expected `true` or `false`: `associative = true` (or just `associative`) \
+                             promises that the kernel is associative",
+                        )
+                    })?;
+                    errors.ok(associative.set(&key, (key.clone(), value)));
+                }
+                Some("fn") => signatures.push(input.parse()?),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        });
+        Options {
+            target: target.take().unwrap_or_default(),
+            identity: identity.take(),
+            associative: associative.take(),
+            signatures,
+        }
+    }
+}
