@@ -32,14 +32,7 @@ pub fn companion(
     if params.is_empty() {
         return quote!(#attrs #vis enum #name {});
     }
-    let decls = params.iter().map(|t| {
-        let (id, bounds) = (&t.ident, &t.bounds);
-        if bounds.is_empty() {
-            quote!(#id)
-        } else {
-            quote!(#id: #bounds)
-        }
-    });
+    let decls = generic_decls(params);
     let names = params.iter().map(|t| &t.ident);
     quote! {
         #attrs
@@ -51,6 +44,18 @@ pub fn companion(
             ),
         }
     }
+}
+
+/// The declarations `T: Bounds` of the kernel's type parameters (`T` alone when unbounded).
+fn generic_decls<'a>(params: &'a [&syn::TypeParam]) -> impl Iterator<Item = TokenStream> + 'a {
+    params.iter().map(|t| {
+        let (id, bounds) = (&t.ident, &t.bounds);
+        if bounds.is_empty() {
+            quote!(#id)
+        } else {
+            quote!(#id: #bounds)
+        }
+    })
 }
 
 /// Wraps helper items in `const _: () = { .. };`, so that they name nothing in the user's
@@ -140,14 +145,7 @@ pub fn fallback(
 ) -> TokenStream {
     let p = Private;
     let companion = companion(vis, name, params, TokenStream::new());
-    let decls = params.iter().map(|t| {
-        let (id, bounds) = (&t.ident, &t.bounds);
-        if bounds.is_empty() {
-            quote!(#id)
-        } else {
-            quote!(#id: #bounds)
-        }
-    });
+    let decls = generic_decls(params);
     let names = params.iter().map(|t| &t.ident);
     let a: Vec<Ident> = (0..nin + nout)
         .map(|i| format_ident!("__nb_A{}", i))
