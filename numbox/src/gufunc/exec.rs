@@ -7,7 +7,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::target::Target;
 use std::any::TypeId;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 /// Below this many elements touched in total a parallel call stays serial.
 const PAR_GRAIN: usize = 1 << 15;
@@ -65,10 +64,10 @@ macro_rules! zero_is_default_types {
         // floats (`#[repr(C)]` pairs of zeros) are all-zero bytes by default.
         $(unsafe impl ZeroIsDefault for $t {})+
 
-        /// The `TypeId`s of every [`ZeroIsDefault`] type.
-        fn zero_default_ids() -> &'static [TypeId] {
-            static IDS: OnceLock<Vec<TypeId>> = OnceLock::new();
-            IDS.get_or_init(|| vec![$(zero_default_id::<$t>()),+])
+        /// Whether `id` is the `TypeId` of a [`ZeroIsDefault`] type (`TypeId::of` is a
+        /// constant, so this is a handful of comparisons, no table to build or lock).
+        fn is_zero_default_id(id: TypeId) -> bool {
+            [$(zero_default_id::<$t>()),+].contains(&id)
         }
     };
 }
@@ -108,7 +107,7 @@ fn zero_default_id<T: ZeroIsDefault + 'static>() -> TypeId {
 /// listed type has any, so a match means the very same type (a `TypeId` is unique, unlike a
 /// type's name).
 fn zero_is_default<T>() -> bool {
-    zero_default_ids().contains(&typeid::of::<T>())
+    is_zero_default_id(typeid::of::<T>())
 }
 
 impl<T: Default> Fresh<T> {
