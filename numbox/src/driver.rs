@@ -8,10 +8,18 @@
 //! - [`for_parts`]: owned pieces (disjoint mutable sub-views) from a parallel iterator.
 //! - [`for_schedule`]: `#[parallel_loop]`'s OpenMP-style schedules.
 //!
+//! - [`serial`]: work a family runs on the calling thread outside the functions above.
+//!
 //! Whatever the split, each index (block, part) is handed to the body exactly once and
 //! the pieces are disjoint: the callers' `// SAFETY:` arguments for writing through shared
-//! pointers rest on that. This is where a per-CPU-tier kernel choice plugs in.
+//! pointers rest on that.
+//!
+//! Every body runs through [`cpu::dispatch`], compiled for the CPU tier chosen at run time
+//! (see [`cpu`](crate::cpu)). For that to reach the kernel, a caller's body must be a
+//! closure marked `#[inline(always)]` whose loops are `#[inline(always)]` too, so that
+//! LLVM compiles them (and the kernel they call) inside each tier's function.
 
+use crate::cpu::dispatch;
 use crate::target::Target;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -45,16 +53,21 @@ pub(crate) fn for_blocks<B>(
     if total == 0 {
         return;
     }
+    let run = |r: Range<usize>| {
+        dispatch(
+            #[inline(always)]
+            || body(r),
+        )
+    };
     if target == Target::Serial {
-        return body(0..total);
+        return run(0..total);
     }
-    let body = &body;
     crate::threads::install(|| match grain(rayon::current_num_threads()) {
-        Blocks::Whole => body(0..total),
+        Blocks::Whole => run(0..total),
         Blocks::Len(len) => {
             let len = len.max(1);
             (0..total.div_ceil(len)).into_par_iter().for_each(|b| {
-                body(b * len..((b + 1) * len).min(total));
+                run(b * len..((b + 1) * len).min(total));
             });
         }
         Blocks::Balanced(n) => {
@@ -62,7 +75,7 @@ pub(crate) fn for_blocks<B>(
             (0..n).into_par_iter().for_each(|b| {
                 let lo = (b as u128 * total as u128 / n as u128) as usize;
                 let hi = ((b + 1) as u128 * total as u128 / n as u128) as usize;
-                body(lo..hi);
+                run(lo..hi);
             });
         }
     })
@@ -77,12 +90,25 @@ where
     T: Send,
     F: Fn(usize) -> T + Sync + Send,
 {
+    let run = |b: usize| {
+        dispatch(
+            #[inline(always)]
+            || f(b),
+        )
+    };
     match target {
-        Target::Serial => (0..blocks).map(f).collect(),
+        Target::Serial => (0..blocks).map(run).collect(),
         Target::Parallel => {
-            crate::threads::install(|| (0..blocks).into_par_iter().map(f).collect())
+            crate::threads::install(|| (0..blocks).into_par_iter().map(run).collect())
         }
     }
+}
+
+/// Runs `f` on the calling thread, compiled for the chosen CPU tier: for a family's serial
+/// paths that do not go through the block functions above.
+#[inline(always)]
+pub(crate) fn serial<R>(f: impl FnOnce() -> R) -> R {
+    dispatch(f)
 }
 
 /// Runs `body` on every piece from `parts(threads)`, on the caller's pool of `threads`
@@ -96,7 +122,12 @@ where
     crate::threads::install(|| {
         parts(rayon::current_num_threads())
             .into_par_iter()
-            .for_each(body)
+            .for_each(|part| {
+                dispatch(
+                    #[inline(always)]
+                    || body(part),
+                )
+            })
     })
 }
 
@@ -123,8 +154,14 @@ pub(crate) fn for_schedule<F: Fn(Range<usize>) + Sync>(
     n: usize,
     schedule: Schedule,
     chunk: Option<usize>,
-    f: &F,
+    f: F,
 ) {
+    let f = &|r: Range<usize>| {
+        dispatch(
+            #[inline(always)]
+            || f(r),
+        )
+    };
     let run = || schedule_pieces(n, schedule, chunk, f);
     if cfg!(miri) {
         run()

@@ -20,10 +20,19 @@
 //! assert_eq!(z, array![[0.0, 1.0 / 3.0], [0.5, 0.6]]);
 //! # Ok(()) }
 //! ```
+//!
+//! ## Fast without build flags
+//!
+//! Every kernel loop (elementwise, reductions, gufunc loops, stencils, `prange` blocks) is
+//! compiled for several CPU tiers — the crate's target (SSE2 by default), AVX2+FMA and
+//! AVX-512 — and the best one the running CPU supports is chosen once, at run time
+//! ([`cpu_tier`]; `NUMBOX_CPU=baseline|avx2|avx512` forces a lower one). The tier never
+//! changes a result: every tier gives the same bits (see [`cpu`]).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod alloc;
 mod broadcast;
+pub mod cpu;
 pub mod dispatch;
 mod driver;
 mod dtype;
@@ -46,6 +55,7 @@ pub mod prelude;
 pub mod stencil;
 
 pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
+pub use cpu::{cpu_tier, CpuTier};
 pub use dispatch::{DynUfunc, Registry, Signature};
 pub use dtype::DType;
 pub use dyn_array::{DynArray, NativeType};

@@ -71,7 +71,7 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
     if plan.reductions.is_empty() {
         return parse_quote! {{
             #head
-            #pr::for_each(#range, #schedule, #chunk, &mut #parts_id, |#pat, #lazies| #body);
+            #pr::for_each(#range, #schedule, #chunk, &mut #parts_id, #[inline(always)] |#pat, #lazies| #body);
         }};
     }
 
@@ -117,6 +117,7 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
         let #total = #pr::reduce(
             #range, #schedule, #chunk, &mut #parts_id,
             || (#(#identities,)*),
+            #[inline(always)]
             |#pat, #lazies, #acc| {
                 let (#(#vars,)*) = #acc;
                 #body

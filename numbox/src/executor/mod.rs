@@ -162,17 +162,24 @@ pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: Fn(I) -> O + Sync>(
             .next_multiple_of(CHUNK);
         Blocks::Len(block)
     };
-    for_blocks(total, target, grain, |r: Range<usize>| {
-        // SAFETY: forwarded from the caller; `for_blocks` hands out disjoint element ranges
-        // inside `0..total`, so no output element is written by two threads.
-        unsafe { run_range(plan, &srcs, &dsts, f, r.start, r.end) }
-    });
+    for_blocks(
+        total,
+        target,
+        grain,
+        #[inline(always)]
+        |r: Range<usize>| {
+            // SAFETY: forwarded from the caller; `for_blocks` hands out disjoint element ranges
+            // inside `0..total`, so no output element is written by two threads.
+            unsafe { run_range(plan, &srcs, &dsts, f, r.start, r.end) }
+        },
+    );
 }
 
 /// Runs the elements `start..end` of the plan's flat (row-major) order on this thread.
 ///
 /// # Safety
 /// As for [`execute`]; `end <= plan.total`.
+#[inline(always)]
 unsafe fn run_range<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
     plan: &Plan,
     srcs: &I::Srcs,
@@ -191,39 +198,51 @@ unsafe fn run_range<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
     if I::contiguous(srcs, inner_in) && O::contiguous(inner_out) {
         // Every operand is contiguous along the row: the kernel runs on the operands' own
         // memory, a whole row segment at a time.
-        for_each_segment(plan, start, end, |offs, len| {
-            // SAFETY: the segment is inside every operand (caller's guarantee) and all inner
-            // strides are 1, so these are plain slices of the views.
-            unsafe {
-                let ins = I::direct(srcs, &offs[..n_in], len);
-                let mut outs = O::direct(dsts, &offs[n_in..nops], len);
-                kernel_loop::<I, O, F>(&ins, &mut outs, f, len);
-            }
-        });
+        for_each_segment(
+            plan,
+            start,
+            end,
+            #[inline(always)]
+            |offs, len| {
+                // SAFETY: the segment is inside every operand (caller's guarantee) and all inner
+                // strides are 1, so these are plain slices of the views.
+                unsafe {
+                    let ins = I::direct(srcs, &offs[..n_in], len);
+                    let mut outs = O::direct(dsts, &offs[n_in..nops], len);
+                    kernel_loop::<I, O, F>(&ins, &mut outs, f, len);
+                }
+            },
+        );
     } else {
         let mut ibufs = I::bufs(srcs);
         let mut obufs = O::bufs();
-        for_each_segment(plan, start, end, |offs, seg| {
-            let mut offs: [isize; MAX_OPS] = *offs;
-            let mut c = 0;
-            while c < seg {
-                let len = CHUNK.min(seg - c);
-                let (o_in, o_out) = (&offs[..n_in], &offs[n_in..nops]);
-                // SAFETY: the chunk is inside every operand (caller's guarantee) and at most
-                // CHUNK long; the output slices are dropped before `flush`.
-                unsafe {
-                    let ins = I::slices(srcs, &mut ibufs, o_in, inner_in, len);
-                    let mut outs = O::slices(dsts, &mut obufs, o_out, inner_out, len);
-                    kernel_loop::<I, O, F>(&ins, &mut outs, f, len);
-                    drop(outs);
-                    O::flush(dsts, &obufs, o_out, inner_out, len);
+        for_each_segment(
+            plan,
+            start,
+            end,
+            #[inline(always)]
+            |offs, seg| {
+                let mut offs: [isize; MAX_OPS] = *offs;
+                let mut c = 0;
+                while c < seg {
+                    let len = CHUNK.min(seg - c);
+                    let (o_in, o_out) = (&offs[..n_in], &offs[n_in..nops]);
+                    // SAFETY: the chunk is inside every operand (caller's guarantee) and at most
+                    // CHUNK long; the output slices are dropped before `flush`.
+                    unsafe {
+                        let ins = I::slices(srcs, &mut ibufs, o_in, inner_in, len);
+                        let mut outs = O::slices(dsts, &mut obufs, o_out, inner_out, len);
+                        kernel_loop::<I, O, F>(&ins, &mut outs, f, len);
+                        drop(outs);
+                        O::flush(dsts, &obufs, o_out, inner_out, len);
+                    }
+                    for op in 0..nops {
+                        offs[op] += len as isize * inner[op];
+                    }
+                    c += len;
                 }
-                for op in 0..nops {
-                    offs[op] += len as isize * inner[op];
-                }
-                c += len;
-            }
-        });
+            },
+        );
     }
 }
 

@@ -20,7 +20,7 @@
 //!   combines the block results left to right, on any number of threads.
 
 use super::PAR_GRAIN;
-use crate::driver::{for_parts, map_blocks};
+use crate::driver::{for_parts, map_blocks, serial};
 use crate::element::Element;
 use crate::target::Target;
 use ndarray::{
@@ -62,7 +62,9 @@ fn split_axis(shape: &[usize], axis: Axis) -> Option<usize> {
 }
 
 /// Runs `block(input_part, output_part)` over the whole arrays, or over chunks along the
-/// longest non-reduced axis on the rayon pool.
+/// longest non-reduced axis on the rayon pool. Pass `block` marked `#[inline(always)]`, so
+/// that it is compiled for the CPU tier (see [`crate::driver`]).
+#[inline(always)]
 fn split_run<T, D, E, G>(
     a: ArrayView<'_, T, D>,
     axis: Axis,
@@ -92,9 +94,13 @@ fn split_run<T, D, E, G>(
                     .into_par_iter()
                     .zip(a.axis_chunks_iter(Axis(k), size).into_par_iter())
             },
+            #[inline(always)]
             |(o, i)| block(i, o),
         ),
-        _ => block(a, out.view_mut()),
+        _ => serial(
+            #[inline(always)]
+            || block(a, out.view_mut()),
+        ),
     }
 }
 
@@ -124,7 +130,14 @@ pub(crate) fn fold_axis<T, D, F>(
     {
         fold_row_grid(a, axis, out, f, n.div_ceil(blocks));
     } else {
-        split_run(a, axis, out, target, |a, out| fold_block(a, axis, out, f));
+        split_run(
+            a,
+            axis,
+            out,
+            target,
+            #[inline(always)]
+            |a, out| fold_block(a, axis, out, f),
+        );
     }
 }
 
@@ -157,12 +170,17 @@ fn fold_row_grid<T, D, F>(
     F: Fn(T, T) -> T + Sync,
 {
     let n = a.len_of(axis);
-    let partials: Vec<Array<T, D::Smaller>> = map_blocks(n.div_ceil(rows), Target::Parallel, |b| {
-        let block = a.slice_axis(axis, Slice::from(b * rows..((b + 1) * rows).min(n)));
-        let mut part = block.index_axis(axis, 0).to_owned();
-        fold_block(block, axis, part.view_mut(), f);
-        part
-    });
+    let partials: Vec<Array<T, D::Smaller>> = map_blocks(
+        n.div_ceil(rows),
+        Target::Parallel,
+        #[inline(always)]
+        |b| {
+            let block = a.slice_axis(axis, Slice::from(b * rows..((b + 1) * rows).min(n)));
+            let mut part = block.index_axis(axis, 0).to_owned();
+            fold_block(block, axis, part.view_mut(), f);
+            part
+        },
+    );
     out.assign(&partials[0]);
     for part in &partials[1..] {
         Zip::from(&mut out)
@@ -171,6 +189,7 @@ fn fold_row_grid<T, D, F>(
     }
 }
 
+#[inline(always)]
 fn fold_block<T: Element, D: RemoveAxis, F: Fn(T, T) -> T>(
     a: ArrayView<'_, T, D>,
     axis: Axis,
@@ -198,6 +217,7 @@ fn fold_block<T: Element, D: RemoveAxis, F: Fn(T, T) -> T>(
 }
 
 /// Folds up to `LANES` contiguous lanes of equal length side by side.
+#[inline(always)]
 fn fold_lanes<T: Element, F: Fn(T, T) -> T>(group: &mut [(&mut T, ArrayView1<'_, T>)], f: &F) {
     let slices: Option<Vec<&[T]>> = group.iter().map(|(_, l)| l.to_slice()).collect();
     match slices {
@@ -250,13 +270,18 @@ where
                 let size = a.len_of(Axis(k)).div_ceil(threads * 4).max(1);
                 out.axis_chunks_iter_mut(Axis(k), size).into_par_iter()
             },
+            #[inline(always)]
             |o| scan_block(o, axis, lanes, f),
         ),
-        _ => scan_block(out.view_mut(), axis, lanes, f),
+        _ => serial(
+            #[inline(always)]
+            || scan_block(out.view_mut(), axis, lanes, f),
+        ),
     }
     out
 }
 
+#[inline(always)]
 fn scan_block<T: Element, D: RemoveAxis, F: Fn(T, T) -> T>(
     mut out: ArrayViewMut<'_, T, D>,
     axis: Axis,
@@ -300,14 +325,17 @@ where
     }
     if grouping == Grouping::LeftFold {
         // Nothing is kept to split: one chain, on the calling thread.
-        return Some(match a.as_slice() {
-            Some(s) => s[1..].iter().fold(s[0], |x, &y| f(x, y)),
-            None => {
-                let mut it = a.iter();
-                let first = *it.next().expect("not empty");
-                it.fold(first, |x, &y| f(x, y))
-            }
-        });
+        return Some(serial(
+            #[inline(always)]
+            || match a.as_slice() {
+                Some(s) => s[1..].iter().fold(s[0], |x, &y| f(x, y)),
+                None => {
+                    let mut it = a.iter();
+                    let first = *it.next().expect("not empty");
+                    it.fold(first, |x, &y| f(x, y))
+                }
+            },
+        ));
     }
     // The grid is over the logical order, so the bits do not depend on the layout either;
     // any other layout than C order is copied into it (regrouping may not reorder).
@@ -324,9 +352,12 @@ where
     } else {
         Target::Serial
     };
-    let partials: Vec<T> = map_blocks(s.len().div_ceil(BLOCK), target, |b| {
-        fold_block_all(&s[b * BLOCK..((b + 1) * BLOCK).min(s.len())], f)
-    });
+    let partials: Vec<T> = map_blocks(
+        s.len().div_ceil(BLOCK),
+        target,
+        #[inline(always)]
+        |b| fold_block_all(&s[b * BLOCK..((b + 1) * BLOCK).min(s.len())], f),
+    );
     let mut it = partials.into_iter();
     let first = it.next()?;
     Some(it.fold(first, f))
@@ -334,6 +365,7 @@ where
 
 /// One block of the grid: eight contiguous sub-blocks folded side by side, then combined
 /// in order; a short (last) block is folded left to right.
+#[inline(always)]
 fn fold_block_all<T: Element, F: Fn(T, T) -> T>(b: &[T], f: &F) -> T {
     if b.len() == BLOCK {
         const SUB: usize = BLOCK / LANES;

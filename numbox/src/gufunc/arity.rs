@@ -127,7 +127,7 @@ macro_rules! gufunc_arity {
                 let core_lens = [$(plan.out_core_len($ko)),+];
                 let ready = [$($b.is_initialised()),+];
                 let plan_ref = &plan;
-                let block = |r: Range<usize>| {
+                execute(&plan, self.target(), #[inline(always)] |r: Range<usize>| {
                     $(
                         if !ready[$ko] {
                             // SAFETY: output `ko` is a fresh C-contiguous buffer of
@@ -145,8 +145,7 @@ macro_rules! gufunc_arity {
                     // outputs' parts of iterations `r` were initialised above and belong to
                     // this block alone.
                     unsafe { Self::eval_range(plan_ref, &ins, &outs, r) };
-                };
-                execute(&plan, self.target(), &block);
+                });
                 $(
                     // SAFETY: the buffer came zeroed (zero is the default), or `execute` ran
                     // every loop iteration and their blocks initialised the whole buffer.
@@ -186,8 +185,9 @@ macro_rules! gufunc_arity {
                 // SAFETY: as in `call`; the outputs are the caller's exclusive views, checked to
                 // have the planned shape, and ndarray's mutable views never alias themselves,
                 // so iterations write disjoint parts.
-                let block = |r: Range<usize>| unsafe { Self::eval_range(plan_ref, &ins, &outs, r) };
-                execute(&plan, self.target(), &block);
+                execute(&plan, self.target(), #[inline(always)] |r: Range<usize>| unsafe {
+                    Self::eval_range(plan_ref, &ins, &outs, r)
+                });
                 Ok(())
             }
 
@@ -197,13 +197,14 @@ macro_rules! gufunc_arity {
             /// `plan` was checked against every operand, `ins` and `outs` point at buffers of
             /// the planned shapes that stay alive, and the outputs' parts of iterations `r` are
             /// initialised and written by no one else meanwhile.
+            #[inline(always)]
             unsafe fn eval_range(
                 plan: &Plan,
                 ins: &($(ReadPtr<<$I as CoreSpec>::Elem>,)+),
                 outs: &($(WritePtr<<$O as CoreSpec>::Elem>,)+),
                 r: Range<usize>,
             ) {
-                plan.for_each(r, |off| {
+                plan.for_each(r, #[inline(always)] |off| {
                     // SAFETY: each offset plus its core geometry addresses elements of that
                     // operand's live buffer (the caller's guarantee), and this iteration's
                     // output parts belong to it alone.

@@ -17,7 +17,11 @@ const BLOCKS_PER_THREAD: usize = 8;
 
 /// Runs `block` over the loop iterations `0..plan.iterations()`, split across threads when
 /// `target` is parallel and there is enough work. Every iteration runs exactly once.
-pub(crate) fn execute(plan: &Plan, target: Target, block: &(dyn Fn(Range<usize>) + Sync)) {
+///
+/// `block` runs compiled for the CPU tier (see [`crate::driver`]): pass the closure itself,
+/// marked `#[inline(always)]`.
+#[inline(always)]
+pub(crate) fn execute<B: Fn(Range<usize>) + Sync>(plan: &Plan, target: Target, block: B) {
     let total = plan.iterations();
     if total == 0 {
         return;

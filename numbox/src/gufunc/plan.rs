@@ -297,7 +297,7 @@ impl Plan {
 
     /// Calls `f` with every operand's element offset for the loop iterations in `range`
     /// (iterations are numbered in C order over the loop shape).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn for_each(&self, range: Range<usize>, mut f: impl FnMut(&[isize; MAX_OPS])) {
         let nd = self.loop_shape.len();
         if range.is_empty() {

@@ -35,12 +35,17 @@ pub fn for_each<'p, R, P, B>(
     // while handles from this one may still be alive.
     let parts: &'p P = parts;
     let (start, n) = range.bounds();
-    let run = |piece: Range<usize>| {
-        // SAFETY: `for_schedule` visits each `k` in `0..n` once and `offset` is injective on
-        // `0..n`, so each index gets its handles once.
-        unsafe { leaf::<R, P, B>(piece, start, parts, &body) }
-    };
-    for_schedule(n, schedule, chunk, &run);
+    for_schedule(
+        n,
+        schedule,
+        chunk,
+        #[inline(always)]
+        |piece: Range<usize>| {
+            // SAFETY: `for_schedule` visits each `k` in `0..n` once and `offset` is
+            // injective on `0..n`, so each index gets its handles once.
+            unsafe { leaf::<R, P, B>(piece, start, parts, &body) }
+        },
+    );
 }
 
 /// Runs `body` for every value of `range` on the caller's pool, each block of the fixed grid
@@ -70,15 +75,20 @@ where
     let len = block_len(n);
     let blocks = n.div_ceil(len);
     let slots: Vec<Mutex<Option<A>>> = (0..blocks).map(|_| Mutex::new(None)).collect();
-    let run = |piece: Range<usize>| {
-        for b in piece {
-            let mut acc = identity();
-            // A fresh local per block keeps the accumulator in a register across the body.
-            acc = block::<R, P, A, B>(b * len..n.min((b + 1) * len), start, parts, acc, &body);
-            *slots[b].lock().unwrap_or_else(|p| p.into_inner()) = Some(acc);
-        }
-    };
-    for_schedule(blocks, schedule, chunk.map(|c| c.div_ceil(len)), &run);
+    for_schedule(
+        blocks,
+        schedule,
+        chunk.map(|c| c.div_ceil(len)),
+        #[inline(always)]
+        |piece: Range<usize>| {
+            for b in piece {
+                let mut acc = identity();
+                // A fresh local per block keeps the accumulator in a register across the body.
+                acc = block::<R, P, A, B>(b * len..n.min((b + 1) * len), start, parts, acc, &body);
+                *slots[b].lock().unwrap_or_else(|p| p.into_inner()) = Some(acc);
+            }
+        },
+    );
     let mut partials = slots.into_iter().map(|s| {
         s.into_inner()
             .unwrap_or_else(|p| p.into_inner())
@@ -93,11 +103,12 @@ where
     total
 }
 
-/// Runs the iterations `ks` of a `for_each` (not inlined, for the reason given at [`block`]).
+/// Runs the iterations `ks` of a `for_each`: inlined into the driver's per-tier function
+/// (see [`block`]).
 ///
 /// # Safety
 /// No other call may cover the same `ks` values while `parts` is borrowed.
-#[inline(never)]
+#[inline(always)]
 unsafe fn leaf<'p, R, P, B>(ks: Range<usize>, start: R::Idx, parts: &'p P, body: &B)
 where
     R: PrangeRange,
@@ -113,10 +124,12 @@ where
 
 /// Accumulates the iterations `ks` of one reduction block into `acc`.
 ///
-/// Not inlined, and unrolled by two, on purpose: otherwise LLVM bounced the accumulator
-/// through the stack twice per iteration around calls in the body, and `s += x[i].exp()` ran
-/// 1.7x slower than the serial loop; now it runs at the serial loop's speed.
-#[inline(never)]
+/// Inlined into the driver's per-tier function, which is a function of its own (never
+/// inlined into the scheduling code), and unrolled by two, on purpose: otherwise LLVM
+/// bounced the accumulator through the stack twice per iteration around calls in the body,
+/// and `s += x[i].exp()` ran 1.7x slower than the serial loop; now it runs at the serial
+/// loop's speed.
+#[inline(always)]
 fn block<'p, R, P, A, B>(ks: Range<usize>, start: R::Idx, parts: &'p P, acc: A, body: &B) -> A
 where
     R: PrangeRange,
@@ -124,22 +137,26 @@ where
     B: Fn(R::Idx, P::Lazies<'p>, &mut A),
 {
     let mut acc = acc;
-    let mut step = |k: usize| {
-        let i = R::Idx::offset(start, k);
-        // SAFETY: `for_schedule` visits each block once, the blocks partition `0..n`, and
-        // `offset` is injective on `0..n`, so each index gets its handles once.
-        body(i, unsafe { parts.lazies(i) }, &mut acc);
-    };
+    // A macro rather than a closure: a closure bound by `let` cannot be marked
+    // `#[inline(always)]`, and the step must be compiled inside the tier's function.
+    macro_rules! step {
+        ($k:expr) => {{
+            let i = R::Idx::offset(start, $k);
+            // SAFETY: `for_schedule` visits each block once, the blocks partition `0..n`,
+            // and `offset` is injective on `0..n`, so each index gets its handles once.
+            body(i, unsafe { parts.lazies(i) }, &mut acc);
+        }};
+    }
     // Two iterations per trip, in order: the same left-to-right accumulation, but LLVM then
     // keeps the accumulator in a register across calls in the body.
     let mut k = ks.start;
     while ks.end - k >= 2 {
-        step(k);
-        step(k + 1);
+        step!(k);
+        step!(k + 1);
         k += 2;
     }
     if k < ks.end {
-        step(k);
+        step!(k);
     }
     acc
 }

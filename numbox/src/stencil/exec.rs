@@ -213,9 +213,13 @@ fn run<K: StencilKernel<N>, const N: usize>(
         let by_threads = n0.div_ceil(threads * 4);
         Blocks::Len(by_size.min(by_threads).max(1))
     };
-    for_blocks(n0, target, grain, |rows| {
-        block::<K, N>(fields, params, sink, rows)
-    });
+    for_blocks(
+        n0,
+        target,
+        grain,
+        #[inline(always)]
+        |rows| block::<K, N>(fields, params, sink, rows),
+    );
 }
 
 /// The range of coordinates on one axis whose whole neighbourhood lies inside the array.
@@ -231,6 +235,7 @@ fn interior(n: usize, lo: isize, hi: isize) -> Range<usize> {
 /// Contiguous rows run whole. Otherwise (transposed or stepped inputs, a strided output) the
 /// last two axes go in tiles of `TILE x TILE` points, so that the cache lines a strided
 /// access brings in are reused by the neighbouring rows of the tile before they are evicted.
+#[inline(always)]
 fn block<K: StencilKernel<N>, const N: usize>(
     fields: &K::Fields,
     params: K::Params,
@@ -285,7 +290,7 @@ fn block<K: StencilKernel<N>, const N: usize>(
 }
 
 /// Points `js` of the row at `idx` (its last coordinate is ignored).
-#[inline]
+#[inline(always)]
 fn row<K: StencilKernel<N>, const N: usize>(
     fields: &K::Fields,
     params: K::Params,
@@ -363,6 +368,7 @@ unsafe fn interior_pass<K: StencilKernel<N>, const N: usize, const UNIT: bool>(
 
 /// Border points of one row: `cval` under `Mode::Skip`, else the kernel on a patch whose
 /// out-of-range reads follow the mode.
+#[inline(always)]
 fn border<K: StencilKernel<N>, const N: usize>(
     fields: &K::Fields,
     params: K::Params,
