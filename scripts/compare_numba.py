@@ -546,6 +546,10 @@ def main():
         os.path.relpath(x, ROOT) if x == target_dir() else x for x in build_cmd())
     if not ARGS.no_build:
         subprocess.run(build_cmd() + ["-q"], cwd=ROOT, env=build_env(), check=True)
+    for k in keys:
+        exe = example_cmd(EXAMPLES[k], scale, ARGS.reps)[0]
+        if not os.path.exists(exe):
+            raise SystemExit(f"{exe} is missing: build it (run without --no-build)")
     print(f"# numpy {np.__version__}, numba {numba.__version__}, "
           f"{numba.config.NUMBA_NUM_THREADS} Numba threads, layer will be "
           f"{numba.config.THREADING_LAYER}; scale {scale}, reps {ARGS.reps}, "
@@ -611,7 +615,8 @@ def main():
                                 "default (no RUSTFLAGS)") + f": {build_line}"
           + (" (not run: --no-build)" if ARGS.no_build else ""))
     print(f"numbox CPU tier: {tier_used()}")
-    tier_env = f"NUMBOX_CPU={ARGS.tier} " if ARGS.tier else ""
+    cpu_env = numbox_env().get("NUMBOX_CPU", "")
+    tier_env = f"NUMBOX_CPU={shlex.quote(cpu_env)} " if cpu_env else ""
     run = example_cmd("seed_N_*", scale, ARGS.reps)
     print("numbox runs: " + tier_env + " ".join([os.path.relpath(run[0], ROOT)] + run[1:]))
     print("command: " + " ".join(shlex.quote(x) for x in [sys.executable] + sys.argv))
