@@ -6,10 +6,7 @@ pub use crate::element::Element;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::target::Target;
 pub use crate::threads::install;
-pub use crate::ufunc::{
-    CallOutput, Kernel, Operands, OutArgs, Ufunc1, Ufunc10, Ufunc11, Ufunc12, Ufunc2, Ufunc3,
-    Ufunc4, Ufunc5, Ufunc6, Ufunc7, Ufunc8, Ufunc9,
-};
+pub use crate::ufunc::{Kernel, Operands, OutArgs, Ufunc, UfuncOutput};
 pub use ::core;
 pub use ::ndarray;
 pub use ::rayon;
