@@ -30,7 +30,7 @@ pub mod prange {
 
 pub mod gufunc {
     pub use crate::gufunc::{
-        CallOutput, Core0, Core1, Core2, Core3, CoreDim, GuArgs, Gufunc, GufuncKernel, InputList,
+        Core0, Core1, Core2, Core3, CoreDim, GuArgs, Gufunc, GufuncKernel, GufuncOutput, InputList,
         Layout, OutArg, OutputList,
     };
 }

@@ -1,7 +1,7 @@
 //! Running the loop iterations of a planned call: serially, or in blocks across the caller's
 //! rayon pool; and allocating fresh outputs.
 
-use super::plan::Plan;
+use super::plan::LoopPlan;
 use crate::driver::{for_blocks, Blocks};
 use crate::error::{Error, ErrorKind, Result};
 use crate::target::Target;
@@ -17,7 +17,7 @@ const BLOCKS_PER_THREAD: usize = 8;
 
 /// Runs `block` over the loop iterations `0..plan.iterations()`, split across threads when
 /// `target` is parallel and there is enough work. Every iteration runs exactly once.
-pub(crate) fn execute(plan: &Plan, target: Target, block: &(dyn Fn(Range<usize>) + Sync)) {
+pub(crate) fn execute(plan: &LoopPlan, target: Target, block: &(dyn Fn(Range<usize>) + Sync)) {
     let total = plan.iterations();
     if total == 0 {
         return;
