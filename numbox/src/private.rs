@@ -17,15 +17,18 @@ pub mod dispatch {
 }
 
 pub mod stencil {
-    pub use crate::stencil::__expansion::*;
+    pub use crate::stencil::exec::{call, call_into};
     pub use crate::stencil::{
         AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
     };
 }
 
 /// `#[parallel_loop]`'s driver, disjoint parts and reduction identities.
-pub mod prange {
-    pub use crate::parallel_loop::expansion::*;
+pub mod parallel_loop {
+    pub use crate::parallel_loop::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
+    pub use crate::parallel_loop::identity::{all_ones_like, one_like, zero_like};
+    pub use crate::parallel_loop::runner::{for_each, reduce};
+    pub use crate::parallel_loop::{prange, PrangeRange, Schedule};
 }
 
 pub mod gufunc {
