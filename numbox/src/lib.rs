@@ -85,9 +85,9 @@ pub use numbox_macros::stencil;
 /// - For `fn(T, T) -> T`: `reduce(a, Axis(k))`, `reduce_all(a)`, `accumulate(a, Axis(k))`,
 ///   `outer(a, b)`, with NumPy's semantics: the reductions are left folds
 ///   `f(f(f(a0, a1), a2), ...)` in logical C index order, whatever the layout and the target
-///   (the parallel target splits only the kept axes); see [`ufunc::Ufunc2`] for the details.
-/// - `name::serial()` / `name::parallel()`: handles ([`ufunc::Ufunc1`] ..
-///   [`ufunc::Ufunc12`]) with the same methods on an explicit target.
+///   (the parallel target splits only the kept axes); see [`ufunc::Ufunc::reduce`] for the details.
+/// - `name::serial()` / `name::parallel()`: a [`ufunc::Ufunc`] handle with the same methods on
+///   an explicit target.
 ///
 /// Options: `target = "cpu" | "parallel"` (the default target of `call`), `identity = expr`
 /// (the value of an empty reduction), `associative` (or `associative = true | false`), and a

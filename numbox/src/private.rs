@@ -6,10 +6,7 @@ pub use crate::element::Element;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::target::Target;
 pub use crate::threads::install;
-pub use crate::ufunc::{
-    CallOutput, Kernel, Operands, OutArgs, Ufunc1, Ufunc10, Ufunc11, Ufunc12, Ufunc2, Ufunc3,
-    Ufunc4, Ufunc5, Ufunc6, Ufunc7, Ufunc8, Ufunc9,
-};
+pub use crate::ufunc::{Kernel, Operands, OutArgs, Ufunc, UfuncOutput};
 pub use ::core;
 pub use ::ndarray;
 pub use ::rayon;
@@ -20,20 +17,23 @@ pub mod dispatch {
 }
 
 pub mod stencil {
-    pub use crate::stencil::__expansion::*;
+    pub use crate::stencil::exec::{call, call_into};
     pub use crate::stencil::{
         AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
     };
 }
 
 /// `#[parallel_loop]`'s driver, disjoint parts and reduction identities.
-pub mod prange {
-    pub use crate::parallel_loop::expansion::*;
+pub mod parallel_loop {
+    pub use crate::parallel_loop::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
+    pub use crate::parallel_loop::identity::{all_ones_like, one_like, zero_like};
+    pub use crate::parallel_loop::runner::{for_each, reduce};
+    pub use crate::parallel_loop::{prange, PrangeRange, Schedule};
 }
 
 pub mod gufunc {
     pub use crate::gufunc::{
-        CallOutput, Core0, Core1, Core2, Core3, CoreDim, GuArgs, Gufunc, GufuncKernel, InputList,
+        Core0, Core1, Core2, Core3, CoreDim, GuArgs, Gufunc, GufuncKernel, GufuncOutput, InputList,
         Layout, OutArg, OutputList,
     };
 }

@@ -178,7 +178,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 #[doc = #call_doc]
                 #[inline]
                 pub fn call<#(#ta),*>(#(#a: #ta),*)
-                    -> #private::Result<#gu::CallOutput<Self, (#(#ta,)*)>>
+                    -> #private::Result<#gu::GufuncOutput<Self, (#(#ta,)*)>>
                 where
                     #(#ta: #private::Operand<#in_elems>,)*
                     (#(#ta,)*): #gu::GuArgs<<Self as #gu::GufuncKernel>::Inputs>,

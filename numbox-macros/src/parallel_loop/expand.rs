@@ -1,4 +1,4 @@
-//! Emits one prange loop as a call of the runtime driver (`::numbox::__private::prange`).
+//! Emits one prange loop as a call of the runtime driver (`::numbox::__private::parallel_loop`).
 //!
 //! ```text
 //! {
@@ -47,7 +47,7 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
     rw.visit_block_mut(&mut body);
 
     let p = Private;
-    let pr = quote!(#p::prange);
+    let pr = quote!(#p::parallel_loop);
     let (schedule, chunk) = options.tokens();
     let pat = &l.pat;
     let lazy = |v: &Ident| format_ident!("__nb_lz_{}", v, span = Span::mixed_site());

@@ -3,7 +3,7 @@
 //! `assert!`, `write!`, `vec!`, `matches!`, ..): their arguments are parsed as what they are
 //! (expressions, a format string, a writer, a pattern) and scanned and rewritten like the
 //! same code written without the macro. Any other macro is opaque: the analysis rejects it
-//! when its tokens mention what the check tracks (see `analyze::check_opaque`).
+//! when its tokens mention what the check tracks (see `validate::check_opaque`).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::ToTokens;

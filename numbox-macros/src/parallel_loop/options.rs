@@ -98,7 +98,7 @@ impl Options {
             Some(n) => quote!(::core::option::Option::Some(#n)),
             None => quote!(::core::option::Option::None),
         };
-        (quote!(#p::prange::Schedule::#s), chunk)
+        (quote!(#p::parallel_loop::Schedule::#s), chunk)
     }
 }
 

@@ -458,7 +458,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                     self.opaque.push(m.clone());
                 }
                 // What the expansion does with the tokens is unknown, so they record no use
-                // (`analyze` rejects the invocation if it mentions a tracked variable); control
+                // (`validate` rejects the invocation if it mentions a tracked variable); control
                 // flow that leaves the loop is still reported when they parse as expressions.
                 let uses = self.uses.len();
                 self.opaque_depth += 1;

@@ -1,5 +1,5 @@
 //! The expansion: the user's function unchanged, a companion enum of the same name
-//! implementing the runtime's `Kernel`, and one-line methods that call its typed handles.
+//! implementing the runtime's `Kernel`, and one-line methods that call its typed handle `Ufunc`.
 
 use super::options::Options;
 use super::validate::ScalarFn;
@@ -76,13 +76,12 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
 
     let a: Vec<_> = (0..n).map(|i| format_ident!("__nb_A{}", i)).collect();
     let x: Vec<_> = (0..n).map(|i| format_ident!("__nb_x{}", i)).collect();
-    let handle = format_ident!("Ufunc{}", n);
     let methods = quote! {
         /// Applies the kernel elementwise to the broadcast operands (scalars, arrays, views of
         /// any layout, slices), into newly allocated arrays, on the attribute's target.
         #[inline]
         #[allow(clippy::too_many_arguments)]
-        pub fn call<#(#a),*>(#(#x: #a),*) -> #p::Result<#p::CallOutput<Self, (#(#a,)*)>>
+        pub fn call<#(#a),*>(#(#x: #a),*) -> #p::Result<#p::UfuncOutput<Self, (#(#a,)*)>>
         where
             (#(#a,)*): #p::Operands<(#(#inputs,)*)>,
         {
@@ -102,18 +101,18 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         }
 
         /// The kernel on the calling thread, whatever the attribute's target.
-        pub const fn serial() -> #p::#handle<Self> {
-            #p::#handle::new(#p::Target::Serial)
+        pub const fn serial() -> #p::Ufunc<Self> {
+            #p::Ufunc::new(#p::Target::Serial)
         }
 
         /// The kernel split across the current rayon pool, whatever the attribute's target.
-        pub const fn parallel() -> #p::#handle<Self> {
-            #p::#handle::new(#p::Target::Parallel)
+        pub const fn parallel() -> #p::Ufunc<Self> {
+            #p::Ufunc::new(#p::Target::Parallel)
         }
 
         /// The kernel on the attribute's target (`"cpu"` unless stated).
-        pub const fn default_target() -> #p::#handle<Self> {
-            #p::#handle::new(<Self as #p::Kernel>::TARGET)
+        pub const fn default_target() -> #p::Ufunc<Self> {
+            #p::Ufunc::new(<Self as #p::Kernel>::TARGET)
         }
     };
     let reductions = k.is_binary_homogeneous().then(|| {

@@ -1,11 +1,11 @@
 //! The typed half of a gufunc call, once per arity (1..=6 inputs, 1..=3 outputs): turns the
-//! operands into pointers and a [`Plan`], allocates or checks the outputs, and hands each loop
+//! operands into pointers and a [`LoopPlan`], allocates or checks the outputs, and hands each loop
 //! iteration's core views to the kernel.
 
 use super::exec::{execute, init_range, Fresh};
-use super::plan::{check_layout, OpShape, Plan};
+use super::plan::{check_layout, LoopPlan, OpShape};
 use super::{
-    BroadcastDims, CallOutput, CoreSpec, GuArgs, Gufunc, GufuncKernel, InputList, OutArg,
+    BroadcastDims, CoreSpec, GuArgs, Gufunc, GufuncKernel, GufuncOutput, InputList, OutArg,
     OutputList,
 };
 use crate::broadcast::{Operand, Source};
@@ -101,7 +101,7 @@ macro_rules! gufunc_arity {
             /// few dimensions for the core, a core dimension bound to two sizes, a fixed size
             /// that does not match, loop dimensions that do not broadcast.
             #[allow(clippy::too_many_arguments)]
-            pub fn call<$($A),+>(&self, $($a: $A),+) -> Result<CallOutput<K, ($($A,)+)>>
+            pub fn call<$($A),+>(&self, $($a: $A),+) -> Result<GufuncOutput<K, ($($A,)+)>>
             where
                 $($A: Operand<<$I as CoreSpec>::Elem>,)+
                 ($($A,)+): GuArgs<($($I,)+)>,
@@ -116,7 +116,7 @@ macro_rules! gufunc_arity {
                 )
                 .map_err(ctx)?;
                 $(let $a = $a.source();)+
-                let mut plan = Plan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
+                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
                 $(
                     let mut $b = Fresh::<<$O as CoreSpec>::Elem>::new(plan.out_len($ko).map_err(ctx)?)
                         .map_err(ctx)?;
@@ -141,7 +141,7 @@ macro_rules! gufunc_arity {
                             };
                         }
                     )+
-                    // SAFETY: `Plan` checked every operand's shape against the layout; the
+                    // SAFETY: `LoopPlan` checked every operand's shape against the layout; the
                     // outputs' parts of iterations `r` were initialised above and belong to
                     // this block alone.
                     unsafe { Self::eval_range(plan_ref, &ins, &outs, r) };
@@ -174,7 +174,7 @@ macro_rules! gufunc_arity {
                 )
                 .map_err(ctx)?;
                 $(let $a = $a.source();)+
-                let mut plan = Plan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
+                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
                 $(
                     let mut $b = OutArg::view_mut(&mut $b);
                     plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;
@@ -199,7 +199,7 @@ macro_rules! gufunc_arity {
             /// initialised and written by no one else meanwhile.
             #[inline(always)]
             unsafe fn eval_range(
-                plan: &Plan,
+                plan: &LoopPlan,
                 ins: &($(ReadPtr<<$I as CoreSpec>::Elem>,)+),
                 outs: &($(WritePtr<<$O as CoreSpec>::Elem>,)+),
                 r: Range<usize>,

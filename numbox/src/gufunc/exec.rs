@@ -1,7 +1,7 @@
 //! Running the loop iterations of a planned call: serially, or in blocks across the caller's
 //! rayon pool; and allocating fresh outputs.
 
-use super::plan::Plan;
+use super::plan::LoopPlan;
 use crate::driver::{for_blocks, Blocks};
 use crate::error::{Error, ErrorKind, Result};
 use crate::target::Target;
@@ -21,7 +21,7 @@ const BLOCKS_PER_THREAD: usize = 8;
 /// `block` runs compiled for the CPU tier (see [`crate::driver`]): pass the closure itself,
 /// marked `#[inline(always)]`.
 #[inline(always)]
-pub(crate) fn execute<B: Fn(Range<usize>) + Sync>(plan: &Plan, target: Target, block: B) {
+pub(crate) fn execute<B: Fn(Range<usize>) + Sync>(plan: &LoopPlan, target: Target, block: B) {
     let total = plan.iterations();
     if total == 0 {
         return;

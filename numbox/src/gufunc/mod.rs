@@ -362,8 +362,9 @@ pub trait GufuncKernel: Sized {
     );
 }
 
-/// What `K::call` returns for the argument tuple `A`.
-pub type CallOutput<K, A> = <<K as GufuncKernel>::Outputs as OutputList>::Owned<
+/// What a gufunc's `call` returns for kernel `K` on the argument tuple `A`: one array per
+/// kernel output (a tuple of them for several), of shape `loop dimensions ++ core dimensions`.
+pub type GufuncOutput<K, A> = <<K as GufuncKernel>::Outputs as OutputList>::Owned<
     <A as GuArgs<<K as GufuncKernel>::Inputs>>::LoopDim,
 >;
 

@@ -75,8 +75,10 @@ pub(crate) struct OpShape<'a> {
     pub strides: &'a [isize],
 }
 
-/// A checked call: loop shape, per-operand loop strides and core geometry, output shapes.
-pub(crate) struct Plan {
+/// The plan of a gufunc call's loop over its loop dimensions, checked against the layout: the
+/// loop shape, every operand's stride along each loop axis and the geometry of its core part,
+/// and the output shapes.
+pub(crate) struct LoopPlan {
     loop_shape: Vec<usize>,
     /// Per loop axis, the stride of every operand along it (inputs, then outputs).
     loop_strides: Vec<[isize; MAX_OPS]>,
@@ -101,9 +103,9 @@ pub(crate) fn core_str(layout: &Layout, core: &[CoreDim]) -> String {
     format!("({})", parts.join(","))
 }
 
-impl Plan {
+impl LoopPlan {
     /// Checks the inputs against `layout` and computes the loop shape and the output shapes.
-    pub(crate) fn new(layout: &Layout, inputs: &[OpShape<'_>]) -> Result<Plan> {
+    pub(crate) fn new(layout: &Layout, inputs: &[OpShape<'_>]) -> Result<LoopPlan> {
         debug_assert_eq!(inputs.len(), layout.inputs.len());
         let mut bound: Vec<Option<(usize, usize)>> = vec![None; layout.dims.len()];
         let mut loops: Vec<Option<&[usize]>> = Vec::with_capacity(inputs.len());
@@ -209,7 +211,7 @@ impl Plan {
         for s in &out_shapes {
             work = work.saturating_add(s[ndl..].iter().product::<usize>().max(1));
         }
-        Ok(Plan {
+        Ok(LoopPlan {
             loop_shape,
             loop_strides,
             cores,

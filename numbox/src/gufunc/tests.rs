@@ -1,7 +1,7 @@
 //! Runtime unit tests with hand-written kernels (small, so that Miri can check the unsafe
 //! view construction and the uninitialised-output handling).
 
-use super::plan::{OpShape, Plan};
+use super::plan::{LoopPlan, OpShape};
 use super::*;
 use crate::error::ErrorKind;
 use ndarray::{array, s, Array1, Array2, Array3, ArrayViewMut1};
@@ -191,14 +191,14 @@ fn plan_errors_name_operands_and_sizes() {
         shape: Some(s),
         strides: st,
     };
-    let e = Plan::new(&MatVec::LAYOUT, &[shape(&[4], &[1]), shape(&[4], &[1])])
+    let e = LoopPlan::new(&MatVec::LAYOUT, &[shape(&[4], &[1]), shape(&[4], &[1])])
         .err()
         .unwrap();
     assert_eq!(
         e.to_string(),
         "operand 0 has 1 dimension, layout (m,n) needs 2"
     );
-    let e = Plan::new(
+    let e = LoopPlan::new(
         &MatVec::LAYOUT,
         &[shape(&[2, 3], &[3, 1]), shape(&[4], &[1])],
     )
@@ -208,7 +208,7 @@ fn plan_errors_name_operands_and_sizes() {
         e.to_string(),
         "core dimension n is 3 in operand 0 (shape [2, 3]) but 4 in operand 1 (shape [4]); layout (m,n),(n)->(m)"
     );
-    let e = Plan::new(
+    let e = LoopPlan::new(
         &MatVec::LAYOUT,
         &[
             OpShape {
@@ -224,7 +224,7 @@ fn plan_errors_name_operands_and_sizes() {
         e.to_string(),
         "operand 0 is a scalar, layout (m,n) needs 2 dimensions"
     );
-    let p = Plan::new(
+    let p = LoopPlan::new(
         &MatVec::LAYOUT,
         &[shape(&[5, 1, 2, 3], &[6, 6, 3, 1]), shape(&[7, 3], &[3, 1])],
     )
@@ -244,7 +244,7 @@ fn for_each_visits_c_order_from_any_start() {
         inputs: &[&[]],
         outputs: &[&[]],
     };
-    let p = Plan::new(
+    let p = LoopPlan::new(
         &layout,
         &[OpShape {
             shape: Some(&[3, 4]),
@@ -261,7 +261,7 @@ fn for_each_visits_c_order_from_any_start() {
         }
     }
     // Broadcast: shape (3, 1) against loop (3, 1) only — and a transposed walk.
-    let p = Plan::new(
+    let p = LoopPlan::new(
         &layout,
         &[OpShape {
             shape: Some(&[2, 3]),

@@ -77,10 +77,10 @@
 //! assert_eq!(total(&[1_u8, 2, 3], 4), 10);
 //! ```
 
-mod disjoint;
-mod identity;
+pub(crate) mod disjoint;
+pub(crate) mod identity;
 mod range;
-mod runner;
+pub(crate) mod runner;
 
 pub use crate::driver::Schedule;
 pub use identity::{AllOnes, One, Zero};
@@ -110,13 +110,4 @@ pub use range::{IntoPrange, PrangeIndex, PrangeRange};
 /// ```
 pub fn prange<R: IntoPrange>(range: R) -> R::Range {
     range.into_prange()
-}
-
-/// What expansions of `#[parallel_loop]` call (through `numbox::__private::prange`).
-#[doc(hidden)]
-pub mod expansion {
-    pub use super::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
-    pub use super::identity::{all_ones_like, one_like, zero_like};
-    pub use super::runner::{for_each, reduce};
-    pub use super::{prange, PrangeRange, Schedule};
 }

@@ -28,7 +28,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod boundary;
-mod exec;
+pub(crate) mod exec;
 mod field;
 mod neighbors;
 
@@ -151,9 +151,4 @@ impl<K: HasHandle> Deref for Handle<K> {
     fn deref(&self) -> &K::Calls {
         &self.calls
     }
-}
-
-#[doc(hidden)]
-pub mod __expansion {
-    pub use super::exec::{call, call_into};
 }

@@ -1,7 +1,8 @@
-//! The typed handles `Ufunc1` ... `Ufunc12`: a kernel plus the target to run it on.
+//! The typed handle [`Ufunc`]: a kernel plus the target to run it on, with `call` and
+//! `call_into` once per arity and NumPy's ufunc methods for binary kernels.
 
 use super::OutArrays;
-use super::{call, call_into, CallOutput, Kernel, Operands, OutArgs};
+use super::{call, call_into, Kernel, Operands, OutArgs, UfuncOutput};
 use crate::broadcast::{Operand, Source};
 use crate::element::Element;
 use crate::error::{shape_str, Error, ErrorKind, Result};
@@ -10,47 +11,73 @@ use crate::target::Target;
 use ndarray::{Array, Array0, ArrayD, Axis, Dimension, RemoveAxis};
 use std::marker::PhantomData;
 
-macro_rules! handle {
-    ($(#[$doc:meta])* $Name:ident; $($A:ident $x:ident $T:ident),+) => {
-        $(#[$doc])*
-        ///
-        /// Get one from a `#[vectorize]` companion type with `name::serial()` or
-        /// `name::parallel()`, or build it with `new` from any [`Kernel`].
-        pub struct $Name<K> {
-            target: Target,
-            kernel: PhantomData<fn() -> K>,
+/// A ufunc with a chosen target: what `name::serial()`, `name::parallel()` and
+/// `name::default_target()` of a `#[vectorize]` function return.
+///
+/// It has the companion type's `call` and `call_into`, taking as many operands as the kernel
+/// has inputs; a kernel with two inputs and one output, all of one type, also has NumPy's
+/// ufunc methods [`reduce`](Ufunc::reduce), [`reduce_all`](Ufunc::reduce_all),
+/// [`accumulate`](Ufunc::accumulate) and [`outer`](Ufunc::outer). The type parameter `A` is
+/// the kernel's argument tuple (left at its default); it selects the methods of the arity.
+/// Build one with [`Ufunc::new`] from any [`Kernel`].
+///
+/// ```
+/// use numbox::prelude::*;
+/// use numbox::ufunc::Ufunc;
+/// use numbox::{ndarray::array, Target};
+///
+/// #[vectorize]
+/// fn axpy(a: f64, x: f64, y: f64) -> f64 {
+///     a * x + y
+/// }
+///
+/// let h: Ufunc<axpy> = axpy::parallel();
+/// assert_eq!(h.target(), Target::Parallel);
+/// assert_eq!(h.call(2.0, &array![1.0, 2.0], 1.0).unwrap(), array![3.0, 5.0]);
+/// assert_eq!(Ufunc::<axpy>::new(Target::Serial).call(1.0, 1.0, 1.0).unwrap().into_scalar(), 2.0);
+/// ```
+pub struct Ufunc<K: Kernel, A = <K as Kernel>::Args> {
+    target: Target,
+    kernel: PhantomData<fn() -> (K, A)>,
+}
+
+impl<K: Kernel, A> Clone for Ufunc<K, A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: Kernel, A> Copy for Ufunc<K, A> {}
+
+impl<K: Kernel, A> std::fmt::Debug for Ufunc<K, A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ufunc")
+            .field("kernel", &K::NAME)
+            .field("target", &self.target)
+            .finish()
+    }
+}
+
+impl<K: Kernel> Ufunc<K> {
+    /// The handle running kernel `K` on `target`.
+    pub const fn new(target: Target) -> Self {
+        Ufunc {
+            target,
+            kernel: PhantomData,
         }
+    }
+}
 
-        impl<K> Clone for $Name<K> {
-            fn clone(&self) -> Self {
-                *self
-            }
-        }
+impl<K: Kernel, A> Ufunc<K, A> {
+    /// Where this handle runs the kernel.
+    pub const fn target(&self) -> Target {
+        self.target
+    }
+}
 
-        impl<K> Copy for $Name<K> {}
-
-        impl<K: Kernel> std::fmt::Debug for $Name<K> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(stringify!($Name))
-                    .field("kernel", &K::NAME)
-                    .field("target", &self.target)
-                    .finish()
-            }
-        }
-
-        impl<K: Kernel> $Name<K> {
-            /// The handle running kernel `K` on `target`.
-            pub const fn new(target: Target) -> Self {
-                $Name { target, kernel: PhantomData }
-            }
-
-            /// Where this handle runs the kernel.
-            pub const fn target(&self) -> Target {
-                self.target
-            }
-        }
-
-        impl<K, $($T: Element),+> $Name<K>
+macro_rules! arity {
+    ($($A:ident $x:ident $T:ident),+) => {
+        impl<K, $($T: Element),+> Ufunc<K, ($($T,)+)>
         where
             K: Kernel<Args = ($($T,)+), Out: OutArrays>,
         {
@@ -59,7 +86,7 @@ macro_rules! handle {
             /// Each operand is a scalar, an array or view of any layout, or a slice. The result
             /// has the broadcast shape, in C order (F order when every input is F order).
             #[allow(clippy::too_many_arguments)]
-            pub fn call<$($A),+>(&self, $($x: $A),+) -> Result<CallOutput<K, ($($A,)+)>>
+            pub fn call<$($A),+>(&self, $($x: $A),+) -> Result<UfuncOutput<K, ($($A,)+)>>
             where
                 ($($A,)+): Operands<($($T,)+)>,
             {
@@ -80,34 +107,21 @@ macro_rules! handle {
     };
 }
 
-handle!(/// A handle to a kernel with 1 input.
-    Ufunc1; A0 x0 T0);
-handle!(/// A handle to a kernel with 2 inputs; binary kernels of one type also have the NumPy
-    /// ufunc methods `reduce`, `reduce_all`, `accumulate` and `outer`.
-    Ufunc2; A0 x0 T0, A1 x1 T1);
-handle!(/// A handle to a kernel with 3 inputs.
-    Ufunc3; A0 x0 T0, A1 x1 T1, A2 x2 T2);
-handle!(/// A handle to a kernel with 4 inputs.
-    Ufunc4; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3);
-handle!(/// A handle to a kernel with 5 inputs.
-    Ufunc5; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4);
-handle!(/// A handle to a kernel with 6 inputs.
-    Ufunc6; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5);
-handle!(/// A handle to a kernel with 7 inputs.
-    Ufunc7; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6);
-handle!(/// A handle to a kernel with 8 inputs.
-    Ufunc8; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7);
-handle!(/// A handle to a kernel with 9 inputs.
-    Ufunc9; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+arity!(A0 x0 T0);
+arity!(A0 x0 T0, A1 x1 T1);
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2);
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3);
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4);
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5);
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6);
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7);
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
     A8 x8 T8);
-handle!(/// A handle to a kernel with 10 inputs.
-    Ufunc10; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
     A8 x8 T8, A9 x9 T9);
-handle!(/// A handle to a kernel with 11 inputs.
-    Ufunc11; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
     A8 x8 T8, A9 x9 T9, A10 x10 T10);
-handle!(/// A handle to a kernel with 12 inputs.
-    Ufunc12; A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
+arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
     A8 x8 T8, A9 x9 T9, A10 x10 T10, A11 x11 T11);
 
 /// The kernel as a binary function.
@@ -146,7 +160,8 @@ fn no_axis(name: &str, method: &str, axis: Axis) -> Error {
     )
 }
 
-impl<K, T: Element> Ufunc2<K>
+/// NumPy's ufunc methods, for a kernel with two inputs and one output, all of type `T`.
+impl<K, T: Element> Ufunc<K, (T, T)>
 where
     K: Kernel<Args = (T, T), Out = (T,)>,
 {

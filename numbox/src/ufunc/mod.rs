@@ -2,9 +2,9 @@
 //!
 //! `#[vectorize]` turns a scalar function into a type implementing [`Kernel`]; the
 //! generic functions here broadcast operands, allocate outputs and run the executor, once
-//! for every kernel. The typed handles [`Ufunc1`] ... [`Ufunc12`] carry a [`Target`] and
-//! expose `call`/`call_into` (and, for binary kernels of one type, the NumPy ufunc methods
-//! `reduce`, `reduce_all`, `accumulate` and `outer`).
+//! for every kernel. The typed handle [`Ufunc`] carries a [`Target`] and exposes
+//! `call`/`call_into` with one operand per kernel input (and, for binary kernels of one type,
+//! the NumPy ufunc methods `reduce`, `reduce_all`, `accumulate` and `outer`).
 
 mod dynamic;
 mod handles;
@@ -14,7 +14,7 @@ mod outputs;
 pub use dynamic::{dyn_loop, DynArgs, DynOuts};
 
 pub use crate::broadcast::Meta;
-pub use handles::*;
+pub use handles::Ufunc;
 pub use operands::{DimFold, Operands, OutArg, OutArgs};
 pub use outputs::OutArrays;
 
@@ -27,7 +27,7 @@ use crate::target::Target;
 /// A scalar kernel lifted to arrays; implemented by the companion type `#[vectorize]` makes.
 ///
 /// ```
-/// use numbox::ufunc::{Kernel, Ufunc2};
+/// use numbox::ufunc::{Kernel, Ufunc};
 /// use numbox::{ndarray::array, Target};
 ///
 /// // What `#[vectorize] fn hypot2(x: f64, y: f64) -> f64` generates, by hand:
@@ -41,7 +41,7 @@ use crate::target::Target;
 ///         (x * x + y * y,)
 ///     }
 /// }
-/// let z = Ufunc2::<Hypot2>::new(Target::Serial).call(&array![1.0, 2.0], 2.0).unwrap();
+/// let z = Ufunc::<Hypot2>::new(Target::Serial).call(&array![1.0, 2.0], 2.0).unwrap();
 /// assert_eq!(z, array![5.0, 8.0]);
 /// ```
 #[diagnostic::on_unimplemented(
@@ -80,8 +80,9 @@ pub trait ElementKernel: Kernel<Args: InTuple, Out: OutArrays> {}
 
 impl<K: Kernel<Args: InTuple, Out: OutArrays>> ElementKernel for K {}
 
-/// What `call` returns for kernel `K` on operands `Ops`.
-pub type CallOutput<K, Ops> =
+/// What a ufunc's `call` returns for kernel `K` on operands `Ops`: one array of the broadcast
+/// dimensionality per kernel output (a tuple of them for several outputs).
+pub type UfuncOutput<K, Ops> =
     <<K as Kernel>::Out as OutArrays>::Arrays<<Ops as Operands<<K as Kernel>::Args>>::Dim>;
 
 fn is_contiguous(shape: &[usize], strides: &[isize], fortran: bool) -> bool {
@@ -151,7 +152,7 @@ fn plan(shape: &[usize], ins: &[Option<Meta>], outs: &[Meta]) -> Plan {
 pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
     ops: &Ops,
     target: Target,
-) -> Result<CallOutput<K, Ops>> {
+) -> Result<UfuncOutput<K, Ops>> {
     let (srcs, metas) = ops.sources();
     let metas = metas.as_ref();
     let nops = <K::Args as InTuple>::N + <K::Out as OutTuple>::M;
