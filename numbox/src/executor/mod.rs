@@ -1,6 +1,6 @@
 //! Runs kernels over arrays: serial or split across the caller's rayon pool.
 //!
-//! A call is turned into a [`Plan`]: one iteration shape shared by every operand, with each
+//! A call is turned into a [`LoopNest`]: one iteration shape shared by every operand, with each
 //! operand's strides broadcast to it. The plan walks memory in the output's order, drops
 //! length-1 axes and merges axes that are contiguous for every operand, so a call on
 //! same-layout contiguous arrays becomes one flat slice loop. The flat element range is
@@ -24,7 +24,7 @@ const MAX_OPS: usize = 16;
 
 /// The iteration space of one call.
 #[derive(Debug)]
-pub(crate) struct Plan {
+pub(crate) struct LoopNest {
     /// Axis lengths, outermost first; never empty.
     dims: Small<usize, 6>,
     /// Strides in elements, axis-major: `strides[k * nops + op]` for axis `k` of operand `op`
@@ -36,7 +36,7 @@ pub(crate) struct Plan {
     total: usize,
 }
 
-impl Plan {
+impl LoopNest {
     /// Builds the plan for `shape` over `nops` operands, `stride(op, axis)` giving each
     /// operand's stride already broadcast to `shape`. Operand `n_in` (the first output)
     /// decides the memory order.
@@ -45,7 +45,7 @@ impl Plan {
         nops: usize,
         n_in: usize,
         stride: impl Fn(usize, usize) -> isize,
-    ) -> Plan {
+    ) -> LoopNest {
         assert!(
             nops <= MAX_OPS && nops > n_in,
             "a kernel has at most {MAX_OPS} operands"
@@ -94,7 +94,7 @@ impl Plan {
                 st.push(0);
             }
         }
-        Plan {
+        LoopNest {
             dims,
             strides: st,
             base,
@@ -105,9 +105,9 @@ impl Plan {
 
     /// The plan of `total` elements contiguous in the same order in every one of `nops`
     /// operands: one flat axis of stride 1.
-    pub(crate) fn flat(total: usize, nops: usize) -> Plan {
+    pub(crate) fn flat(total: usize, nops: usize) -> LoopNest {
         assert!(nops <= MAX_OPS, "a kernel has at most {MAX_OPS} operands");
-        Plan {
+        LoopNest {
             dims: Small::from_elem(total.max(1), 1),
             strides: Small::from_elem(1, nops),
             base: [0; MAX_OPS],
@@ -137,7 +137,7 @@ impl Plan {
 /// reaches is inside them), borrowed for the duration of the call (inputs shared, outputs
 /// unique), and no output overlaps an input or another output.
 pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: Fn(I) -> O + Sync>(
-    plan: &Plan,
+    plan: &LoopNest,
     srcs: I::Srcs,
     dsts: O::Dsts,
     f: F,
@@ -181,7 +181,7 @@ pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: Fn(I) -> O + Sync>(
 /// As for [`execute`]; `end <= plan.total`.
 #[inline(always)]
 unsafe fn run_range<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
-    plan: &Plan,
+    plan: &LoopNest,
     srcs: &I::Srcs,
     dsts: &O::Dsts,
     f: &F,
@@ -267,7 +267,7 @@ unsafe fn kernel_loop<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
 /// operand's element offset of the segment's first element.
 #[inline(always)]
 fn for_each_segment(
-    plan: &Plan,
+    plan: &LoopNest,
     start: usize,
     end: usize,
     mut f: impl FnMut(&[isize; MAX_OPS], usize),
@@ -313,11 +313,11 @@ fn for_each_segment(
 mod tests {
     use super::*;
 
-    fn plan(shape: &[usize], strides: &[&[isize]], n_in: usize) -> Plan {
-        Plan::new(shape, strides.len(), n_in, |op, a| strides[op][a])
+    fn plan(shape: &[usize], strides: &[&[isize]], n_in: usize) -> LoopNest {
+        LoopNest::new(shape, strides.len(), n_in, |op, a| strides[op][a])
     }
 
-    fn columns(p: &Plan) -> Vec<Vec<isize>> {
+    fn columns(p: &LoopNest) -> Vec<Vec<isize>> {
         (0..p.nops)
             .map(|op| (0..p.dims.len()).map(|k| p.stride(op, k)).collect())
             .collect()

@@ -21,7 +21,7 @@ pub use outputs::OutArrays;
 use crate::broadcast::{broadcast_iter, broadcast_stride, describe_operands, dim_from_shape};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::tuple::{InTuple, OutTuple};
-use crate::executor::{execute, Plan};
+use crate::executor::{execute, LoopNest};
 use crate::target::Target;
 
 /// A scalar kernel lifted to arrays; implemented by the companion type `#[vectorize]` makes.
@@ -139,9 +139,9 @@ fn shapes(metas: &[Option<Meta>]) -> impl Iterator<Item = Option<&[usize]>> + Cl
 
 /// Plans a call: inputs broadcast to `shape` (stride 0 on broadcast axes, scalars 0
 /// everywhere), outputs with their own strides.
-fn plan(shape: &[usize], ins: &[Option<Meta>], outs: &[Meta]) -> Plan {
+fn plan(shape: &[usize], ins: &[Option<Meta>], outs: &[Meta]) -> LoopNest {
     let n_in = ins.len();
-    Plan::new(shape, n_in + outs.len(), n_in, |op, a| match ins.get(op) {
+    LoopNest::new(shape, n_in + outs.len(), n_in, |op, a| match ins.get(op) {
         Some(Some(m)) => broadcast_stride(&m.shape, &m.strides, shape, a),
         Some(None) => 0,
         None => outs[op - n_in].strides[a],
@@ -166,7 +166,7 @@ pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
             <K::Out as OutArrays>::prefault(&mut out);
         }
         let (dsts, _) = <K::Out as OutArrays>::uninit_dsts(&mut out);
-        let plan = Plan::flat(shape.iter().product(), nops);
+        let plan = LoopNest::flat(shape.iter().product(), nops);
         // SAFETY: every input and the fresh outputs hold `shape`'s elements contiguously in
         // the same order, so the flat plan walks each exactly once, inside its memory.
         unsafe { execute(&plan, srcs, dsts, K::eval, target) };
@@ -202,7 +202,7 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     let ins = metas.iter().map(Option::as_ref);
     if uniform_contiguous(ins.chain(out_metas.iter().map(Some))).is_some() {
         let total = out_metas[0].shape.iter().product();
-        let plan = Plan::flat(total, metas.len() + out_metas.len());
+        let plan = LoopNest::flat(total, metas.len() + out_metas.len());
         // SAFETY: every input and output (unique borrows: no overlap) holds the same shape
         // contiguously in the same order, so the flat plan walks each exactly once.
         unsafe { execute(&plan, srcs, dsts, K::eval, target) };
