@@ -4,6 +4,7 @@
 pub use crate::broadcast::{Operand, Source};
 pub use crate::element::Element;
 pub use crate::error::{Error, ErrorKind, Result};
+pub use crate::out::OutArg;
 pub use crate::target::Target;
 pub use crate::threads::install;
 pub use crate::ufunc::{
@@ -22,7 +23,8 @@ pub mod dispatch {
 pub mod stencil {
     pub use crate::stencil::__expansion::*;
     pub use crate::stencil::{
-        AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
+        ArgValues, Field, FieldSet, Handle, Input, IntoArg, Mode, Neighbors, Param, SplitArgs,
+        StencilKernel,
     };
 }
 

@@ -29,7 +29,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let mut scalar_tys = Vec::new();
     let mut scalar_names = Vec::new();
     let mut call_args = Vec::new();
-    let mut views = Vec::new();
+    let mut slots = Vec::new();
     let mut elem_types = Vec::new();
     for param in &k.params {
         match param {
@@ -44,7 +44,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 input_pats.push(*pat);
                 fields.push(quote!(#rt::Field<#elem, #n>));
                 call_args.push(quote!(#name: impl #p::ndarray::AsArray<'__nb_a, #elem, #dim>));
-                views.push(quote!(::core::convert::Into::into(#name)));
+                slots.push(quote!(#rt::Input<#elem>));
                 elem_types.push(*elem);
             }
             Param::Scalar { name, pat, ty } => {
@@ -52,6 +52,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 scalar_tys.push(*ty);
                 scalar_names.push(name.clone());
                 call_args.push(quote!(#name: #ty));
+                slots.push(quote!(#rt::Param<#ty>));
                 elem_types.push(*ty);
             }
         }
@@ -131,10 +132,14 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
             });
         }
     }
-    let input_idents = k.params.iter().filter_map(|p| match p {
-        Param::Input { name, .. } => Some(name),
-        Param::Scalar { .. } => None,
-    });
+    let input_idents: Vec<&Ident> = k
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            Param::Input { name, .. } => Some(name),
+            Param::Scalar { .. } => None,
+        })
+        .collect();
     let attrs = &func.attrs;
     // The user's lint levels still apply to the body they wrote.
     let lint_levels = attrs.iter().filter(|a| {
@@ -165,7 +170,12 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 const MODE: #rt::Mode = #rt::Mode::#mode;
                 type Fields = (#(#fields,)*);
                 type Params = #params_ty;
+                type Args = (#(#slots,)*);
                 type Output = #ret;
+
+                fn split((#(#arg_names,)*): #rt::ArgValues<'_, Self, #n>) -> #rt::SplitArgs<'_, Self, #n> {
+                    ((#(#input_idents,)*), (#(#scalar_names,)*))
+                }
 
                 #[inline(always)]
                 // The rewritten reads are parenthesised `(*..)` where the user wrote `u[..]`.
@@ -185,64 +195,27 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 }
             }
 
-            #[doc(hidden)]
-            pub struct __nb_Calls(#p::Target);
-
-            impl ::core::convert::From<#p::Target> for __nb_Calls {
-                fn from(target: #p::Target) -> Self {
-                    __nb_Calls(target)
-                }
-            }
-
-            impl #rt::HasHandle for #name {
-                type Calls = __nb_Calls;
-            }
-
-            impl __nb_Calls {
-                /// Runs the kernel at every point: a new array of the inputs' shape.
-                pub fn call<'__nb_a>(&self, #(#call_args),*) -> #p::Result<#p::ndarray::Array<#ret, #dim>> {
-                    #rt::call::<#name, #n>(self.0, (#(#views,)*), (#(#scalar_names,)*))
-                }
-
-                /// Runs the kernel at every point of `out`, which has the inputs' shape.
-                pub fn call_into<'__nb_a, '__nb_o>(
-                    &self,
-                    #(#call_args,)*
-                    __nb_out: impl #rt::AsArrayMut<'__nb_o, #ret, #dim>,
-                ) -> #p::Result<()> {
-                    #rt::call_into::<#name, #n>(
-                        self.0,
-                        (#(#views,)*),
-                        (#(#scalar_names,)*),
-                        #rt::AsArrayMut::into_view_mut(__nb_out),
-                    )
-                }
-            }
-
             impl #name {
-                /// Runs the kernel at every point (on the attribute's target): a new array
-                /// of the inputs' shape and dimensionality. Inputs of different shapes are an `Err`.
+                /// Runs the kernel at every point (on the attribute's target): a new array of the inputs' shape.
                 #vis fn call<'__nb_a>(#(#call_args),*) -> #p::Result<#p::ndarray::Array<#ret, #dim>> {
-                    __nb_Calls(#default_target).call(#(#arg_names),*)
+                    #rt::Handle::<Self, #n>::new(#default_target).call(#(#arg_names),*)
                 }
 
-                /// Writes the kernel's value at every point of `out` (`&mut Array`, `&mut ArrayViewMut`
-                /// or an `ArrayViewMut` of the inputs' shape; another shape is an `Err`).
-                #vis fn call_into<'__nb_a, '__nb_o>(
+                /// Writes the kernel's value at every point of `out`, any `numbox::OutArg` of the inputs' shape.
+                #vis fn call_into<'__nb_a>(
                     #(#call_args,)*
-                    #out: impl #rt::AsArrayMut<'__nb_o, #ret, #dim>,
+                    #out: impl #p::OutArg<#ret, Dim = #dim>,
                 ) -> #p::Result<()> {
-                    __nb_Calls(#default_target).call_into(#(#arg_names,)* #out)
+                    #rt::Handle::<Self, #n>::new(#default_target).call_into(#(#arg_names,)* #out)
                 }
 
                 /// The kernel on the calling thread: `.call(...)` and `.call_into(..., out)`.
-                #vis fn serial() -> #rt::Handle<#name> {
+                #vis fn serial() -> #rt::Handle<Self, #n> {
                     #rt::Handle::new(#p::Target::Serial)
                 }
 
-                /// The kernel split by outer-axis rows across the caller's rayon pool:
-                /// `.call(...)` and `.call_into(..., out)`, bitwise identical to `serial()`.
-                #vis fn parallel() -> #rt::Handle<#name> {
+                /// The kernel split by outer-axis rows across the caller's rayon pool, bitwise identical to `serial()`.
+                #vis fn parallel() -> #rt::Handle<Self, #n> {
                     #rt::Handle::new(#p::Target::Parallel)
                 }
             }
