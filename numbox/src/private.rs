@@ -23,8 +23,8 @@ pub mod dispatch {
 pub mod stencil {
     pub use crate::stencil::__expansion::*;
     pub use crate::stencil::{
-        ArgValues, Field, FieldSet, Handle, Input, IntoArg, Mode, Neighbors, Param, SplitArgs,
-        StencilKernel,
+        ArgValues, AsInput, CallResult, Field, FieldSet, Handle, Input, Mode, Neighbors, Param,
+        SplitArgs, StencilKernel,
     };
 }
 

@@ -5,6 +5,7 @@
 use super::options::Mode;
 use super::validate::{Kernel, Param};
 use crate::emit::{self, Private};
+use crate::parse::options::Target;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -43,7 +44,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 input_names.push(name.to_string());
                 input_pats.push(*pat);
                 fields.push(quote!(#rt::Field<#elem, #n>));
-                call_args.push(quote!(#name: impl #p::ndarray::AsArray<'__nb_a, #elem, #dim>));
+                call_args.push(quote!(#name: impl #rt::AsInput<'__nb_a, #elem, #n>));
                 slots.push(quote!(#rt::Input<#elem>));
                 elem_types.push(*elem);
             }
@@ -81,22 +82,34 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         Some(e) => quote_spanned!(span=> #e),
         None => quote_spanned!(span=> ::core::default::Default::default()),
     };
-    let cval = if k.mode == Mode::Skip {
-        let e = cval_expr(ret.span());
-        quote!(::core::option::Option::Some(#e))
-    } else {
-        quote!(::core::option::Option::None)
+    // The trait's defaults say `None`: only the mode that reads them overrides one.
+    let border_values = match k.mode {
+        Mode::Skip => {
+            let e = cval_expr(ret.span());
+            quote! {
+                fn cval() -> ::core::option::Option<#ret> {
+                    ::core::option::Option::Some(#e)
+                }
+            }
+        }
+        Mode::Constant => {
+            let each = k.params.iter().filter_map(|p| match p {
+                Param::Input { elem, .. } => Some(cval_expr(elem.span())),
+                _ => None,
+            });
+            quote! {
+                fn cvals() -> ::core::option::Option<<Self::Fields as #rt::FieldSet<#n>>::Elems> {
+                    ::core::option::Option::Some((#(#each,)*))
+                }
+            }
+        }
+        _ => quote!(),
     };
-    let cvals = if k.mode == Mode::Constant {
-        let each = k.params.iter().filter_map(|p| match p {
-            Param::Input { elem, .. } => Some(cval_expr(elem.span())),
-            _ => None,
-        });
-        quote!(::core::option::Option::Some((#(#each,)*)))
-    } else {
-        quote!(::core::option::Option::None)
+    // `call` and `call_into` go through the handle of the attribute's target.
+    let default_handle = match k.target {
+        Target::Parallel => quote!(parallel),
+        _ => quote!(serial),
     };
-    let default_target = k.target.tokens();
     let params_span = scalar_tys
         .first()
         .map_or_else(Span::call_site, |t| t.span());
@@ -186,19 +199,13 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                     (#(#scalar_pats,)*): Self::Params,
                 ) -> #ret #body
 
-                fn cval() -> ::core::option::Option<#ret> {
-                    #cval
-                }
-
-                fn cvals() -> ::core::option::Option<<Self::Fields as #rt::FieldSet<#n>>::Elems> {
-                    #cvals
-                }
+                #border_values
             }
 
             impl #name {
                 /// Runs the kernel at every point (on the attribute's target): a new array of the inputs' shape.
-                #vis fn call<'__nb_a>(#(#call_args),*) -> #p::Result<#p::ndarray::Array<#ret, #dim>> {
-                    #rt::Handle::<Self, #n>::new(#default_target).call(#(#arg_names),*)
+                #vis fn call<'__nb_a>(#(#call_args),*) -> #rt::CallResult<#ret, #n> {
+                    Self::#default_handle().call(#(#arg_names),*)
                 }
 
                 /// Writes the kernel's value at every point of `out`, any `numbox::OutArg` of the inputs' shape.
@@ -206,7 +213,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                     #(#call_args,)*
                     #out: impl #p::OutArg<#ret, Dim = #dim>,
                 ) -> #p::Result<()> {
-                    #rt::Handle::<Self, #n>::new(#default_target).call_into(#(#arg_names,)* #out)
+                    Self::#default_handle().call_into(#(#arg_names,)* #out)
                 }
 
                 /// The kernel on the calling thread: `.call(...)` and `.call_into(..., out)`.

@@ -83,6 +83,27 @@ impl<'a, T, const N: usize> IntoArg<'a, Param<T>, N> for T {
     }
 }
 
+/// An input array of an `N`-dimensional stencil kernel, at a `NeighborsN<T>` parameter of
+/// `name::call`: `&Array`, an `ArrayView`, `&ArcArray`, ... of `T` with `N` dimensions, or a
+/// `&[T]` / `&Vec<T>` in 1-D.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an array of `{T}` with {N} dimension(s)",
+    label = "expected `&array`, an `ArrayView` (or, in 1-D, a `&[{T}]`)"
+)]
+pub trait AsInput<'a, T, const N: usize>: IntoArg<'a, Input<T>, N>
+where
+    Dim<[usize; N]>: Dimension,
+{
+}
+
+impl<'a, T, X: IntoArg<'a, Input<T>, N>, const N: usize> AsInput<'a, T, N> for X where
+    Dim<[usize; N]>: Dimension
+{
+}
+
+/// What `call` returns for an `N`-dimensional kernel with output elements `T`.
+pub type CallResult<T, const N: usize> = Result<Array<T, Dim<[usize; N]>>>;
+
 /// The converted arguments of kernel `K`, in declaration order (the input of
 /// [`StencilKernel::split`]).
 pub type ArgValues<'a, K, const N: usize> =
@@ -170,7 +191,7 @@ macro_rules! arity {
             /// dimensionality. Inputs of different shapes are an `Err`.
             #[allow(clippy::too_many_arguments)]
             #[inline]
-            pub fn call<'a, $($X: IntoArg<'a, $S, N>),+>(&self, $($x: $X),+) -> Result<Array<K::Output, Dim<[usize; N]>>>
+            pub fn call<'a, $($X: IntoArg<'a, $S, N>),+>(&self, $($x: $X),+) -> CallResult<K::Output, N>
             where
                 $($S: 'a,)+
             {

@@ -35,7 +35,9 @@ mod neighbors;
 
 pub use boundary::Mode;
 pub use field::{Field, FieldSet, Patch};
-pub use handle::{ArgList, ArgSlot, ArgValues, Handle, Input, IntoArg, Param, SplitArgs};
+pub use handle::{
+    ArgList, ArgSlot, ArgValues, AsInput, CallResult, Handle, Input, IntoArg, Param, SplitArgs,
+};
 pub use neighbors::{Neighbors, Neighbors1, Neighbors2, Neighbors3};
 
 use crate::element::Element;
@@ -79,11 +81,15 @@ pub trait StencilKernel<const N: usize>: Sized + 'static {
     /// The kernel at one point.
     fn eval(nbrs: <Self::Fields as FieldSet<N>>::Nbrs<'_>, params: Self::Params) -> Self::Output;
     /// The value of points not computed under [`Mode::Skip`] (`Some` for such kernels, or
-    /// every call is an `Err`).
-    fn cval() -> Option<Self::Output>;
+    /// every call is an `Err`; `None` by default).
+    fn cval() -> Option<Self::Output> {
+        None
+    }
     /// The value of out-of-range reads under [`Mode::Constant`] (`Some` for such kernels, or
-    /// every call is an `Err`).
-    fn cvals() -> Option<<Self::Fields as FieldSet<N>>::Elems>;
+    /// every call is an `Err`; `None` by default).
+    fn cvals() -> Option<<Self::Fields as FieldSet<N>>::Elems> {
+        None
+    }
 }
 
 #[doc(hidden)]
