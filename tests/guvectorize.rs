@@ -772,7 +772,10 @@ fn call_into_vecs_and_slices_for_1d_outputs() {
         .call_into(&x, 4usize, &mut buf[1..26])
         .unwrap();
     assert_eq!(&buf[1..26], &want[..]);
-    assert!(buf[0].is_nan() && buf[26].is_nan(), "only the slice is written");
+    assert!(
+        buf[0].is_nan() && buf[26].is_nan(),
+        "only the slice is written"
+    );
     // Loop dimensions into a Vec: one mean per row.
     let rows = array![[1.0, 2.0, 3.0], [4.0, 6.0, 8.0], [0.0, 0.0, 3.0]];
     let mut means = vec![0.0; 3];
