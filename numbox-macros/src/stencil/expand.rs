@@ -202,6 +202,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 #border_values
             }
 
+            #[allow(clippy::too_many_arguments)]
             impl #name {
                 /// Runs the kernel at every point (on the attribute's target): a new array of the inputs' shape.
                 #vis fn call<'__nb_a>(#(#call_args),*) -> #rt::CallResult<#ret, #n> {
