@@ -758,3 +758,29 @@ fn partly_written_outputs_of_a_user_type_start_at_its_default() {
         assert!(p.column(3).iter().all(|t| *t == Tagged(-1)));
     }
 }
+
+/// `call_into` takes any `numbox::OutArg`: a 1-D output may be a `&mut Vec` or a `&mut [T]`.
+#[test]
+fn call_into_vecs_and_slices_for_1d_outputs() {
+    let x: Array1<f64> = Array1::from_shape_fn(25, |i| ((i * 5) % 7) as f64);
+    let want = naive_moving_mean(&x.to_vec(), 4);
+    let mut v = vec![f64::NAN; 25];
+    moving_mean::call_into(&x, 4usize, &mut v).unwrap();
+    assert_eq!(v, want);
+    let mut buf = vec![f64::NAN; 27];
+    moving_mean::parallel()
+        .call_into(&x, 4usize, &mut buf[1..26])
+        .unwrap();
+    assert_eq!(&buf[1..26], &want[..]);
+    assert!(
+        buf[0].is_nan() && buf[26].is_nan(),
+        "only the slice is written"
+    );
+    // Loop dimensions into a Vec: one mean per row.
+    let rows = array![[1.0, 2.0, 3.0], [4.0, 6.0, 8.0], [0.0, 0.0, 3.0]];
+    let mut means = vec![0.0; 3];
+    mean::serial().call_into(&rows, &mut means).unwrap();
+    assert_eq!(means, vec![2.0, 6.0, 1.0]);
+    let e = mean::call_into(&rows, &mut vec![0.0; 2]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutputShape);
+}

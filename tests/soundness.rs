@@ -143,3 +143,25 @@ fn shared_inputs_are_read_in_place() {
     assert_eq!(z, array![[2.0, 4.0], [6.0, 8.0]]);
     assert_eq!(a.as_ptr(), a2.as_ptr(), "still shared");
 }
+
+/// `Vec` and slice outputs (1-D) of every family write exactly their own elements: the one
+/// `numbox::OutArg` lends a unique view of the slice, nothing around it.
+#[test]
+fn vec_and_slice_outputs_of_every_family() {
+    let x = array![1.0, 2.0, 4.0];
+    let mut buf = vec![-1.0; 5];
+    add::call_into(&x, 1.0, &mut buf[1..4]).unwrap();
+    assert_eq!(buf, vec![-1.0, 2.0, 3.0, 5.0, -1.0]);
+    let (mut s, mut d) = (vec![0.0; 3], vec![0.0; 3]);
+    add_sub::call_into(&x, 1.0, (&mut s, &mut d[..])).unwrap();
+    assert_eq!((s, d), (vec![2.0, 3.0, 5.0], vec![0.0, 1.0, 3.0]));
+    let mut c = vec![-1.0; 5];
+    cumsum::call_into(&x, &mut c[1..4]).unwrap();
+    assert_eq!(c, vec![-1.0, 1.0, 3.0, 7.0, -1.0]);
+    let mut v = vec![0.0; 3];
+    smooth::call_into(&x, &mut v).unwrap();
+    assert_eq!(v, vec![4.0, 7.0, 10.0]);
+    let mut w = vec![-1.0; 5];
+    smooth::serial().call_into(&x, &mut w[2..]).unwrap();
+    assert_eq!(w, vec![-1.0, -1.0, 4.0, 7.0, 10.0]);
+}

@@ -575,3 +575,102 @@ fn kernels_inside_function_bodies_and_generic_callers() {
     assert_eq!(reach::<laplace>(), [[-1, 1], [-1, 1]]);
     assert_eq!(reach::<up_left>(), [[-2, 0], [-1, 0]]);
 }
+
+/// `call_into` takes any `numbox::OutArg`: in 1-D also a `&mut Vec` or a `&mut [T]`.
+#[test]
+fn call_into_vecs_and_slices_in_1d() {
+    let a = Array1::from_shape_fn(40, |i| ((i * 7) % 11) as f64 - 3.0);
+    let want = forward::call(&a).unwrap();
+    let naive: Vec<f64> = (0..40)
+        .map(|i| {
+            if i + 2 < 40 {
+                a[i + 1] + 2.0 * a[i + 2] - a[i]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    assert_eq!(want.to_vec(), naive);
+    let mut v = vec![f64::NAN; 40];
+    forward::call_into(&a, &mut v).unwrap();
+    assert_eq!(v, naive);
+    let mut buf = vec![f64::NAN; 41];
+    forward::serial().call_into(&a, &mut buf[1..]).unwrap();
+    assert_eq!(&buf[1..], &naive[..]);
+    assert!(buf[0].is_nan(), "only the slice is written");
+    let mut p = vec![f64::NAN; 40];
+    forward::parallel()
+        .call_into(a.as_slice().unwrap(), &mut p)
+        .unwrap();
+    assert_eq!(p, naive);
+    // A slice of another length is an `Err` naming both shapes.
+    let e = forward::call_into(&a, &mut vec![0.0; 39]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutputShape);
+    assert!(e.to_string().contains("[39]") && e.to_string().contains("[40]"));
+}
+
+/// The handles take exactly `name::call`'s parameters, `Neighbors` inputs and scalars
+/// interleaved in declaration order.
+#[test]
+fn handles_take_interleaved_inputs_and_scalars() {
+    let a = grid(8, 9, 5);
+    let b = grid(8, 9, 6);
+    let want = blend::call(&a, 0.25, &b, 3).unwrap();
+    assert_eq!(blend::serial().call(&a, 0.25, &b, 3).unwrap(), want);
+    assert_eq!(blend::parallel().call(a.view(), 0.25, &b, 3).unwrap(), want);
+    let mut out = Array2::from_elem((8, 9), f64::NAN);
+    blend::parallel()
+        .call_into(&a, 0.25, b.view(), 3, &mut out)
+        .unwrap();
+    assert_eq!(out, want);
+    let h = blend::serial();
+    let copy = h;
+    assert_eq!(copy.target(), numbox::Target::Serial);
+    assert!(format!("{h:?}").contains("blend"));
+}
+
+/// The widest kernel: 12 parameters, 8 `Neighbors` inputs, scalars between them.
+#[stencil(mode = "wrap")]
+#[allow(clippy::too_many_arguments)]
+fn widest(
+    k0: i64,
+    a: Neighbors1<i64>,
+    b: Neighbors1<i64>,
+    k1: i64,
+    c: Neighbors1<i64>,
+    d: Neighbors1<i64>,
+    e: Neighbors1<i64>,
+    k2: i64,
+    f: Neighbors1<i64>,
+    g: Neighbors1<i64>,
+    h: Neighbors1<i64>,
+    k3: i64,
+) -> i64 {
+    k0 * a[-1] + b[1] + k1 * c[0] + d[0] - e[0] + k2 * f[0] + g[0] * h[0] + k3
+}
+
+#[test]
+fn twelve_parameters_in_any_order() {
+    let x: Vec<Array1<i64>> = (0..8)
+        .map(|s| Array1::from_shape_fn(9, |i| (i as i64 * (s + 2)) % 7 - s))
+        .collect();
+    let n = 9;
+    let naive = Array1::from_shape_fn(n, |i| {
+        let (l, r) = ((i + n - 1) % n, (i + 1) % n);
+        2 * x[0][l] + x[1][r] + 3 * x[2][i] + x[3][i] - x[4][i]
+            + 5 * x[5][i]
+            + x[6][i] * x[7][i]
+            + 7
+    });
+    let got = widest::call(
+        2, &x[0], &x[1], 3, &x[2], &x[3], &x[4], 5, &x[5], &x[6], &x[7], 7,
+    );
+    assert_eq!(got.unwrap(), naive);
+    let mut out = vec![0; n];
+    widest::parallel()
+        .call_into(
+            2, &x[0], &x[1], 3, &x[2], &x[3], &x[4], 5, &x[5], &x[6], &x[7], 7, &mut out,
+        )
+        .unwrap();
+    assert_eq!(out, naive.to_vec());
+}

@@ -174,13 +174,6 @@ impl Meta {
             strides: Small::from_slice(a.strides()),
         }
     }
-
-    pub(crate) fn flat(len: usize) -> Meta {
-        Meta {
-            shape: Small::from_slice(&[len]),
-            strides: Small::from_slice(&[1]),
-        }
-    }
 }
 
 /// The broadcast shape of several operands by NumPy's rules; `None` marks a scalar.

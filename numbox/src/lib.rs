@@ -43,6 +43,7 @@ mod executor;
 pub mod gufunc;
 pub mod math;
 mod npy;
+mod out;
 mod ptr;
 mod small;
 mod target;
@@ -62,6 +63,7 @@ pub use dyn_array::{DynArray, NativeType};
 pub use element::Element;
 pub use error::{Error, ErrorKind, Result};
 pub use npy::NpyOptions;
+pub use out::OutArg;
 pub use target::Target;
 pub use threads::{get_num_threads, set_num_threads};
 

@@ -4,6 +4,7 @@
 pub use crate::broadcast::{Operand, Source};
 pub use crate::element::Element;
 pub use crate::error::{Error, ErrorKind, Result};
+pub use crate::out::OutArg;
 pub use crate::target::Target;
 pub use crate::threads::install;
 pub use crate::ufunc::{Kernel, Operands, OutArgs, Ufunc, UfuncOutput};
@@ -19,7 +20,8 @@ pub mod dispatch {
 pub mod stencil {
     pub use crate::stencil::exec::{call, call_into};
     pub use crate::stencil::{
-        AsArrayMut, Field, FieldSet, Handle, HasHandle, Mode, Neighbors, StencilKernel,
+        ArgValues, AsInput, CallResult, Field, FieldSet, Handle, Input, Mode, Neighbors, Param,
+        SplitArgs, StencilKernel,
     };
 }
 

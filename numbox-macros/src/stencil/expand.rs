@@ -5,6 +5,7 @@
 use super::options::Mode;
 use super::validate::{Kernel, Param};
 use crate::emit::{self, Private};
+use crate::parse::options::Target;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -29,7 +30,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let mut scalar_tys = Vec::new();
     let mut scalar_names = Vec::new();
     let mut call_args = Vec::new();
-    let mut views = Vec::new();
+    let mut slots = Vec::new();
     let mut elem_types = Vec::new();
     for param in &k.params {
         match param {
@@ -43,8 +44,8 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 input_names.push(name.to_string());
                 input_pats.push(*pat);
                 fields.push(quote!(#rt::Field<#elem, #n>));
-                call_args.push(quote!(#name: impl #p::ndarray::AsArray<'__nb_a, #elem, #dim>));
-                views.push(quote!(::core::convert::Into::into(#name)));
+                call_args.push(quote!(#name: impl #rt::AsInput<'__nb_a, #elem, #n>));
+                slots.push(quote!(#rt::Input<#elem>));
                 elem_types.push(*elem);
             }
             Param::Scalar { name, pat, ty } => {
@@ -52,6 +53,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 scalar_tys.push(*ty);
                 scalar_names.push(name.clone());
                 call_args.push(quote!(#name: #ty));
+                slots.push(quote!(#rt::Param<#ty>));
                 elem_types.push(*ty);
             }
         }
@@ -80,22 +82,34 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         Some(e) => quote_spanned!(span=> #e),
         None => quote_spanned!(span=> ::core::default::Default::default()),
     };
-    let cval = if k.mode == Mode::Skip {
-        let e = cval_expr(ret.span());
-        quote!(::core::option::Option::Some(#e))
-    } else {
-        quote!(::core::option::Option::None)
+    // The trait's defaults say `None`: only the mode that reads them overrides one.
+    let border_values = match k.mode {
+        Mode::Skip => {
+            let e = cval_expr(ret.span());
+            quote! {
+                fn cval() -> ::core::option::Option<#ret> {
+                    ::core::option::Option::Some(#e)
+                }
+            }
+        }
+        Mode::Constant => {
+            let each = k.params.iter().filter_map(|p| match p {
+                Param::Input { elem, .. } => Some(cval_expr(elem.span())),
+                _ => None,
+            });
+            quote! {
+                fn cvals() -> ::core::option::Option<<Self::Fields as #rt::FieldSet<#n>>::Elems> {
+                    ::core::option::Option::Some((#(#each,)*))
+                }
+            }
+        }
+        _ => quote!(),
     };
-    let cvals = if k.mode == Mode::Constant {
-        let each = k.params.iter().filter_map(|p| match p {
-            Param::Input { elem, .. } => Some(cval_expr(elem.span())),
-            _ => None,
-        });
-        quote!(::core::option::Option::Some((#(#each,)*)))
-    } else {
-        quote!(::core::option::Option::None)
+    // `call` and `call_into` go through the handle of the attribute's target.
+    let default_handle = match k.target {
+        Target::Parallel => quote!(parallel),
+        _ => quote!(serial),
     };
-    let default_target = k.target.tokens();
     let params_span = scalar_tys
         .first()
         .map_or_else(Span::call_site, |t| t.span());
@@ -131,10 +145,14 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
             });
         }
     }
-    let input_idents = k.params.iter().filter_map(|p| match p {
-        Param::Input { name, .. } => Some(name),
-        Param::Scalar { .. } => None,
-    });
+    let input_idents: Vec<&Ident> = k
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            Param::Input { name, .. } => Some(name),
+            Param::Scalar { .. } => None,
+        })
+        .collect();
     let attrs = &func.attrs;
     // The user's lint levels still apply to the body they wrote.
     let lint_levels = attrs.iter().filter(|a| {
@@ -165,7 +183,12 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 const MODE: #rt::Mode = #rt::Mode::#mode;
                 type Fields = (#(#fields,)*);
                 type Params = #params_ty;
+                type Args = (#(#slots,)*);
                 type Output = #ret;
+
+                fn split((#(#arg_names,)*): #rt::ArgValues<'_, Self, #n>) -> #rt::SplitArgs<'_, Self, #n> {
+                    ((#(#input_idents,)*), (#(#scalar_names,)*))
+                }
 
                 #[inline(always)]
                 // The rewritten reads are parenthesised `(*..)` where the user wrote `u[..]`.
@@ -176,73 +199,31 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                     (#(#scalar_pats,)*): Self::Params,
                 ) -> #ret #body
 
-                fn cval() -> ::core::option::Option<#ret> {
-                    #cval
-                }
-
-                fn cvals() -> ::core::option::Option<<Self::Fields as #rt::FieldSet<#n>>::Elems> {
-                    #cvals
-                }
+                #border_values
             }
 
-            #[doc(hidden)]
-            pub struct __nb_Calls(#p::Target);
-
-            impl ::core::convert::From<#p::Target> for __nb_Calls {
-                fn from(target: #p::Target) -> Self {
-                    __nb_Calls(target)
-                }
-            }
-
-            impl #rt::HasHandle for #name {
-                type Calls = __nb_Calls;
-            }
-
-            impl __nb_Calls {
-                /// Runs the kernel at every point: a new array of the inputs' shape.
-                pub fn call<'__nb_a>(&self, #(#call_args),*) -> #p::Result<#p::ndarray::Array<#ret, #dim>> {
-                    #rt::call::<#name, #n>(self.0, (#(#views,)*), (#(#scalar_names,)*))
-                }
-
-                /// Runs the kernel at every point of `out`, which has the inputs' shape.
-                pub fn call_into<'__nb_a, '__nb_o>(
-                    &self,
-                    #(#call_args,)*
-                    __nb_out: impl #rt::AsArrayMut<'__nb_o, #ret, #dim>,
-                ) -> #p::Result<()> {
-                    #rt::call_into::<#name, #n>(
-                        self.0,
-                        (#(#views,)*),
-                        (#(#scalar_names,)*),
-                        #rt::AsArrayMut::into_view_mut(__nb_out),
-                    )
-                }
-            }
-
+            #[allow(clippy::too_many_arguments)]
             impl #name {
-                /// Runs the kernel at every point (on the attribute's target): a new array
-                /// of the inputs' shape and dimensionality. Inputs of different shapes are an `Err`.
-                #vis fn call<'__nb_a>(#(#call_args),*) -> #p::Result<#p::ndarray::Array<#ret, #dim>> {
-                    __nb_Calls(#default_target).call(#(#arg_names),*)
+                /// Runs the kernel at every point (on the attribute's target): a new array of the inputs' shape.
+                #vis fn call<'__nb_a>(#(#call_args),*) -> #rt::CallResult<#ret, #n> {
+                    Self::#default_handle().call(#(#arg_names),*)
                 }
 
-                /// Writes the kernel's value at every point of `out` (`&mut Array`, `&mut ArrayViewMut`
-                /// or an `ArrayViewMut` of the inputs' shape; another shape is an `Err`).
-                #vis fn call_into<'__nb_a, '__nb_o>(
+                /// Writes the kernel's value at every point of `out`, any `numbox::OutArg` of the inputs' shape.
+                #vis fn call_into<'__nb_a>(
                     #(#call_args,)*
-                    #out: impl #rt::AsArrayMut<'__nb_o, #ret, #dim>,
+                    #out: impl #p::OutArg<#ret, Dim = #dim>,
                 ) -> #p::Result<()> {
-                    __nb_Calls(#default_target).call_into(#(#arg_names,)* #out)
+                    Self::#default_handle().call_into(#(#arg_names,)* #out)
                 }
 
                 /// The kernel on the calling thread: `.call(...)` and `.call_into(..., out)`.
-                #vis fn serial() -> #rt::Handle<#name> {
+                #vis fn serial() -> #rt::Handle<Self, #n> {
                     #rt::Handle::new(#p::Target::Serial)
                 }
 
-                /// The kernel split by outer-axis rows across the caller's rayon pool:
-                /// `.call(...)` and `.call_into(..., out)`, bitwise identical to `serial()`.
-                #vis fn parallel() -> #rt::Handle<#name> {
+                /// The kernel split by outer-axis rows across the caller's rayon pool, bitwise identical to `serial()`.
+                #vis fn parallel() -> #rt::Handle<Self, #n> {
                     #rt::Handle::new(#p::Target::Parallel)
                 }
             }

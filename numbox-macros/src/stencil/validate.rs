@@ -170,6 +170,21 @@ pub(super) fn validate<'a>(
             });
         }
     }
+    // The runtime implements the handles for up to 12 parameters and the inputs' field
+    // tuples for up to 8.
+    if let Some(extra) = sig.inputs.iter().nth(12) {
+        errors.error(
+            extra,
+            "a #[stencil] kernel takes at most 12 parameters: pass related scalars as one, e.g. a tuple `(f64, f64)`",
+        );
+    }
+    let inputs = params.iter().filter(|p| matches!(p, Param::Input { .. }));
+    if let Some(Param::Input { pat, .. }) = inputs.clone().nth(8) {
+        errors.error(
+            pat,
+            "a #[stencil] kernel reads at most 8 `Neighbors` inputs: split the kernel in two",
+        );
+    }
     let Some((ndim, _)) = ndim else {
         errors.error(
             &sig.ident,
@@ -331,5 +346,28 @@ mod tests {
         assert!(msgs[0].contains("#[stencil] kernels cannot be generic"));
         assert!(msgs[1].contains("parameter `v`"));
         assert!(msgs[2].contains("not a constant"));
+    }
+
+    #[test]
+    fn at_most_twelve_parameters_and_eight_inputs() {
+        let f: ItemFn = parse_quote! {
+            fn wide(a: Neighbors1<f64>, b: Neighbors1<f64>, c: Neighbors1<f64>, d: Neighbors1<f64>,
+                    e: Neighbors1<f64>, f: Neighbors1<f64>, g: Neighbors1<f64>, h: Neighbors1<f64>,
+                    i: Neighbors1<f64>, w0: f64, w1: f64, w2: f64, w3: f64) -> f64 { a[0] }
+        };
+        let msgs: Vec<String> = kernel(quote!(), &f)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].contains("at most 12 parameters"), "{msgs:?}");
+        assert!(msgs[1].contains("at most 8 `Neighbors` inputs"), "{msgs:?}");
+        let ok: ItemFn = parse_quote! {
+            fn twelve(a: Neighbors1<f64>, b: Neighbors1<f64>, c: Neighbors1<f64>, d: Neighbors1<f64>,
+                      e: Neighbors1<f64>, f: Neighbors1<f64>, g: Neighbors1<f64>, h: Neighbors1<f64>,
+                      w0: f64, w1: f64, w2: f64, w3: f64) -> f64 { a[0] }
+        };
+        assert_eq!(kernel(quote!(), &ok).unwrap().2, 12);
     }
 }

@@ -155,8 +155,8 @@ macro_rules! gufunc_arity {
                 Ok($ret)
             }
 
-            /// Like `call`, but writes into existing outputs (`&mut Array` or `ArrayViewMut`,
-            /// any layout) of shape `loop dimensions ++ output core dimensions`; a wrong shape
+            /// Like `call`, but writes into existing outputs ([`OutArg`]s: `&mut Array`,
+            /// `ArrayViewMut`, `&mut [T]` or `&mut Vec<T>`, any layout) of shape `loop dimensions ++ output core dimensions`; a wrong shape
             /// is an `Err`. Elements the kernel does not write keep their values.
             #[allow(clippy::too_many_arguments)]
             pub fn call_into<$($A,)+ $($B),+>(&self, $($a: $A,)+ $(mut $b: $B),+) -> Result<()>
@@ -176,7 +176,7 @@ macro_rules! gufunc_arity {
                 $(let $a = $a.source();)+
                 let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
                 $(
-                    let mut $b = OutArg::view_mut(&mut $b);
+                    let mut $b = $b.__view_mut();
                     plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;
                 )+
                 let ins = ($(Reads::new(src_ptr(&$a)),)+);

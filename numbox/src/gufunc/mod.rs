@@ -75,8 +75,9 @@
 //!   initialised to `T::default()` before the kernel runs (so elements the kernel leaves alone
 //!   are the default); the dimensionality is static when the inputs' is (`Array2` in,
 //!   `Array2`/`Array1` out) and `ArrayD` for dynamic inputs.
-//! - `name::call_into(x1, ..., xn, out1, ..., outm)`: writes into `&mut Array`s or
-//!   `ArrayViewMut`s of exactly that shape (checked).
+//! - `name::call_into(x1, ..., xn, out1, ..., outm)`: writes into [`OutArg`]s (`&mut Array`s,
+//!   `ArrayViewMut`s, or `&mut [T]` / `&mut Vec<T>` for 1-D outputs) of exactly that shape
+//!   (checked).
 //! - `name::serial()` and `name::parallel()`: a [`Gufunc`] handle with the same `call` and
 //!   `call_into` whatever the attribute's `target = "cpu" | "parallel"` default is.
 //! - The type implements [`GufuncKernel`], so generic code can take the kernel as a parameter.
@@ -109,8 +110,8 @@ pub use plan::CoreGeom;
 
 use crate::target::Target;
 use ndarray::{
-    ArrayBase, ArrayView, ArrayView1, ArrayView2, ArrayView3, ArrayViewMut, ArrayViewMut1,
-    ArrayViewMut2, ArrayViewMut3, Axis, DataMut, DimMax, Dimension, Ix1, Ix2, Ix3, ShapeBuilder,
+    ArrayView, ArrayView1, ArrayView2, ArrayView3, ArrayViewMut, ArrayViewMut1, ArrayViewMut2,
+    ArrayViewMut3, Axis, DimMax, Dimension, Ix1, Ix2, Ix3, ShapeBuilder,
 };
 use std::marker::PhantomData;
 
@@ -368,32 +369,8 @@ pub type GufuncOutput<K, A> = <<K as GufuncKernel>::Outputs as OutputList>::Owne
     <A as GuArgs<<K as GufuncKernel>::Inputs>>::LoopDim,
 >;
 
-/// An output that `call_into` can write: `&mut Array`, `&mut ArrayViewMut` or an
-/// `ArrayViewMut`, of any layout.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a writable array of `{T}`",
-    label = "expected `&mut Array<{T}, _>` or `ArrayViewMut<{T}, _>`"
-)]
-pub trait OutArg<T> {
-    /// Its dimensionality.
-    type Dim: Dimension;
-    /// A mutable view of it.
-    fn view_mut(&mut self) -> ArrayViewMut<'_, T, Self::Dim>;
-}
-
-impl<T, S: DataMut<Elem = T>, D: Dimension> OutArg<T> for &mut ArrayBase<S, D> {
-    type Dim = D;
-    fn view_mut(&mut self) -> ArrayViewMut<'_, T, D> {
-        ArrayBase::view_mut(self)
-    }
-}
-
-impl<T, D: Dimension> OutArg<T> for ArrayViewMut<'_, T, D> {
-    type Dim = D;
-    fn view_mut(&mut self) -> ArrayViewMut<'_, T, D> {
-        ArrayBase::view_mut(self)
-    }
-}
+#[doc(no_inline)]
+pub use crate::out::OutArg;
 
 /// A gufunc with a chosen target: what `name::serial()` and `name::parallel()` return.
 ///

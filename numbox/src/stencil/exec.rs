@@ -5,6 +5,7 @@ use super::field::FieldSet;
 use super::{Mode, StencilKernel};
 use crate::driver::{for_blocks, Blocks};
 use crate::error::{Error, ErrorKind, Result};
+use crate::out::OutArg;
 use crate::ptr::{WritePtr, Writes};
 use crate::target::Target;
 use ndarray::{Array, ArrayViewMut, Dim, Dimension};
@@ -164,12 +165,13 @@ pub fn call_into<K: StencilKernel<N>, const N: usize>(
     target: Target,
     views: <K::Fields as FieldSet<N>>::Views<'_>,
     params: K::Params,
-    mut out: ArrayViewMut<'_, K::Output, Dim<[usize; N]>>,
+    mut out: impl OutArg<K::Output, Dim = Dim<[usize; N]>>,
 ) -> Result<()>
 where
     Dim<[usize; N]>: Dimension,
 {
     check_kernel::<K, N>()?;
+    let mut out = out.__view_mut();
     let fields = K::Fields::__of(&views);
     let shape = input_shape::<K, N>(&fields)?;
     if out.shape() != shape {
@@ -407,7 +409,7 @@ fn border<K: StencilKernel<N>, const N: usize>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Field, FieldSet, Mode, StencilKernel};
+    use super::super::{ArgValues, Field, FieldSet, Input, Mode, Param, SplitArgs, StencilKernel};
     use super::{call, call_into};
     use crate::target::Target;
     use ndarray::{array, s, Array1, Array2, ShapeBuilder};
@@ -423,7 +425,11 @@ mod tests {
                 const MODE: Mode = Mode::$mode;
                 type Fields = (Field<f64, 2>, Field<i32, 2>);
                 type Params = (f64,);
+                type Args = (Input<f64>, Param<f64>, Input<i32>);
                 type Output = f64;
+                fn split((u, w, v): ArgValues<'_, Self, 2>) -> SplitArgs<'_, Self, 2> {
+                    ((u, v), (w,))
+                }
                 fn eval((u, v): <Self::Fields as FieldSet<2>>::Nbrs<'_>, (w,): (f64,)) -> f64 {
                     u.__nb_at([-1, 0]) + 2.0 * u[[1, 2]] - 5.0 * u[[0, -1]]
                         + w * f64::from(v[[1, 1]])
@@ -542,7 +548,11 @@ mod tests {
         const MODE: Mode = Mode::Wrap;
         type Fields = (Field<u8, 1>,);
         type Params = ();
+        type Args = (Input<u8>,);
         type Output = u32;
+        fn split((a,): ArgValues<'_, Self, 1>) -> SplitArgs<'_, Self, 1> {
+            ((a,), ())
+        }
         fn eval((a,): <Self::Fields as FieldSet<1>>::Nbrs<'_>, (): ()) -> u32 {
             (-2..=0).map(|k| u32::from(a[k])).sum()
         }
@@ -588,7 +598,11 @@ mod tests {
                 const MODE: Mode = Mode::$mode;
                 type Fields = (Field<u8, 1>,);
                 type Params = ();
+                type Args = (Input<u8>,);
                 type Output = u32;
+                fn split((a,): ArgValues<'_, Self, 1>) -> SplitArgs<'_, Self, 1> {
+                    ((a,), ())
+                }
                 fn eval((a,): <Self::Fields as FieldSet<1>>::Nbrs<'_>, (): ()) -> u32 {
                     let [[lo, hi]] = a.neighborhood();
                     (lo..=hi).map(|k| u32::from(a[k])).sum()

@@ -30,17 +30,17 @@
 mod boundary;
 pub(crate) mod exec;
 mod field;
+mod handle;
 mod neighbors;
 
 pub use boundary::Mode;
 pub use field::{Field, FieldSet, Patch};
+pub use handle::{
+    ArgList, ArgSlot, ArgValues, AsInput, CallResult, Handle, Input, IntoArg, Param, SplitArgs,
+};
 pub use neighbors::{Neighbors, Neighbors1, Neighbors2, Neighbors3};
 
 use crate::element::Element;
-use crate::target::Target;
-use ndarray::{ArrayBase, ArrayViewMut, DataMut, Dimension};
-use std::marker::PhantomData;
-use std::ops::Deref;
 
 /// A stencil kernel in `N` dimensions; `#[stencil]` implements it for the companion type.
 ///
@@ -70,85 +70,24 @@ pub trait StencilKernel<const N: usize>: Sized + 'static {
     type Fields: FieldSet<N>;
     /// The scalar parameters, as a tuple in their order of declaration.
     type Params: Copy + Send + Sync;
+    /// Every parameter in declaration order, as an [`Input`] (a `Neighbors` parameter) or a
+    /// [`Param`] (a scalar): what the arguments of a [`Handle`]'s `call` are converted to.
+    type Args: ArgList<N>;
     /// The output element type.
     type Output: Element;
+    /// Sorts a call's converted arguments, in declaration order, into the inputs' views
+    /// (in the order of [`Fields`](Self::Fields)) and the scalar parameters.
+    fn split(args: ArgValues<'_, Self, N>) -> SplitArgs<'_, Self, N>;
     /// The kernel at one point.
     fn eval(nbrs: <Self::Fields as FieldSet<N>>::Nbrs<'_>, params: Self::Params) -> Self::Output;
     /// The value of points not computed under [`Mode::Skip`] (`Some` for such kernels, or
-    /// every call is an `Err`).
-    fn cval() -> Option<Self::Output>;
+    /// every call is an `Err`; `None` by default).
+    fn cval() -> Option<Self::Output> {
+        None
+    }
     /// The value of out-of-range reads under [`Mode::Constant`] (`Some` for such kernels, or
-    /// every call is an `Err`).
-    fn cvals() -> Option<<Self::Fields as FieldSet<N>>::Elems>;
-}
-
-/// `out` arguments of `call_into`: `&mut Array`, `&mut ArrayViewMut` or an `ArrayViewMut`.
-pub trait AsArrayMut<'o, A, D: Dimension> {
-    /// The mutable view written to.
-    fn into_view_mut(self) -> ArrayViewMut<'o, A, D>;
-}
-
-impl<'o, A, S: DataMut<Elem = A>, D: Dimension> AsArrayMut<'o, A, D> for &'o mut ArrayBase<S, D> {
-    fn into_view_mut(self) -> ArrayViewMut<'o, A, D> {
-        self.view_mut()
-    }
-}
-
-impl<'o, A, D: Dimension> AsArrayMut<'o, A, D> for ArrayViewMut<'o, A, D> {
-    fn into_view_mut(self) -> ArrayViewMut<'o, A, D> {
-        self
-    }
-}
-
-/// The per-kernel `call`/`call_into` methods behind a [`Handle`]. Implemented by `#[stencil]`.
-pub trait HasHandle: Sized {
-    /// The hidden type carrying the kernel's `call` and `call_into` for one target.
-    type Calls: From<Target>;
-}
-
-/// A kernel bound to a target: `name::serial()` and `name::parallel()` return one.
-///
-/// It has the kernel's own `call(...)` and `call_into(..., out)` methods (through `Deref`),
-/// with exactly the parameters of `name::call` and `name::call_into`.
-///
-/// ```
-/// use numbox::prelude::*;
-/// use numbox::ndarray::Array1;
-///
-/// #[stencil(mode = "wrap")]
-/// fn curl(a: Neighbors1<i64>) -> i64 { a[1] - a[-1] }
-///
-/// # fn main() -> numbox::Result<()> {
-/// let x = Array1::from_iter(0..100_000i64);
-/// assert_eq!(curl::serial().target(), numbox::Target::Serial);
-/// assert_eq!(curl::parallel().call(&x)?, curl::serial().call(&x)?);
-/// # Ok(()) }
-/// ```
-pub struct Handle<K: HasHandle> {
-    target: Target,
-    calls: K::Calls,
-    _kernel: PhantomData<fn() -> K>,
-}
-
-impl<K: HasHandle> Handle<K> {
-    /// The kernel on `target`.
-    pub fn new(target: Target) -> Self {
-        Handle {
-            target,
-            calls: K::Calls::from(target),
-            _kernel: PhantomData,
-        }
-    }
-
-    /// Where the calls of this handle run.
-    pub fn target(&self) -> Target {
-        self.target
-    }
-}
-
-impl<K: HasHandle> Deref for Handle<K> {
-    type Target = K::Calls;
-    fn deref(&self) -> &K::Calls {
-        &self.calls
+    /// every call is an `Err`; `None` by default).
+    fn cvals() -> Option<<Self::Fields as FieldSet<N>>::Elems> {
+        None
     }
 }

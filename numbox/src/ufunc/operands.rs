@@ -5,10 +5,13 @@ use crate::broadcast::{Meta, Operand, Source};
 use crate::element::Element;
 use crate::executor::tuple::{InTuple, Src};
 use crate::ptr::{ReadPtr, WritePtr, Writes};
-use ndarray::{ArrayBase, ArrayViewMut, DataMut, DimMax, Dimension};
+use ndarray::{ArrayViewMut, DimMax, Dimension};
 
-/// Seals [`Operands`], [`OutArg`] and [`OutArgs`]: the executor writes through the pointers
-/// and layouts they return, so only this crate's implementations may exist.
+#[doc(no_inline)]
+pub use crate::out::OutArg;
+
+/// Seals [`Operands`] and [`OutArgs`]: the executor writes through the pointers and layouts
+/// they return, so only this crate's implementations may exist ([`OutArg`] has its own seal).
 mod sealed {
     /// Implemented for the tuples of operands of a kernel taking `Args`.
     pub trait Operands<Args> {}
@@ -108,64 +111,11 @@ operands!(11; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 
 operands!(12; A0 T0 0, A1 T1 1, A2 T2 2, A3 T3 3, A4 T4 4, A5 T5 5, A6 T6 6, A7 T7 7, A8 T8 8, A9 T9 9,
     A10 T10 10, A11 T11 11);
 
-/// A place a kernel's single output can be written to: `&mut` an array of any storage
-/// (`Array`, `ArrayViewMut`, `ArcArray`, `CowArray`, ...), an `ArrayViewMut` by value, or a
-/// `&mut [R]` / `&mut Vec<R>` (1-D).
-///
-/// Sealed: the executor writes through the pointer and layout it returns.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot receive a kernel output of type `{R}`",
-    label = "expected `&mut Array<{R}, D>`, an `ArrayViewMut<{R}, D>` or a `&mut [{R}]`"
-)]
-pub trait OutArg<R>: sealed::Outputs<(R,)> {
-    /// A pointer to the first element, the shape and the strides, valid for writes of every
-    /// element of that layout while `self` stays borrowed.
-    #[doc(hidden)]
-    fn raw(&mut self) -> (*mut R, Meta);
-}
-
-/// The pointer and layout of a unique view.
-///
-/// The layout is read from the view itself, never from the array it was taken from: for
-/// shared storages (`ArcArray`, `CowArray` borrowing) taking the view first makes the data
-/// unique, which may move it into a new buffer with other strides.
-fn raw_of<R, D: Dimension>(mut view: ArrayViewMut<'_, R, D>) -> (*mut R, Meta) {
-    let meta = Meta::of(&view);
-    (view.as_mut_ptr(), meta)
-}
-
-impl<R, S: DataMut<Elem = R>, D: Dimension> sealed::Outputs<(R,)> for &mut ArrayBase<S, D> {}
-impl<R, S: DataMut<Elem = R>, D: Dimension> OutArg<R> for &mut ArrayBase<S, D> {
-    fn raw(&mut self) -> (*mut R, Meta) {
-        raw_of(self.view_mut())
-    }
-}
-
-impl<R, D: Dimension> sealed::Outputs<(R,)> for ArrayViewMut<'_, R, D> {}
-impl<R, D: Dimension> OutArg<R> for ArrayViewMut<'_, R, D> {
-    fn raw(&mut self) -> (*mut R, Meta) {
-        raw_of(self.view_mut())
-    }
-}
-
-impl<R> sealed::Outputs<(R,)> for &mut [R] {}
-impl<R> OutArg<R> for &mut [R] {
-    fn raw(&mut self) -> (*mut R, Meta) {
-        (self.as_mut_ptr(), Meta::flat(self.len()))
-    }
-}
-
-impl<R> sealed::Outputs<(R,)> for &mut Vec<R> {}
-impl<R> OutArg<R> for &mut Vec<R> {
-    fn raw(&mut self) -> (*mut R, Meta) {
-        (self.as_mut_ptr(), Meta::flat(self.len()))
-    }
-}
-
 /// The output argument(s) of `call_into`: one [`OutArg`] for a single-output kernel, a tuple
 /// of them for several outputs.
 ///
-/// Sealed, like [`OutArg`].
+/// Sealed, like [`OutArg`]: pointers and layouts are read from the unique views the outputs
+/// lend, never from the arrays they were taken from.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot receive the outputs `{Out}` of this kernel",
     label = "pass `&mut array` (or a tuple of them for a kernel with several outputs)"
@@ -176,11 +126,22 @@ pub trait OutArgs<Out: OutArrays>: sealed::Outputs<Out> {
     fn dsts(&mut self) -> (Out::Dsts, Out::Metas);
 }
 
-// A single output is sealed through `OutArg<R>`'s own supertrait.
+/// The pointer and layout of one output, both read from the unique view it lends.
+///
+/// The layout is read from the view itself, never from the array it was taken from: for
+/// shared storages (`ArcArray`, `CowArray` borrowing) taking the view first makes the data
+/// unique, which may move it into a new buffer with other strides.
+fn dst_of<R, O: OutArg<R>>(out: &mut O) -> (WritePtr<R>, Meta) {
+    let mut view: ArrayViewMut<'_, R, O::Dim> = out.__view_mut();
+    let meta = Meta::of(&view);
+    (Writes::new(view.as_mut_ptr()), meta)
+}
+
+impl<R, O: OutArg<R>> sealed::Outputs<(R,)> for O {}
 impl<R: Element, O: OutArg<R>> OutArgs<(R,)> for O {
     fn dsts(&mut self) -> ((WritePtr<R>,), [Meta; 1]) {
-        let (p, m) = self.raw();
-        ((Writes::new(p),), [m])
+        let (p, m) = dst_of(self);
+        ((p,), [m])
     }
 }
 
@@ -190,8 +151,8 @@ macro_rules! out_args {
 
         impl<$($R: Element, $O: OutArg<$R>),+> OutArgs<($($R,)+)> for ($($O,)+) {
             fn dsts(&mut self) -> (($(WritePtr<$R>,)+), <($($R,)+) as OutArrays>::Metas) {
-                let parts = ($(self.$i.raw(),)+);
-                (($(Writes::new(parts.$i.0),)+), [$(parts.$i.1),+])
+                let parts = ($(dst_of(&mut self.$i),)+);
+                (($(parts.$i.0,)+), [$(parts.$i.1),+])
             }
         }
     };
