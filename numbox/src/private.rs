@@ -18,7 +18,6 @@ pub mod dispatch {
 }
 
 pub mod stencil {
-    pub use crate::stencil::exec::{call, call_into};
     pub use crate::stencil::{
         ArgValues, AsInput, CallResult, Field, FieldSet, Handle, Input, Mode, Neighbors, Param,
         SplitArgs, StencilKernel,

@@ -133,7 +133,7 @@ fn check_kernel<K: StencilKernel<N>, const N: usize>() -> Result<()> {
 }
 
 /// `name::call`: a new array of the inputs' shape, every point written.
-pub fn call<K: StencilKernel<N>, const N: usize>(
+pub(crate) fn call<K: StencilKernel<N>, const N: usize>(
     target: Target,
     views: <K::Fields as FieldSet<N>>::Views<'_>,
     params: K::Params,
@@ -161,7 +161,7 @@ where
 }
 
 /// `name::call_into`: writes every point of `out`, which must have the inputs' shape.
-pub fn call_into<K: StencilKernel<N>, const N: usize>(
+pub(crate) fn call_into<K: StencilKernel<N>, const N: usize>(
     target: Target,
     views: <K::Fields as FieldSet<N>>::Views<'_>,
     params: K::Params,

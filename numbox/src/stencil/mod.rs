@@ -28,7 +28,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod boundary;
-pub(crate) mod exec;
+mod exec;
 mod field;
 mod handle;
 mod neighbors;
