@@ -17,6 +17,15 @@
 //!
 //! The `f32` versions compute in `f64` (the reduction is the `f64` one, the polynomials
 //! shorter) and round once, which makes them within one ulp.
+//!
+//! Accuracy, measured over 10^6 random bit patterns plus 10^6 uniform arguments on each of
+//! two to four ranges per function (`cargo test --release`), and at the arguments closest
+//! to multiples of pi/2: the `f64` versions are within 1 ulp of the C library (glibc) for
+//! `sin`, `cos`, `atan`, `atan2`, 2 for `tan`, `sinh`, `cosh`, 4 for `tanh`; glibc itself is
+//! within 1 ulp of 1200-bit arithmetic on these (2 for `sinh` and `tanh`; checked on 6000
+//! to 9000 arguments per function), except at the hardest arguments, where `cos` here
+//! matches the exact value and glibc's is 8 ulps off. The `f32` versions are within 1 ulp of the exact value (glibc's `f64`
+//! result rounded).
 
 /// `2/pi` in 26-bit pieces: entry `k + 2` holds bits `26k + 1 ..= 26k + 26` after the binary
 /// point, as an integer over `2^26`; the two leading zeros let arguments below `2^52` use
@@ -231,12 +240,12 @@ fn reduce(x: f64) -> (f64, f64, u64) {
 /// `sin(x + y)` for `|x| <= pi/4`, `|y|` below half an ulp of `x` (fdlibm's `__kernel_sin`).
 #[inline(always)]
 fn sin_kernel(x: f64, y: f64) -> f64 {
-    const S1: f64 = -1.666_666_666_666_663_243_48e-1;
-    const S2: f64 = 8.333_333_333_322_489_461_24e-3;
-    const S3: f64 = -1.984_126_982_985_794_931_34e-4;
-    const S4: f64 = 2.755_731_370_707_006_767_89e-6;
-    const S5: f64 = -2.505_076_025_340_686_341_95e-8;
-    const S6: f64 = 1.589_690_995_211_550_102_21e-10;
+    const S1: f64 = -1.666_666_666_666_663_2e-1;
+    const S2: f64 = 8.333_333_333_322_49e-3;
+    const S3: f64 = -1.984_126_982_985_795e-4;
+    const S4: f64 = 2.755_731_370_707_006_8e-6;
+    const S5: f64 = -2.505_076_025_340_686_3e-8;
+    const S6: f64 = 1.589_690_995_211_55e-10;
     let z = x * x;
     let v = z * x;
     let r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
@@ -246,12 +255,12 @@ fn sin_kernel(x: f64, y: f64) -> f64 {
 /// `cos(x + y)` for `|x| <= pi/4`, `|y|` below half an ulp of `x` (fdlibm's `__kernel_cos`).
 #[inline(always)]
 fn cos_kernel(x: f64, y: f64) -> f64 {
-    const C1: f64 = 4.166_666_666_666_660_190_37e-2;
-    const C2: f64 = -1.388_888_888_887_410_957_49e-3;
-    const C3: f64 = 2.480_158_728_947_672_941_78e-5;
-    const C4: f64 = -2.755_731_435_139_066_330_35e-7;
-    const C5: f64 = 2.087_572_321_298_174_827_90e-9;
-    const C6: f64 = -1.135_964_755_778_819_482_65e-11;
+    const C1: f64 = 4.166_666_666_666_66e-2;
+    const C2: f64 = -1.388_888_888_887_411e-3;
+    const C3: f64 = 2.480_158_728_947_673e-5;
+    const C4: f64 = -2.755_731_435_139_066_3e-7;
+    const C5: f64 = 2.087_572_321_298_175e-9;
+    const C6: f64 = -1.135_964_755_778_819_5e-11;
     let z = x * x;
     let w = z * z;
     let r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
@@ -331,17 +340,17 @@ fn half_exps(a: f64) -> (f64, f64) {
 #[inline(always)]
 fn atan_pos(a: f64) -> f64 {
     const AT: [f64; 11] = [
-        3.333_333_333_333_293_180_27e-1,
-        -1.999_999_999_987_648_324_76e-1,
-        1.428_571_427_250_346_637_11e-1,
-        -1.111_111_040_546_235_578_80e-1,
-        9.090_887_133_436_506_561_96e-2,
-        -7.691_876_205_044_829_994_95e-2,
-        6.661_073_137_387_531_206_69e-2,
-        -5.833_570_133_790_573_486_45e-2,
-        4.976_877_994_615_932_360_17e-2,
-        -3.653_157_274_421_691_552_70e-2,
-        1.628_582_011_536_578_236_23e-2,
+        3.333_333_333_333_293e-1,
+        -1.999_999_999_987_648_3e-1,
+        1.428_571_427_250_346_6e-1,
+        -1.111_111_040_546_235_6e-1,
+        9.090_887_133_436_507e-2,
+        -7.691_876_205_044_83e-2,
+        6.661_073_137_387_531e-2,
+        -5.833_570_133_790_573_5e-2,
+        4.976_877_994_615_932_4e-2,
+        -3.653_157_274_421_691_6e-2,
+        1.628_582_011_536_578_2e-2,
     ];
     // atan a = hi + lo + atan t, t = num / den small.
     let (num, den, hi, lo) = if a < 0.4375 {
@@ -350,29 +359,29 @@ fn atan_pos(a: f64) -> f64 {
         (
             2.0 * a - 1.0,
             2.0 + a,
-            4.636_476_090_008_060_935_15e-1,
-            2.269_877_745_296_168_709_24e-17,
+            4.636_476_090_008_061e-1,
+            2.269_877_745_296_168_7e-17,
         )
     } else if a < 1.1875 {
         (
             a - 1.0,
             a + 1.0,
-            7.853_981_633_974_482_789_99e-1,
-            3.061_616_997_868_382_943_065e-17,
+            std::f64::consts::FRAC_PI_4,
+            3.061_616_997_868_383e-17,
         )
     } else if a < 2.4375 {
         (
             a - 1.5,
             1.0 + 1.5 * a,
-            9.827_937_232_473_290_540_82e-1,
-            1.390_331_103_123_099_845_16e-17,
+            9.827_937_232_473_29e-1,
+            1.390_331_103_123_099_8e-17,
         )
     } else {
         (
             -1.0,
             a,
-            1.570_796_326_794_896_558_00,
-            6.123_233_995_736_766_035_87e-17,
+            std::f64::consts::FRAC_PI_2,
+            6.123_233_995_736_766e-17,
         )
     };
     let t = num / den;
@@ -387,7 +396,7 @@ fn atan_pos(a: f64) -> f64 {
 #[inline(always)]
 fn atan2_f64(y: f64, x: f64) -> f64 {
     const PI_HI: f64 = std::f64::consts::PI;
-    const PI_LO: f64 = 1.224_646_799_147_353_207_2e-16;
+    const PI_LO: f64 = 1.224_646_799_147_353_2e-16;
     let (ay, ax) = (y.abs(), x.abs());
     let base = atan_pos(ay / ax);
     // 0/0 and inf/inf: the limits along the axes and the diagonal.
@@ -420,7 +429,7 @@ fn atan2_f64(y: f64, x: f64) -> f64 {
 pub(crate) mod f64 {
     use super::*;
 
-    /// The hyperbolic tangent.
+    /// The hyperbolic tangent: within 4 ulp of the C library's.
     #[inline(always)]
     pub fn tanh(x: f64) -> f64 {
         let a = x.abs();
@@ -436,7 +445,14 @@ pub(crate) mod f64 {
         }
     }
 
-    /// The sine of `x` (radians), for every `f64`.
+    /// The sine of `x` (radians), for every `f64`: within 1 ulp of the C library's (and of
+    /// the exact value at the hardest arguments for the reduction).
+    ///
+    /// ```
+    /// use numbox::math;
+    /// assert_eq!(math::sin(1e22), 1e22f64.sin());
+    /// assert_eq!(math::sin(-0.0).to_bits(), (-0.0f64).to_bits());
+    /// ```
     #[inline(always)]
     pub fn sin(x: f64) -> f64 {
         let (r, rr, q) = reduce(x);
@@ -451,11 +467,11 @@ pub(crate) mod f64 {
         if x.is_finite() {
             v
         } else {
-            x - x
+            f64::NAN
         }
     }
 
-    /// The cosine of `x` (radians), for every `f64`.
+    /// The cosine of `x` (radians), for every `f64`: within 1 ulp of the C library's.
     #[inline(always)]
     pub fn cos(x: f64) -> f64 {
         let (r, rr, q) = reduce(x);
@@ -468,11 +484,11 @@ pub(crate) mod f64 {
         if x.is_finite() {
             v
         } else {
-            x - x
+            f64::NAN
         }
     }
 
-    /// The tangent of `x` (radians), for every `f64`.
+    /// The tangent of `x` (radians), for every `f64`: within 2 ulp of the C library's.
     #[inline(always)]
     pub fn tan(x: f64) -> f64 {
         let (r, rr, q) = reduce(x);
@@ -482,11 +498,11 @@ pub(crate) mod f64 {
         if x.is_finite() {
             v
         } else {
-            x - x
+            f64::NAN
         }
     }
 
-    /// The hyperbolic sine.
+    /// The hyperbolic sine: within 2 ulp of the C library's.
     #[inline(always)]
     pub fn sinh(x: f64) -> f64 {
         let a = x.abs();
@@ -516,7 +532,7 @@ pub(crate) mod f64 {
         }
     }
 
-    /// The hyperbolic cosine.
+    /// The hyperbolic cosine: within 2 ulp of the C library's.
     #[inline(always)]
     pub fn cosh(x: f64) -> f64 {
         let (big, small) = half_exps(x.abs().min(711.0));
@@ -528,14 +544,20 @@ pub(crate) mod f64 {
         }
     }
 
-    /// The arctangent, in `[-pi/2, pi/2]`.
+    /// The arctangent, in `[-pi/2, pi/2]`: within 1 ulp of the C library's.
     #[inline(always)]
     pub fn atan(x: f64) -> f64 {
         atan_pos(x.abs()).copysign(x)
     }
 
     /// The four-quadrant arctangent of `y / x`, in `[-pi, pi]`: `atan2(y, x)` is std's
-    /// `y.atan2(x)`.
+    /// `y.atan2(x)`, within 1 ulp of it, and equal to it on the axes, at zeros and infinities.
+    ///
+    /// ```
+    /// use numbox::math;
+    /// assert_eq!(math::atan2(1.0, -1.0), 1f64.atan2(-1.0));
+    /// assert_eq!(math::atan2(-0.0, -1.0), -std::f64::consts::PI);
+    /// ```
     #[inline(always)]
     pub fn atan2(y: f64, x: f64) -> f64 {
         atan2_f64(y, x)
@@ -546,13 +568,13 @@ pub(crate) mod f64 {
 pub(crate) mod f32 {
     use super::*;
 
-    /// The hyperbolic tangent.
+    /// The hyperbolic tangent, within 1 ulp.
     #[inline(always)]
     pub fn tanh(x: f32) -> f32 {
         super::f64::tanh(x as f64) as f32
     }
 
-    /// The sine of `x` (radians), for every `f32`.
+    /// The sine of `x` (radians), for every `f32`, within 1 ulp.
     #[inline(always)]
     pub fn sin(x: f32) -> f32 {
         let xd = x as f64;
@@ -568,11 +590,11 @@ pub(crate) mod f32 {
         if x.is_finite() {
             v as f32
         } else {
-            x - x
+            f32::NAN
         }
     }
 
-    /// The cosine of `x` (radians), for every `f32`.
+    /// The cosine of `x` (radians), for every `f32`, within 1 ulp.
     #[inline(always)]
     pub fn cos(x: f32) -> f32 {
         let xd = x as f64;
@@ -587,11 +609,11 @@ pub(crate) mod f32 {
         if x.is_finite() {
             v as f32
         } else {
-            x - x
+            f32::NAN
         }
     }
 
-    /// The tangent of `x` (radians), for every `f32`.
+    /// The tangent of `x` (radians), for every `f32`, within 1 ulp.
     #[inline(always)]
     pub fn tan(x: f32) -> f32 {
         let xd = x as f64;
@@ -603,30 +625,30 @@ pub(crate) mod f32 {
         if x.is_finite() {
             v as f32
         } else {
-            x - x
+            f32::NAN
         }
     }
 
-    /// The hyperbolic sine.
+    /// The hyperbolic sine, within 1 ulp.
     #[inline(always)]
     pub fn sinh(x: f32) -> f32 {
         super::f64::sinh(x as f64) as f32
     }
 
-    /// The hyperbolic cosine.
+    /// The hyperbolic cosine, within 1 ulp.
     #[inline(always)]
     pub fn cosh(x: f32) -> f32 {
         super::f64::cosh(x as f64) as f32
     }
 
-    /// The arctangent, in `[-pi/2, pi/2]`.
+    /// The arctangent, in `[-pi/2, pi/2]`, within 1 ulp.
     #[inline(always)]
     pub fn atan(x: f32) -> f32 {
         super::f64::atan(x as f64) as f32
     }
 
     /// The four-quadrant arctangent of `y / x`, in `[-pi, pi]`: `atan2(y, x)` is std's
-    /// `y.atan2(x)`.
+    /// `y.atan2(x)`, within 1 ulp.
     #[inline(always)]
     pub fn atan2(y: f32, x: f32) -> f32 {
         atan2_f64(y as f64, x as f64) as f32
@@ -957,6 +979,9 @@ mod tests {
         assert!(worst32.0 <= 1, "atan2 f32 {worst32:?}");
     }
 
+    /// A function's name, ours, and std's.
+    type Case<T> = (&'static str, fn(T) -> T, fn(T) -> T);
+
     /// The special values give std's results exactly, sign of zero included.
     #[test]
     #[cfg_attr(miri, ignore)]
@@ -977,7 +1002,7 @@ mod tests {
             f64::MAX,
             f64::MIN,
         ];
-        let unary: [(&str, fn(f64) -> f64, fn(f64) -> f64); 8] = [
+        let unary: [Case<f64>; 8] = [
             ("sin", m::sin, f64::sin),
             ("cos", m::cos, f64::cos),
             ("tan", m::tan, f64::tan),
@@ -1029,7 +1054,7 @@ mod tests {
             -1e-45,
             f32::MIN_POSITIVE,
         ];
-        let unary32: [(&str, fn(f32) -> f32, fn(f32) -> f32); 8] = [
+        let unary32: [Case<f32>; 8] = [
             ("sin", n::sin, f32::sin),
             ("cos", n::cos, f32::cos),
             ("tan", n::tan, f32::tan),
