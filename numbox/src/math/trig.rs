@@ -1,19 +1,20 @@
 //! Trigonometric and hyperbolic functions: `sin`, `cos`, `tan`, `tanh`, `sinh`, `cosh`,
 //! `atan`, `atan2`, for `f64` and `f32`.
 //!
-//! Argument reduction for `sin`, `cos` and `tan` is exact over the whole domain, and
-//! branch-free so that a kernel's loop still vectorizes: every element goes through both
+//! Argument reduction for `sin`, `cos` and `tan` is exact over the whole domain:
 //!
 //! - a three-part Cody-Waite reduction (pi/2 in 33-bit pieces plus a 53-bit tail, the
-//!   remainder kept as a double-double), exact for `|x| < 2^20`, and
+//!   remainder kept as a double-double), exact for `|x| < 2^20`, branch-free, and
 //! - a Payne-Hanek reduction for `|x| >= 2^20`: the 53-bit mantissa times a window of
-//!   `2/pi` picked by the exponent (26-bit pieces from a 64-entry table, read at an index
-//!   SIMD units gather), summed exactly modulo 4 in double-double,
+//!   `2/pi` picked by the exponent (26-bit pieces from a 64-entry table), summed exactly
+//!   modulo 4 in double-double, in a cold out-of-line function.
 //!
-//! and a select keeps the right one. A branch to a cold path would cost nothing on ordinary
-//! inputs in scalar code, but LLVM cannot vectorize a loop whose body holds a call, so the
-//! whole kernel would run one element at a time; computing both costs a fixed share of the
-//! time instead (measured in the benchmark `math_trig`, group `sin_huge_path`).
+//! Computing both for every element and selecting (branch-free) made `sin` about ten times
+//! slower than with the Cody-Waite path alone (benchmark `math_trig`, AVX2 build: 228 ms
+//! against 24 ms for 10^6 elements); the branch to the cold path keeps ordinary inputs
+//! cheap, but a call in the loop body stops LLVM from vectorizing the kernel's loop, so
+//! these three run one element at a time. (Vectorizing them needs the kernel's loop to test
+//! a whole SIMD block for huge elements before choosing the path: a follow-up.)
 //!
 //! The `f32` versions compute in `f64` (the reduction is the `f64` one, the polynomials
 //! shorter) and round once, which makes them within one ulp.
@@ -226,14 +227,23 @@ fn reduce_payne_hanek(x: f64) -> (f64, f64, f64) {
     }
 }
 
+/// The Payne-Hanek reduction out of line: computed with selects for every element it cost
+/// about ten times the rest of `sin` (LLVM did not vectorize the loop with it either).
+#[cold]
+#[inline(never)]
+fn reduce_huge(x: f64) -> (f64, f64, f64) {
+    reduce_payne_hanek(x)
+}
+
 /// `x = n pi/2 + (rh + rl)`, `|rh + rl| <= pi/4` (about), for every finite `x`; `n` is an
 /// integer-valued float whose value modulo 4 picks the quadrant.
 #[inline(always)]
 fn reduce(x: f64) -> (f64, f64, u64) {
-    let (ch, cl, cn) = reduce_cody_waite(x);
-    let (ph, pl, pn) = reduce_payne_hanek(x);
-    let huge = x.abs() >= 1_048_576.0;
-    let (rh, rl, n) = if huge { (ph, pl, pn) } else { (ch, cl, cn) };
+    let (rh, rl, n) = if x.abs() >= 1_048_576.0 {
+        reduce_huge(x)
+    } else {
+        reduce_cody_waite(x)
+    };
     (rh, rl, int_bits(n) & 3)
 }
 
