@@ -31,6 +31,7 @@ mod dyn_array;
 mod element;
 mod error;
 mod executor;
+mod fastmath;
 pub mod gufunc;
 pub mod math;
 mod npy;

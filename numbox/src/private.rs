@@ -26,6 +26,11 @@ pub mod stencil {
     };
 }
 
+/// What the math calls of a `fastmath` kernel become.
+pub mod fastmath {
+    pub use crate::fastmath::*;
+}
+
 /// `#[parallel_loop]`'s driver, disjoint parts and reduction identities.
 pub mod prange {
     pub use crate::parallel_loop::expansion::*;

@@ -117,6 +117,6 @@ pub fn prange<R: IntoPrange>(range: R) -> R::Range {
 pub mod expansion {
     pub use super::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
     pub use super::identity::{all_ones_like, one_like, zero_like};
-    pub use super::runner::{for_each, reduce};
+    pub use super::runner::{for_each, reduce, reduce_lanes};
     pub use super::{prange, PrangeRange, Schedule};
 }
