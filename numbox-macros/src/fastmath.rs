@@ -68,7 +68,11 @@ impl VisitMut for Rewriter {
                 if m.turbofish.is_none() && arity(&m.method.to_string()) == Some(m.args.len()) =>
             {
                 let method = &m.method;
-                let recv = &m.receiver;
+                // `(a * b).ln()`: the parentheses would be unneeded around an argument.
+                let recv = match &*m.receiver {
+                    Expr::Paren(p) => &p.expr,
+                    r => r,
+                };
                 let args = m.args.iter();
                 let v = format_ident!("__nb_v", span = Span::mixed_site());
                 let params: Vec<_> = (0..m.args.len())
@@ -144,7 +148,8 @@ mod tests {
 
     #[test]
     fn method_and_path_forms() {
-        let out = rewritten("{ x.exp().ln() + f64::powi(y, 2) + z.atan2(w) }");
+        let out = rewritten("{ x.exp().ln() + f64::powi(y, 2) + z.atan2(w) + (a * b).sin() }");
+        assert!(out.contains("fastmath :: sin (a * b ,"), "{out}");
         assert!(
             out.contains(":: numbox :: __private :: fastmath :: ln (:: numbox :: __private :: fastmath :: exp (x , | __nb_v | __nb_v . exp ()) , | __nb_v | __nb_v . ln ())"),
             "{out}"
