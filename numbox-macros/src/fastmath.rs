@@ -74,9 +74,15 @@ impl VisitMut for Rewriter {
                     r => r,
                 };
                 let args = m.args.iter();
-                let v = format_ident!("__nb_v", span = Span::mixed_site());
-                let params: Vec<_> = (0..m.args.len())
-                    .map(|k| format_ident!("__nb_a{}", k, span = Span::mixed_site()))
+                // Hygienic names, located at what they stand for, so a type error in the
+                // original call points at the user's receiver or argument.
+                let at = |s: Span| Span::mixed_site().located_at(s);
+                let v = format_ident!("__nb_v", span = at(recv.span()));
+                let params: Vec<_> = m
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(k, a)| format_ident!("__nb_a{}", k, span = at(a.span())))
                     .collect();
                 let args_then = params.iter();
                 *e = parse_quote_spanned! {method.span()=>
