@@ -97,7 +97,7 @@ impl VisitMut for Rewriter {
                     return;
                 }
                 let span = c.func.span();
-                c.func = Box::new(parse_quote_spanned!(span=> #p::fastmath::#ty::#name));
+                *c.func = parse_quote_spanned!(span=> #p::fastmath::#ty::#name);
             }
             _ => {}
         }
