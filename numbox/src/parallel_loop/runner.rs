@@ -94,10 +94,10 @@ where
 }
 
 /// The number of independent accumulators of a `fastmath` reduction block.
-pub const LANES: usize = 8;
+const LANES: usize = 8;
 
 /// [`reduce`] for `#[parallel_loop(fastmath)]`: on the same block grid, but each block keeps
-/// [`LANES`] accumulators, iteration `j` of the block (counting from 0) adding into lane
+/// `LANES` (8) accumulators, iteration `j` of the block (counting from 0) adding into lane
 /// `j % LANES`, and combines them pairwise, `((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))`
 /// with `combine`, before the blocks combine in order. The lanes are independent chains
 /// that LLVM may run on SIMD registers; the grid still depends on the range length only,
@@ -147,7 +147,7 @@ where
     total
 }
 
-/// One block of [`reduce_lanes`]: the iterations `ks` on [`LANES`] accumulators, combined.
+/// One block of [`reduce_lanes`]: the iterations `ks` on `LANES` (8) accumulators, combined.
 #[inline(never)]
 fn lanes<'p, R, P, A, I, B, C>(
     ks: Range<usize>,
