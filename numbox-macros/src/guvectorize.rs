@@ -40,7 +40,7 @@ fn fallback_arity(func: &ItemFn) -> (usize, usize) {
 
 /// The expansion of `#[guvectorize(args)] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let func: ItemFn = match syn::parse2(item.clone()) {
+    let mut func: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(_) => {
             let err = syn::Error::new(
@@ -52,7 +52,11 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let mut signatures = Vec::new();
-    let kernel = Args::parse(args, &mut errors).and_then(|mut args| {
+    let args = Args::parse(args, &mut errors);
+    if args.as_ref().is_some_and(|a| a.fastmath) {
+        crate::fastmath::rewrite(&mut func.block);
+    }
+    let kernel = args.and_then(|mut args| {
         signatures = std::mem::take(&mut args.signatures);
         validate::validate(&func, args, &mut errors)
     });

@@ -5,6 +5,7 @@
 
 mod diag;
 mod emit;
+mod fastmath;
 mod fn_shape;
 mod guvectorize;
 mod loop_table;

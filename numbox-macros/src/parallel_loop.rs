@@ -6,7 +6,7 @@
 
 mod expand;
 mod ir;
-mod macros;
+pub(crate) mod macros;
 mod options;
 mod scan;
 mod validate;
@@ -40,6 +40,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         found: 0,
     };
     finder.visit_block_mut(&mut func.block);
+    if options.fastmath {
+        crate::fastmath::rewrite(&mut func.block);
+    }
     if finder.found == 0 {
         errors.error(
             &func.sig.ident,

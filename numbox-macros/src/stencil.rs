@@ -34,10 +34,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 fn build(attr: TokenStream, func: &ItemFn) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
-    let opts = Some(Options::parse(attr, &mut errors));
-    let kernel = validate::validate(func, opts, &mut errors);
+    let opts = Options::parse(attr, &mut errors);
+    let fastmath = opts.fastmath.get() == Some(&true);
+    let kernel = validate::validate(func, Some(opts), &mut errors);
     errors.finish()?;
-    Ok(expand::expand_kernel(
-        &kernel.expect("no errors means a kernel"),
-    ))
+    let mut kernel = kernel.expect("no errors means a kernel");
+    if fastmath {
+        crate::fastmath::rewrite(&mut kernel.body);
+    }
+    Ok(expand::expand_kernel(&kernel))
 }

@@ -19,7 +19,7 @@ use validate::ScalarFn;
 
 /// Expands `#[vectorize(attr)] item`.
 pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let func: ItemFn = match syn::parse2(item.clone()) {
+    let mut func: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(e) => {
             let msg = "#[vectorize] applies to a function: `fn name(x: f64, y: f64) -> f64`";
@@ -28,6 +28,9 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let options = Options::parse(attr, &mut errors);
+    if options.fastmath {
+        crate::fastmath::rewrite(&mut func.block);
+    }
     let kernel = ScalarFn::parse(&func, "vectorize", &mut errors);
     if let Some(k) = kernel.as_ref().filter(|k| !k.is_binary_homogeneous()) {
         if let Some((key, _)) = &options.identity {

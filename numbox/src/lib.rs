@@ -40,6 +40,7 @@ mod dyn_array;
 mod element;
 mod error;
 mod executor;
+mod fastmath;
 pub mod gufunc;
 pub mod math;
 mod npy;
@@ -70,7 +71,53 @@ pub use threads::{get_num_threads, set_num_threads};
 pub use gufunc::Gufunc;
 pub use parallel_loop::prange;
 
+/// `fastmath` (or `fastmath = true | false`), as Numba's `fastmath=True`: the function's
+/// math calls become `numbox::math`'s, as for [`vectorize`](macro@vectorize), and each
+/// reduction (`s += ..` and the others) accumulates on a fixed lane grid that LLVM can run on
+/// SIMD registers. The grid: the range of `n` iterations is cut into blocks of
+/// `ceil(n / 1024)` iterations (the plain reductions' grid); inside a block, iteration `j`
+/// (counting from the block's start) adds into lane `j % 8` of 8 accumulators, each starting
+/// from the operator's identity; the lanes combine as `((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+/// (l6 + l7))`, the blocks in order, and the initial value last. The grid depends on `n`
+/// only, so a float sum still has the same bits for any thread count and schedule; it
+/// differs from the plain reduction's in the last bits.
+///
+/// ```
+/// use numbox::prelude::*;
+///
+/// #[parallel_loop(fastmath)]
+/// fn sum_exp(x: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for i in prange(0..x.len()) {
+///         s += x[i].exp(); // numbox::math::exp, 8 lanes per block
+///     }
+///     s
+/// }
+///
+/// let x: Vec<f64> = (0..20).map(|k| k as f64 / 10.0).collect();
+/// // 20 iterations: blocks of one, so one lane each: the left fold of the terms.
+/// let want = x.iter().fold(0.0, |s, &v| s + numbox::math::exp(v));
+/// assert_eq!(sum_exp(&x), want);
+/// ```
 pub use numbox_macros::parallel_loop;
+/// `fastmath` (or `fastmath = true | false`), as Numba's `fastmath=True`: the kernel's math
+/// calls become `numbox::math`'s, as for [`vectorize`](macro@vectorize) (the body is
+/// compiled once, so the function and the array kernel both use them).
+///
+/// ```
+/// use numbox::prelude::*;
+/// use numbox::ndarray::array;
+///
+/// #[stencil(fastmath)]
+/// fn blur_exp(u: Neighbors1<f64>) -> f64 {
+///     (0.25 * u[-1] + 0.5 * u[0] + 0.25 * u[1]).exp()
+/// }
+///
+/// # fn main() -> numbox::Result<()> {
+/// let out = blur_exp::call(&array![0.0, 1.0, 2.0, 3.0])?;
+/// assert_eq!(out[1], numbox::math::exp(1.0));
+/// # Ok(()) }
+/// ```
 pub use numbox_macros::stencil;
 
 /// Turns a scalar function into a broadcasting array kernel: a NumPy ufunc.
@@ -92,7 +139,8 @@ pub use numbox_macros::stencil;
 ///   an explicit target.
 ///
 /// Options: `target = "cpu" | "parallel"` (the default target of `call`), `identity = expr`
-/// (the value of an empty reduction), `associative` (or `associative = true | false`), and a
+/// (the value of an empty reduction), `associative` (or `associative = true | false`),
+/// `fastmath` (below), and a
 /// list of signatures `fn(f32, f32) -> f32, ...` that compiles the kernel for run-time
 /// dispatch over [`DynArray`]s (`name::call_dyn`, `name::signatures()`, `name::ufunc()` for
 /// a [`Registry`]).
@@ -104,6 +152,40 @@ pub use numbox_macros::stencil;
 /// `max`, `min`; a float sum then differs from the left fold in the last bits. Leave it off
 /// for `-`, `/` or any kernel whose result depends on the grouping. Like `identity`, it
 /// requires a kernel `fn(T, T) -> T`.
+///
+/// `fastmath` (or `fastmath = true | false`; the same option on all four attributes) is
+/// Numba's `fastmath=True`: calls of `exp`, `exp2`, `exp_m1`, `ln`, `log2`, `log10`, `ln_1p`,
+/// `sin`, `cos`, `tan`, `tanh`, `sinh`, `cosh`, `atan`, `atan2`, `powf`, `powi`, `cbrt` and
+/// `hypot` in the function body, as methods (`x.exp()`) or paths (`f64::exp(x)`,
+/// `f32::exp(x)`), become calls of the [`math`] versions, which LLVM vectorizes in the
+/// kernel's loop (a few ulp from the C library; see [`math`]). The function itself is
+/// rewritten, so calling it directly gives the same bits as the array kernel. A method call
+/// takes `numbox::math` when its receiver is `f32`, `f64` or a reference to one (decided on
+/// the types after monomorphisation, at compile time: a generic kernel instantiated at `f64`
+/// takes it too), and keeps its own method for anything else (`Complex<f64>::exp`, a user
+/// type's `exp`). The receiver, then the arguments, are evaluated once, in the order
+/// written; the receiver is passed by value, so a non-`Copy` receiver whose method takes
+/// `&self` and that is used afterwards is written `(&a).exp()`. In a generic kernel a method
+/// of one of these names on `T` is taken to be the float function when `T` is a float (as
+/// `num_traits::Float`'s are). Calls inside the arguments of the standard macros (`assert!`,
+/// `vec!`, `format!`..) are rewritten; other macros' tokens and items nested in the body are
+/// left as written. Without `fastmath`, nothing changes: `x.exp()` is the C library's.
+///
+/// ```
+/// use numbox::prelude::*;
+/// use numbox::ndarray::array;
+///
+/// #[vectorize(fastmath)]
+/// fn log_exp(x: f64, y: f64) -> f64 {
+///     (x.exp() * y.ln()).ln()
+/// }
+///
+/// # fn main() -> numbox::Result<()> {
+/// let z = log_exp::call(&array![0.5, 1.0], 2.0)?;
+/// assert_eq!(z[0], numbox::math::ln(numbox::math::exp(0.5) * numbox::math::ln(2.0)));
+/// assert_eq!(log_exp(0.5, 2.0), z[0]); // the function is the kernel
+/// # Ok(()) }
+/// ```
 ///
 /// Kernels take 1 to 12 parameters of any `Copy + Send + Sync` type, may be generic, and
 /// return one value or a tuple of up to 4. Shape problems are `Err`s naming the operands and
@@ -157,6 +239,25 @@ pub use numbox_macros::vectorize;
 /// # fn main() -> numbox::Result<()> {
 /// assert_eq!(mean(array![1.0, 3.0].view()), 2.0); // the function, untouched
 /// assert_eq!(mean::call(&array![[1.0, 3.0], [2.0, 6.0]])?, array![2.0, 4.0]); // over rows
+/// # Ok(()) }
+/// ```
+///
+/// `#[guvectorize("layout", fastmath)]` (or `fastmath = true | false`) rewrites the body's
+/// math calls to `numbox::math`'s, as for [`vectorize`](macro@vectorize); an element read
+/// through a reference (`for v in x.iter() { v.exp() }`) takes them too.
+///
+/// ```
+/// use numbox::prelude::*;
+/// use numbox::ndarray::{array, ArrayView1};
+///
+/// #[guvectorize("(n)->()", fastmath)]
+/// fn log_sum_exp(x: ArrayView1<f64>) -> f64 {
+///     x.iter().map(|v| v.exp()).sum::<f64>().ln()
+/// }
+///
+/// # fn main() -> numbox::Result<()> {
+/// let want = numbox::math::ln(numbox::math::exp(1.0) + numbox::math::exp(2.0));
+/// assert_eq!(log_sum_exp::call(&array![[1.0, 2.0]])?, array![want]);
 /// # Ok(()) }
 /// ```
 pub use numbox_macros::guvectorize;

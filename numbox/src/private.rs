@@ -24,11 +24,16 @@ pub mod stencil {
     };
 }
 
+/// What the math calls of a `fastmath` kernel become.
+pub mod fastmath {
+    pub use crate::fastmath::*;
+}
+
 /// `#[parallel_loop]`'s driver, disjoint parts and reduction identities.
 pub mod parallel_loop {
     pub use crate::parallel_loop::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
     pub use crate::parallel_loop::identity::{all_ones_like, one_like, zero_like};
-    pub use crate::parallel_loop::runner::{for_each, reduce};
+    pub use crate::parallel_loop::runner::{for_each, reduce, reduce_lanes};
     pub use crate::parallel_loop::{prange, PrangeRange, Schedule};
 }
 

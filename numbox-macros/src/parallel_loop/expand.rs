@@ -112,9 +112,18 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
             _ => quote!(#v #fin #total.#k;),
         });
     }
+    // Under `fastmath`, each block accumulates on the runtime's lane grid.
+    let reduce = format_ident!(
+        "{}",
+        if options.fastmath {
+            "reduce_lanes"
+        } else {
+            "reduce"
+        }
+    );
     parse_quote! {{
         #head
-        let #total = #pr::reduce(
+        let #total = #pr::#reduce(
             #range, #schedule, #chunk, &mut #parts_id,
             || (#(#identities,)*),
             #[inline(always)]

@@ -1,8 +1,8 @@
-//! `#[parallel_loop(schedule = "...", chunk = N)]`.
+//! `#[parallel_loop(schedule = "...", chunk = N, fastmath)]`.
 
 use crate::diag::Errors;
 use crate::emit::Private;
-use crate::parse::options::{key_value, parse_entries, Once};
+use crate::parse::options::{fastmath, key_value, parse_entries, Once};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{LitInt, LitStr};
@@ -28,6 +28,8 @@ pub struct Options {
     pub schedule: Schedule,
     /// `chunk = N`, at least 1.
     pub chunk: Option<usize>,
+    /// `fastmath`: math calls go to `numbox::math`, reductions run on the lane grid.
+    pub fastmath: bool,
 }
 
 impl Options {
@@ -35,9 +37,10 @@ impl Options {
     pub fn parse(attr: TokenStream, errors: &mut Errors) -> Options {
         let mut schedule = Once::new("schedule");
         let mut chunk = Once::new("chunk");
+        let mut fast = Once::new("fastmath");
         parse_entries(
             attr,
-            &["schedule", "chunk"],
+            &["schedule", "chunk", "fastmath"],
             errors,
             |key, input, errors| {
                 match key {
@@ -74,6 +77,7 @@ impl Options {
                             ),
                         }
                     }
+                    Some("fastmath") => fastmath(input, errors, &mut fast)?,
                     _ => return Ok(false),
                 }
                 Ok(true)
@@ -82,6 +86,7 @@ impl Options {
         Options {
             schedule: schedule.take().unwrap_or_default(),
             chunk: chunk.take(),
+            fastmath: fast.take().unwrap_or(false),
         }
     }
 

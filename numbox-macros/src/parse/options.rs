@@ -108,7 +108,10 @@ pub fn parse_entries(
             let result = match entry(key.as_deref(), input, errors) {
                 Ok(true) if input.is_empty() || input.peek(Token![,]) => Ok(()),
                 Ok(true) => Err(input.error("expected `,` between options")),
-                Ok(false) => Err(syn::Error::new(start, expected_one_of(expected))),
+                Ok(false) => Err(syn::Error::new(
+                    start,
+                    expected_one_of(expected, key.as_deref()),
+                )),
                 Err(e) => Err(e),
             };
             if let Err(e) = result {
@@ -125,17 +128,55 @@ pub fn parse_entries(
     let _ = parser.parse2(attr);
 }
 
-/// `expected one of: `a`, `b``, as syn's `lookahead1` words it.
-fn expected_one_of(expected: &[&str]) -> String {
+/// `expected one of: `a`, `b``, as syn's `lookahead1` words it, and `: did you mean `b`?`
+/// when the unknown key is a near miss of one of them.
+fn expected_one_of(expected: &[&str], key: Option<&str>) -> String {
     let list = expected
         .iter()
         .map(|e| format!("`{e}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    match expected {
+    let msg = match expected {
         [_] => format!("expected {list}"),
         _ => format!("expected one of: {list}"),
+    };
+    match key.and_then(|k| near_miss(k, expected)) {
+        Some(m) => format!("{msg}; did you mean `{m}`?"),
+        None => msg,
     }
+}
+
+/// The expected key that `key` misspells: the same up to case and `_`/`-`, or within two
+/// edits of a key of at least five letters.
+fn near_miss<'a>(key: &str, expected: &[&'a str]) -> Option<&'a str> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let k = norm(key);
+    expected
+        .iter()
+        .copied()
+        .filter(|e| *e != key)
+        .find(|e| norm(e) == k || (e.len() >= 5 && edit_distance(&norm(e), &k) <= 2))
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Skips the rest of a malformed entry (a comma inside brackets or a group is not its end).
@@ -175,6 +216,18 @@ pub fn flag(input: ParseStream<'_>) -> syn::Result<(Ident, bool)> {
             format!("expected `true` or `false`: `{key} = true` (or just `{key}`)"),
         )),
     }
+}
+
+/// The `fastmath` flag, which every attribute takes: bare, `fastmath = true` or
+/// `fastmath = false` (Numba's `fastmath=True`); `input` is at the key.
+pub fn fastmath(
+    input: ParseStream<'_>,
+    errors: &mut Errors,
+    slot: &mut Once<bool>,
+) -> syn::Result<()> {
+    let (key, value) = flag(input)?;
+    errors.ok(slot.set(&key, value));
+    Ok(())
 }
 
 #[cfg(test)]
@@ -232,5 +285,50 @@ mod tests {
         assert!(msgs[1].contains("expected string literal"), "{msgs:?}");
         assert!(msgs[2].contains("expected `,`"), "{msgs:?}");
         assert_eq!(msgs[3], "duplicate option `a`: give it once");
+    }
+
+    #[test]
+    fn suggests_the_key_a_typo_misses() {
+        let expected = ["target", "fastmath", "fn"];
+        let msg = |k| expected_one_of(&expected, Some(k));
+        assert!(msg("fast_math").ends_with("; did you mean `fastmath`?"));
+        assert!(msg("FastMath").ends_with("; did you mean `fastmath`?"));
+        assert!(msg("fastmaht").ends_with("; did you mean `fastmath`?"));
+        assert!(msg("targte").ends_with("; did you mean `target`?"));
+        assert_eq!(
+            msg("threads"),
+            "expected one of: `target`, `fastmath`, `fn`"
+        );
+        // Short keys need an exact match up to case and `_`.
+        assert!(!msg("fx").contains("did you mean"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn fastmath_flag_values() {
+        let parse = |attr: TokenStream| {
+            let mut errors = Errors::default();
+            let mut slot = Once::new("fastmath");
+            parse_entries(attr, &["fastmath"], &mut errors, |key, input, errors| {
+                match key {
+                    Some("fastmath") => fastmath(input, errors, &mut slot)?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            });
+            errors
+                .finish()
+                .map(|()| slot.take())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(parse(quote!(fastmath)), Ok(Some(true)));
+        assert_eq!(parse(quote!(fastmath = false)), Ok(Some(false)));
+        assert_eq!(parse(quote!()), Ok(None));
+        assert!(parse(quote!(fastmath = 3))
+            .unwrap_err()
+            .contains("expected `true` or `false`"));
+        assert!(parse(quote!(fastmath, fastmath = true))
+            .unwrap_err()
+            .contains("duplicate option `fastmath`"));
     }
 }

@@ -1,8 +1,8 @@
-//! `#[stencil(...)]` options: `neighborhood`, `mode`, `cval`, `target`.
+//! `#[stencil(...)]` options: `neighborhood`, `mode`, `cval`, `target`, `fastmath`.
 
 use super::body::const_int;
 use crate::diag::Errors;
-use crate::parse::options::{key_value, parse_entries, Once, Target};
+use crate::parse::options::{fastmath, key_value, parse_entries, Once, Target};
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Expr, LitStr};
@@ -125,6 +125,8 @@ pub struct Options {
     pub mode: Once<Mode>,
     pub cval: Once<Expr>,
     pub target: Once<Target>,
+    /// `fastmath`: the body's math calls go to `numbox::math`.
+    pub fastmath: Once<bool>,
 }
 
 impl Options {
@@ -135,8 +137,9 @@ impl Options {
             mode: Once::new("mode"),
             cval: Once::new("cval"),
             target: Once::new("target"),
+            fastmath: Once::new("fastmath"),
         };
-        let expected = ["neighborhood", "mode", "cval", "target"];
+        let expected = ["neighborhood", "mode", "cval", "target", "fastmath"];
         parse_entries(attr, &expected, errors, |key, input, errors| {
             match key {
                 Some("neighborhood") => {
@@ -161,6 +164,7 @@ impl Options {
                         errors.ok(opts.target.set(&key, t));
                     }
                 }
+                Some("fastmath") => fastmath(input, errors, &mut opts.fastmath)?,
                 _ => return Ok(false),
             }
             Ok(true)

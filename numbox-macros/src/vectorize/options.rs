@@ -1,7 +1,8 @@
-//! `#[vectorize(...)]` options: `target`, `identity`, `associative` and signature lists.
+//! `#[vectorize(...)]` options: `target`, `identity`, `associative`, `fastmath` and signature
+//! lists.
 
 use crate::diag::Errors;
-use crate::parse::options::{flag, key_value, parse_entries, Once, Target};
+use crate::parse::options::{fastmath, flag, key_value, parse_entries, Once, Target};
 use proc_macro2::TokenStream;
 use syn::{Expr, Ident, TypeBareFn};
 
@@ -13,6 +14,8 @@ pub(super) struct Options {
     /// The `associative` key (for its span) and its value.
     pub(super) associative: Option<(Ident, bool)>,
     pub(super) signatures: Vec<TypeBareFn>,
+    /// `fastmath`: the body's math calls go to `numbox::math`.
+    pub(super) fastmath: bool,
 }
 
 impl Options {
@@ -20,8 +23,9 @@ impl Options {
         let mut target = Once::new("target");
         let mut identity = Once::new("identity");
         let mut associative = Once::new("associative");
+        let mut fast = Once::new("fastmath");
         let mut signatures = Vec::new();
-        let expected = ["target", "identity", "associative", "fn"];
+        let expected = ["target", "identity", "associative", "fn", "fastmath"];
         parse_entries(attr, &expected, errors, |key, input, errors| {
             match key {
                 Some("target") => {
@@ -44,6 +48,7 @@ impl Options {
                     })?;
                     errors.ok(associative.set(&key, (key.clone(), value)));
                 }
+                Some("fastmath") => fastmath(input, errors, &mut fast)?,
                 Some("fn") => signatures.push(input.parse()?),
                 _ => return Ok(false),
             }
@@ -54,6 +59,7 @@ impl Options {
             identity: identity.take(),
             associative: associative.take(),
             signatures,
+            fastmath: fast.take().unwrap_or(false),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Runs a `#[parallel_loop]`: each piece of `0..n` that the schedule hands out (through
 //! [`for_schedule`]) gets its iterations and their disjoint parts; reductions run on a fixed
-//! block grid.
+//! block grid (and under `fastmath` on a fixed lane grid inside each block).
 
 use super::disjoint::Parts;
 use super::range::{PrangeIndex, PrangeRange};
@@ -58,7 +58,7 @@ pub fn reduce<'p, R, P, A, I, B, C>(
     parts: &'p mut P,
     identity: I,
     body: B,
-    mut combine: C,
+    combine: C,
 ) -> A
 where
     R: PrangeRange,
@@ -66,12 +66,81 @@ where
     A: Send,
     I: Fn() -> A + Sync,
     B: Fn(R::Idx, P::Lazies<'p>, &mut A) + Sync,
-    C: FnMut(&mut A, A),
+    C: Fn(&mut A, A),
 {
     // Taken as `&mut` for all of `'p` so that no second loop can hand out the same parts
     // while handles from this one may still be alive.
     let parts: &'p P = parts;
     let (start, n) = range.bounds();
+    on_grid(
+        n,
+        schedule,
+        chunk,
+        &identity,
+        #[inline(always)]
+        |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
+        combine,
+    )
+}
+
+/// The number of independent accumulators of a `fastmath` reduction block.
+const LANES: usize = 8;
+
+/// [`reduce`] for `#[parallel_loop(fastmath)]`: on the same block grid, but each block keeps
+/// `LANES` (8) accumulators, iteration `j` of the block (counting from 0) adding into lane
+/// `j % LANES`, and combines them pairwise, `((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))`
+/// with `combine`, before the blocks combine in order. The lanes are independent chains
+/// that LLVM may run on SIMD registers; the grid still depends on the range length only,
+/// so a float sum has the same bits for any thread count, schedule and CPU tier.
+pub fn reduce_lanes<'p, R, P, A, I, B, C>(
+    range: R,
+    schedule: Schedule,
+    chunk: Option<usize>,
+    parts: &'p mut P,
+    identity: I,
+    body: B,
+    combine: C,
+) -> A
+where
+    R: PrangeRange,
+    P: Parts<R::Idx>,
+    A: Send,
+    I: Fn() -> A + Sync,
+    B: Fn(R::Idx, P::Lazies<'p>, &mut A) + Sync,
+    C: Fn(&mut A, A) + Sync,
+{
+    // Taken as `&mut` for all of `'p`, as in `reduce`.
+    let parts: &'p P = parts;
+    let (start, n) = range.bounds();
+    on_grid(
+        n,
+        schedule,
+        chunk,
+        &identity,
+        #[inline(always)]
+        |ks| lanes::<R, P, A, I, B, C>(ks, start, parts, &identity, &body, &combine),
+        &combine,
+    )
+}
+
+/// The fixed block grid of a reduction over `0..n`: `fold(block)` for every block, on the
+/// caller's pool, the results combined in block order (the identity when `n` is 0). Pass
+/// `fold` marked `#[inline(always)]`: it runs inside the driver's per-tier function.
+#[inline(always)]
+fn on_grid<A, I, F, C>(
+    n: usize,
+    schedule: Schedule,
+    chunk: Option<usize>,
+    identity: &I,
+    fold: F,
+    combine: C,
+) -> A
+where
+    A: Send,
+    I: Fn() -> A,
+    F: Fn(Range<usize>) -> A + Sync,
+    C: Fn(&mut A, A),
+{
     let len = block_len(n);
     let blocks = n.div_ceil(len);
     let slots: Vec<Mutex<Option<A>>> = (0..blocks).map(|_| Mutex::new(None)).collect();
@@ -82,9 +151,7 @@ where
         #[inline(always)]
         |piece: Range<usize>| {
             for b in piece {
-                let mut acc = identity();
-                // A fresh local per block keeps the accumulator in a register across the body.
-                acc = block::<R, P, A, B>(b * len..n.min((b + 1) * len), start, parts, acc, &body);
+                let acc = fold(b * len..n.min((b + 1) * len));
                 *slots[b].lock().unwrap_or_else(|p| p.into_inner()) = Some(acc);
             }
         },
@@ -101,6 +168,54 @@ where
         combine(&mut total, p);
     }
     total
+}
+
+/// One block of [`reduce_lanes`]: the iterations `ks` on `LANES` (8) accumulators, combined.
+#[inline(always)]
+fn lanes<'p, R, P, A, I, B, C>(
+    ks: Range<usize>,
+    start: R::Idx,
+    parts: &'p P,
+    identity: &I,
+    body: &B,
+    combine: &C,
+) -> A
+where
+    R: PrangeRange,
+    P: Parts<R::Idx>,
+    I: Fn() -> A,
+    B: Fn(R::Idx, P::Lazies<'p>, &mut A),
+    C: Fn(&mut A, A),
+{
+    let mut acc: [A; LANES] = std::array::from_fn(|_| identity());
+    // A macro rather than a closure, as in `block`.
+    macro_rules! step {
+        ($k:expr, $acc:expr) => {{
+            let i = R::Idx::offset(start, $k);
+            // SAFETY: `for_schedule` visits each block once, the blocks partition `0..n`,
+            // and `offset` is injective on `0..n`, so each index gets its handles once.
+            body(i, unsafe { parts.lazies(i) }, $acc);
+        }};
+    }
+    let mut k = ks.start;
+    while ks.end - k >= LANES {
+        for (l, a) in acc.iter_mut().enumerate() {
+            step!(k + l, a);
+        }
+        k += LANES;
+    }
+    for (kk, a) in (k..ks.end).zip(acc.iter_mut()) {
+        step!(kk, a);
+    }
+    let [mut l0, l1, mut l2, l3, mut l4, l5, mut l6, l7] = acc;
+    combine(&mut l0, l1);
+    combine(&mut l2, l3);
+    combine(&mut l4, l5);
+    combine(&mut l6, l7);
+    combine(&mut l0, l2);
+    combine(&mut l4, l6);
+    combine(&mut l0, l4);
+    l0
 }
 
 /// Runs the iterations `ks` of a `for_each`: inlined into the driver's per-tier function
@@ -211,6 +326,69 @@ mod tests {
                 .unwrap();
             for (s, c) in SCHEDULES {
                 let got = pool.install(|| float_sum(n, s, c));
+                assert_eq!(
+                    got.to_bits(),
+                    reference.to_bits(),
+                    "{s:?} {c:?} t={threads}"
+                );
+            }
+        }
+    }
+
+    fn lane_sum(n: usize, schedule: Schedule, chunk: Option<usize>) -> f64 {
+        let x: Vec<f64> = (0..n).map(|k| 1.0 / (k as f64 + 0.37)).collect();
+        reduce_lanes(
+            0..n,
+            schedule,
+            chunk,
+            &mut (),
+            || -0.0_f64,
+            |i, (), acc: &mut f64| *acc += x[i],
+            |a, b| *a += b,
+        )
+    }
+
+    #[test]
+    fn lane_reduction_matches_the_lane_grid() {
+        let n = if cfg!(miri) { 3001 } else { 100_003 };
+        let x: Vec<f64> = (0..n).map(|k| 1.0 / (k as f64 + 0.37)).collect();
+        let block = |c: &[f64]| {
+            let mut l = [-0.0_f64; LANES];
+            for (j, v) in c.iter().enumerate() {
+                l[j % LANES] += v;
+            }
+            ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
+        };
+        let mut blocks = x.chunks(block_len(n)).map(block);
+        let first = blocks.next().unwrap();
+        let expected = blocks.fold(first, |a, b| a + b);
+        assert_eq!(
+            lane_sum(n, Schedule::Adaptive, None).to_bits(),
+            expected.to_bits()
+        );
+        // Blocks shorter than the lane count, and the empty range.
+        assert_eq!(
+            lane_sum(5, Schedule::Static, None),
+            x[..5].iter().sum::<f64>()
+        );
+        assert_eq!(
+            lane_sum(0, Schedule::Adaptive, None).to_bits(),
+            (-0.0_f64).to_bits()
+        );
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn lane_reduction_bits_do_not_depend_on_threads_or_schedule() {
+        let n = 123_457;
+        let reference = lane_sum(n, Schedule::Adaptive, None);
+        for threads in 1..=3 {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for (s, c) in SCHEDULES {
+                let got = pool.install(|| lane_sum(n, s, c));
                 assert_eq!(
                     got.to_bits(),
                     reference.to_bits(),

@@ -1,6 +1,6 @@
 use numbox::prelude::*;
 
-#[vectorize(fastmath = true)]
+#[vectorize(nopython = true)]
 fn twice(x: f64) -> f64 {
     2.0 * x
 }

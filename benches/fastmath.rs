@@ -1,0 +1,84 @@
+//! `fastmath` against the same kernels without it, 10^6 elements, serial: seed 2's
+//! `ln(exp(x) * ln(y))` (seed 2's inputs) and the exp of a softmax.
+//!
+//! `cargo bench --bench fastmath -- --warm-up-time 1 --measurement-time 3`, and the same with
+//! `RUSTFLAGS="-C target-cpu=native"`.
+
+#![allow(clippy::duplicate_mod)]
+
+#[path = "../examples/common/mod.rs"]
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use numbox::ndarray::Array1;
+use numbox::prelude::*;
+
+#[vectorize]
+fn log_exp(x: f64, y: f64) -> f64 {
+    (x.exp() * y.ln()).ln()
+}
+
+#[vectorize(fastmath)]
+fn log_exp_fast(x: f64, y: f64) -> f64 {
+    (x.exp() * y.ln()).ln()
+}
+
+/// What `fastmath` should compile to: `numbox::math` called by hand.
+#[vectorize]
+fn log_exp_by_hand(x: f64, y: f64) -> f64 {
+    numbox::math::ln(numbox::math::exp(x) * numbox::math::ln(y))
+}
+
+#[vectorize]
+fn shifted_exp(x: f64, max: f64) -> f64 {
+    (x - max).exp()
+}
+
+#[vectorize(fastmath)]
+fn shifted_exp_fast(x: f64, max: f64) -> f64 {
+    (x - max).exp()
+}
+
+const N: usize = 1_000_000;
+
+fn seed2(c: &mut Criterion) {
+    let x = Array1::from(common::uniform(N, 2));
+    let y = Array1::from(common::uniform(N, 3)).mapv_into(|v| 1.001 + v);
+    let mut out = Array1::zeros(N);
+    let mut g = c.benchmark_group("fastmath_seed2_ln_exp_ln_1e6");
+    g.bench_function("c_library", |b| {
+        b.iter(|| log_exp::serial().call_into(&x, &y, &mut out).unwrap())
+    });
+    g.bench_function("fastmath", |b| {
+        b.iter(|| log_exp_fast::serial().call_into(&x, &y, &mut out).unwrap())
+    });
+    g.bench_function("numbox_math_by_hand", |b| {
+        b.iter(|| {
+            log_exp_by_hand::serial()
+                .call_into(&x, &y, &mut out)
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn softmax_exp(c: &mut Criterion) {
+    let x = Array1::from(common::uniform(N, 4)).mapv_into(|v| v * 20.0 - 10.0);
+    let max = x.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    let mut out = Array1::zeros(N);
+    let mut g = c.benchmark_group("fastmath_softmax_exp_1e6");
+    g.bench_function("c_library", |b| {
+        b.iter(|| shifted_exp::serial().call_into(&x, max, &mut out).unwrap())
+    });
+    g.bench_function("fastmath", |b| {
+        b.iter(|| {
+            shifted_exp_fast::serial()
+                .call_into(&x, max, &mut out)
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, seed2, softmax_exp);
+criterion_main!(benches);
