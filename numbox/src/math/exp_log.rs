@@ -527,33 +527,112 @@ pub(crate) mod f64 {
     }
 }
 
-/// The `f32` versions. They compute in `f64` (the `f64` versions' error is far below an
-/// `f32` ulp), so each result is the exact value rounded once more: within 1 ulp.
+/// The `f32` versions. `exp`, `exp2` and `ln` are native `f32` polynomials (twice the lanes
+/// of `f64`); the others compute in `f64` (the `f64` versions' error is far below an `f32`
+/// ulp), so their result is the exact value rounded once more: within 1 ulp.
 pub(crate) mod f32 {
     use super::f64 as d;
 
-    /// `e^x`.
+    // 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits.
+    const ROUND: f32 = 12_582_912.0;
+    // ln 2 split so that k * LN2_HI is exact for |k| < 2^9 (fdlibm's expf).
+    const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+    const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+
+    /// `2^k` for an integer-valued float `-126 <= k <= 127`, on the bits.
+    #[inline(always)]
+    fn pow2(k: f32) -> f32 {
+        let i = (k + ROUND).to_bits().wrapping_sub(ROUND.to_bits());
+        f32::from_bits(i.wrapping_add(127) << 23)
+    }
+
+    /// `e^r` for `|r| <= ln(2)/2` as `1 + (r + r^2 q(r))`, Taylor's series to degree 7
+    /// (the remainder is below 2^-27).
+    #[inline(always)]
+    fn exp_reduced(r: f32) -> f32 {
+        let q = 1.0 / 2.0
+            + r * (1.0 / 6.0
+                + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))));
+        1.0 + (r + r * r * q)
+    }
+
+    /// `p 2^k` for an integer-valued `-151 <= k <= 129`, in two factors so that neither
+    /// overflows early nor loses subnormals.
+    #[inline(always)]
+    fn scale(p: f32, k: f32) -> f32 {
+        let h = (k * 0.5 + ROUND) - ROUND;
+        p * pow2(h) * pow2(k - h)
+    }
+
+    /// `e^x`, natively in `f32` (8 lanes on AVX2).
     #[inline(always)]
     pub fn exp(x: f32) -> f32 {
-        d::exp(x as f64) as f32
+        // Past these bounds the result is infinite or zero.
+        let xc = x.clamp(-104.0, 89.0);
+        let k = (xc * std::f32::consts::LOG2_E + ROUND) - ROUND;
+        let r = (xc - k * LN2_HI) - k * LN2_LO;
+        let y = scale(exp_reduced(r), k);
+        if x.is_nan() {
+            x
+        } else {
+            y
+        }
+    }
+
+    /// `2^x`, natively in `f32`.
+    #[inline(always)]
+    pub fn exp2(x: f32) -> f32 {
+        let xc = x.clamp(-151.0, 129.0);
+        let k = (xc + ROUND) - ROUND;
+        // Exact: |r| <= 1/2.
+        let r = xc - k;
+        let y = scale(exp_reduced(r * std::f32::consts::LN_2), k);
+        if x.is_nan() {
+            x
+        } else {
+            y
+        }
+    }
+
+    /// The natural logarithm `ln x` (NaN for `x < 0`, `-inf` at zero), natively in `f32`.
+    #[inline(always)]
+    pub fn ln(x: f32) -> f32 {
+        // ln 2 split so that e * LN2_HI is exact for |e| < 2^7 (fdlibm's logf).
+        const LN2_HI: f32 = f32::from_bits(0x3f31_7180);
+        const LN2_LO: f32 = f32::from_bits(0x3717_f7d1);
+        const SQRT2: f32 = std::f32::consts::SQRT_2;
+        let sub = x < f32::MIN_POSITIVE;
+        let xs = if sub { x * 33_554_432.0 } else { x }; // 2^25
+        let bits = xs.to_bits();
+        // The biased exponent as an integer-valued float, without an int-to-float conversion.
+        let biased = f32::from_bits(ROUND.to_bits().wrapping_add((bits >> 23) & 0xff)) - ROUND;
+        let mut e = biased - 127.0 - if sub { 25.0 } else { 0.0 };
+        let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+        let big = m > SQRT2;
+        m = if big { m * 0.5 } else { m };
+        e += if big { 1.0 } else { 0.0 };
+        let f = m - 1.0;
+        let s = f / (2.0 + f);
+        let z = s * s;
+        // R = 2z/3 + 2z^2/5 + 2z^3/7 + 2z^4/9 (|s| <= 0.1716: the rest is below 2^-28).
+        let r = z * (2.0 / 3.0 + z * (2.0 / 5.0 + z * (2.0 / 7.0 + z * (2.0 / 9.0))));
+        let hfsq = 0.5 * f * f;
+        let y = e * LN2_HI - ((hfsq - (s * (hfsq + r) + e * LN2_LO)) - f);
+        if x.is_nan() || x < 0.0 {
+            f32::NAN
+        } else if x == 0.0 {
+            f32::NEG_INFINITY
+        } else if x == f32::INFINITY {
+            x
+        } else {
+            y
+        }
     }
 
     /// `e^x - 1`, accurate also for tiny `x`.
     #[inline(always)]
     pub fn exp_m1(x: f32) -> f32 {
         d::exp_m1(x as f64) as f32
-    }
-
-    /// The natural logarithm `ln x` (NaN for `x < 0`, `-inf` at zero).
-    #[inline(always)]
-    pub fn ln(x: f32) -> f32 {
-        d::ln(x as f64) as f32
-    }
-
-    /// `2^x`.
-    #[inline(always)]
-    pub fn exp2(x: f32) -> f32 {
-        d::exp2(x as f64) as f32
     }
 
     /// The base-2 logarithm `log2 x` (NaN for `x < 0`, `-inf` at zero).
