@@ -414,7 +414,8 @@ mod f32_vs_libm {
     #[test]
     #[ignore]
     fn exhaustive() {
-        let fs: [(&str, fn(f32) -> f32, fn(f64) -> f64); 3] = [
+        type Unary = (&'static str, fn(f32) -> f32, fn(f64) -> f64);
+        let fs: [Unary; 3] = [
             ("exp", exp, f64::exp),
             ("exp2", exp2, f64::exp2),
             ("ln", ln, f64::ln),
@@ -596,8 +597,7 @@ mod dd {
         ours: impl Fn(f64) -> f64,
         glibc: impl Fn(f64) -> f64,
         reference: impl Fn(f64) -> Dd,
-        tol: f64,
-        glibc_tol: f64,
+        (tol, glibc_tol): (f64, f64),
     ) {
         let (mut wo, mut wg) = (0.0f64, 0.0f64);
         for _ in 0..n {
@@ -630,8 +630,7 @@ mod dd {
             nb::exp,
             f64::exp,
             |x| exp(Dd::from(x), l2),
-            2.0,
-            1.0,
+            (2.0, 1.0),
         );
         compare(
             "exp2",
@@ -640,8 +639,7 @@ mod dd {
             nb::exp2,
             f64::exp2,
             |x| exp(l2.mul(Dd::from(x)), l2),
-            2.0,
-            1.0,
+            (2.0, 1.0),
         );
         compare(
             "exp_m1",
@@ -650,8 +648,7 @@ mod dd {
             nb::exp_m1,
             f64::exp_m1,
             |x| exp(Dd::from(x), l2).sub(Dd::from(1.0)),
-            3.0,
-            1.0,
+            (3.0, 1.0),
         );
         let mut pos = || f64::from_bits(r.bits() % 0x7fe0_0000_0000_0000 + 0x0010_0000_0000_0000);
         compare(
@@ -661,8 +658,7 @@ mod dd {
             nb::ln,
             f64::ln,
             |x| ln(Dd::from(x), l2),
-            2.0,
-            1.0,
+            (2.0, 1.0),
         );
         compare(
             "log2",
@@ -671,8 +667,7 @@ mod dd {
             nb::log2,
             f64::log2,
             |x| ln(Dd::from(x), l2).div(l2),
-            2.0,
-            1.0,
+            (2.0, 1.0),
         );
         compare(
             "log10",
@@ -681,8 +676,7 @@ mod dd {
             nb::log10,
             f64::log10,
             |x| ln(Dd::from(x), l2).div(ln10),
-            2.0,
-            1.5,
+            (2.0, 1.5),
         );
         compare(
             "ln_1p",
@@ -691,8 +685,7 @@ mod dd {
             nb::ln_1p,
             f64::ln_1p,
             |x| ln(two_sum(1.0, x), l2),
-            2.0,
-            1.0,
+            (2.0, 1.0),
         );
         compare(
             "cbrt",
@@ -705,8 +698,7 @@ mod dd {
                 let d = y.mul(y).mul(y).sub(Dd::from(x));
                 y.sub(d.div(y.mul(y).scale(3.0)))
             },
-            1.0,
-            1.0,
+            (1.0, 1.0),
         );
         let mut pairs = Rng::new(8);
         let mut ys = Rng::new(9);
@@ -722,8 +714,7 @@ mod dd {
                 let h = Dd::from(s.0.sqrt());
                 h.add(s.sub(h.mul(h)).div(h.scale(2.0)))
             },
-            1.5,
-            1.0,
+            (1.5, 1.0),
         );
         // powf: y from a second stream, x in (0, 10]; y log x stays in the normal range.
         let yv: Vec<f64> = (0..n).map(|_| ys.uniform(-300.0, 300.0)).collect();
