@@ -21,25 +21,28 @@
 //! over the whole domain and uniform ones on the interesting ranges; glibc is within 1 ulp
 //! for these functions, 1.2 for `log10`) and, in brackets, against a double-double
 //! reference on 2x10^4 arguments; for `f32`, against the C library's `f64` result rounded
-//! to `f32` (effectively exact) over 10^6 arguments, all 2^32 for `exp`, `exp2`, `ln`.
-//! Time per element in a `#[vectorize]` kernel over 10^6 elements on this project's machine
-//! (Zen 3) with `-C target-cpu=native` (AVX2 + FMA), against the same kernel calling std;
-//! the default x86-64 target has SSE2 only (2 `f64` lanes), where the gain is smaller or
-//! a loss.
+//! to `f32` (effectively exact) over 10^6 arguments.
 //!
-//! | function | `f64` ulp | `f32` ulp | `f64` ns/elt (std) | `f32` ns/elt (std) |
+//! Time per element (ns, thread CPU time) of a loop over 10^6 elements on this project's
+//! machine (Zen 3, heavily shared while measured: absolute times are inflated, the ratios
+//! are the figure to read) built with `-C target-cpu=x86-64-v3` (AVX2 + FMA), against the
+//! same loop calling std, and the speed-up. On the default x86-64 target (SSE2, 2 `f64`
+//! lanes) the gains shrink and most `f64` functions are at best even with the C library:
+//! `exp` 1.2x, `ln` 0.8x, `hypot` 2.3x, `powf` 0.4x; `f32` `exp` 1.4x.
+//!
+//! | function | `f64` ulp | `f32` ulp | `f64` ns/elt (std, speed-up) | `f32` ns/elt (std, speed-up) |
 //! |---|---|---|---|---|
-//! | `exp` | 1 (1.03) | 1 | EXP_D | EXP_S |
-//! | `exp2` | 1 (1.13) | 1 | EXP2_D | EXP2_S |
-//! | `exp_m1` | 2 (1.99) | 1 | EXPM1_D | EXPM1_S |
-//! | `ln` | 1 (0.63) | 1 | LN_D | LN_S |
-//! | `log2` | 1 (0.50) | 1 | LOG2_D | LOG2_S |
-//! | `log10` | 2 (0.54) | 1 | LOG10_D | LOG10_S |
-//! | `ln_1p` | 1 (1.00) | 1 | LN1P_D | LN1P_S |
-//! | `cbrt` | 1 (0.67) | 1 | CBRT_D | CBRT_S |
-//! | `hypot` | 1 (1.10) | 1 | HYPOT_D | - |
-//! | `powf` | 1 (0.76) | 1 | POWF_D | - |
-//! | `powi` | 1; 2 for `n` in `-1..=4` | 1 | POWI_D | - |
+//! | `exp` | 1 (1.03) | 1 | 8.7 (13.0, 1.5x) | 2.7 (7.9, 2.9x) |
+//! | `exp2` | 1 (1.13) | 1 | 8.3 (10.7, 1.3x) | 2.2 (6.9, 3.1x) |
+//! | `exp_m1` | 2 (1.99) | 1 | 10.0 (21.4, 2.1x) | 7.4 (26.7, 3.6x) |
+//! | `ln` | 1 (0.63) | 1 | 9.3 (7.1, 0.8x) | 3.0 (10.2, 3.4x) |
+//! | `log2` | 1 (0.50) | 1 | 11.0 (11.8, 1.1x) | 6.5 (5.1, 0.8x) |
+//! | `log10` | 2 (0.54) | 1 | 10.2 (14.6, 1.4x) | 7.3 (18.8, 2.6x) |
+//! | `ln_1p` | 1 (1.00) | 1 | 9.5 (19.7, 2.1x) | 8.6 (13.3, 1.5x) |
+//! | `cbrt` | 1 (0.67) | 1 | 7.9 (31.8, 4.0x) | 8.7 (8.1, 0.9x) |
+//! | `hypot` | 1 (1.10) | 1 | 4.4 (16.2, 3.7x) | - |
+//! | `powf` | 1 (0.76) | 1 | 33.4 (31.8, 1.0x) | - |
+//! | `powi` | 1; 2 for `n` in `-1..=4` | 1 | 31.4 (6.6, 0.2x) for a varying `n`; 1 multiplication for a constant small `n` | - |
 //! | `sin` | TBD | TBD | TBD | TBD |
 //! | `cos` | TBD | TBD | TBD | TBD |
 //! | `tan` | TBD | TBD | TBD | TBD |
@@ -50,7 +53,9 @@
 //! | `atan2` | TBD | TBD | TBD | TBD |
 //!
 //! The `f32` versions of `exp`, `exp2` and `ln` are native `f32` polynomials (8 AVX2
-//! lanes); the other `f32` versions compute in `f64` and round once.
+//! lanes); the other `f32` versions compute in `f64` and round once. `powi` with an `n`
+//! that varies per element costs a `powf` (std's repeated multiplication is faster there,
+//! and less accurate); with a constant `n` in `-1..=4` it folds to std's multiplications.
 //!
 //! ```
 //! use numbox::math;
