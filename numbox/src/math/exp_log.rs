@@ -58,7 +58,7 @@ pub(crate) mod f64 {
         (pow2(h), pow2(k - h))
     }
 
-    /// `e^x`.
+    /// `e^x`. Measured: 1 ulp from glibc, 1.03 ulp from the exact value.
     #[inline(always)]
     pub fn exp(x: f64) -> f64 {
         // Past these bounds the result is infinite or zero; clamping keeps the scale finite.
@@ -74,16 +74,49 @@ pub(crate) mod f64 {
         }
     }
 
-    /// `e^x - 1`, accurate also for tiny `x`.
+    /// `e^x - 1`, accurate also for tiny `x`. Measured: 2 ulp from glibc, 1.99 from the
+    /// exact value.
     #[inline(always)]
     pub fn exp_m1(x: f64) -> f64 {
         let xc = x.clamp(-746.0, 710.0);
         let (r, k) = reduce(xc);
         let q = expm1_reduced(r);
         let (s1, s2) = pow2_split(k);
-        // e^x - 1 = 2^k (1 + q) - 1 = 2^k q + (2^k - 1); exact for k = 0.
-        let y = (q * s1 * s2) + (s1 * s2 - 1.0);
+        // e^x - 1 = 2^k (1 + q) - 1 = 2^k q + (2^k - 1); exact for k = 0. Past k = 56 the
+        // -1 is below half an ulp, and 2^k alone may overflow (k = 1024) where the result
+        // does not.
+        let y = if k > 56.0 {
+            ((1.0 + q) * s1) * s2
+        } else {
+            (q * s1 * s2) + (s1 * s2 - 1.0)
+        };
         let y = if x < -40.0 { -1.0 } else { y };
+        // NaN, and exp_m1(±0) = ±0.
+        if x.is_nan() || x == 0.0 {
+            x
+        } else {
+            y
+        }
+    }
+
+    /// The natural logarithm `ln x` (NaN for `x < 0`, `-inf` at zero). Measured: 1 ulp from
+    /// glibc, 0.63 from the exact value.
+    #[inline(always)]
+    pub fn ln(x: f64) -> f64 {
+        log_special(x, ln_finite(x))
+    }
+
+    /// `2^x`, exact at integers. Measured: 1 ulp from glibc, 1.13 from the exact value.
+    #[inline(always)]
+    pub fn exp2(x: f64) -> f64 {
+        // Past these bounds the result is infinite or zero.
+        let xc = x.clamp(-1080.0, 1030.0);
+        let k = (xc + ROUND) - ROUND;
+        // Exact: `k` is `xc` rounded to an integer, |r| <= 1/2.
+        let r = xc - k;
+        let p = 1.0 + expm1_reduced(r * std::f64::consts::LN_2);
+        let (s1, s2) = pow2_split(k);
+        let y = p * s1 * s2;
         if x.is_nan() {
             x
         } else {
@@ -91,18 +124,35 @@ pub(crate) mod f64 {
         }
     }
 
-    /// The natural logarithm `ln x` (NaN for `x < 0`, `-inf` at zero).
+    /// `x = 2^e m` for a finite `x > 0`: returns `(e, m)`, `e` an integer-valued float and
+    /// `1 <= m < 2`. Subnormals are scaled into the normal range first.
     #[inline(always)]
-    pub fn ln(x: f64) -> f64 {
-        const SQRT2: f64 = std::f64::consts::SQRT_2;
-        // Subnormals: scale into the normal range first.
+    fn split_exponent(x: f64) -> (f64, f64) {
         let sub = x < f64::MIN_POSITIVE;
         let xs = if sub { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
         let bits = xs.to_bits();
         // The biased exponent as an integer-valued float, without an int-to-float conversion.
         let biased = f64::from_bits(ROUND.to_bits().wrapping_add((bits >> 52) & 0x7ff)) - ROUND;
-        let mut e = biased - 1023.0 - if sub { 54.0 } else { 0.0 };
-        let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+        let e = biased - 1023.0 - if sub { 54.0 } else { 0.0 };
+        let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+        (e, m)
+    }
+
+    /// `x` with the low 32 bits of its representation cleared: at most 21 significant bits,
+    /// so that products of two such numbers are exact.
+    #[inline(always)]
+    fn high_word(x: f64) -> f64 {
+        f64::from_bits(x.to_bits() & 0xffff_ffff_0000_0000)
+    }
+
+    /// The pieces of `ln x` for a finite `x > 0`, as in fdlibm: `x = 2^e (1 + f)` with
+    /// `sqrt(2)/2 <= 1 + f < sqrt(2)`, and `ln(1 + f) = f - hfsq + rs` where
+    /// `hfsq = f^2/2` and `rs = s (hfsq + R(s^2))`, `s = f / (2 + f)`. Returns
+    /// `(e, f, hfsq, rs)`.
+    #[inline(always)]
+    fn ln_parts(x: f64) -> (f64, f64, f64, f64) {
+        const SQRT2: f64 = std::f64::consts::SQRT_2;
+        let (mut e, mut m) = split_exponent(x);
         // m in [sqrt(2)/2, sqrt(2)).
         let big = m > SQRT2;
         m = if big { m * 0.5 } else { m };
@@ -110,8 +160,7 @@ pub(crate) mod f64 {
         let f = m - 1.0;
         let s = f / (2.0 + f);
         let z = s * s;
-        // ln(1 + f) = f - (f^2/2 - s (f^2/2 + R)) with R = 2z/3 + 2z^2/5 + ... (|s| <= 0.1716):
-        // the leading `f` is exact and the correction small, as in fdlibm.
+        // R = 2z/3 + 2z^2/5 + ... (|s| <= 0.1716, so z^10 / 21 is below 2^-60).
         const C: [f64; 9] = [
             2.0 / 19.0,
             2.0 / 17.0,
@@ -129,8 +178,13 @@ pub(crate) mod f64 {
         }
         let r = z * q;
         let hfsq = 0.5 * f * f;
-        let ef = e;
-        let y = ef * LN2_HI - ((hfsq - (s * (hfsq + r) + ef * LN2_LO)) - f);
+        (e, f, hfsq, s * (hfsq + r))
+    }
+
+    /// The special values every logarithm shares: NaN below zero and for NaN, `-inf` at
+    /// zero (either sign), `+inf` at `+inf`; `y` elsewhere.
+    #[inline(always)]
+    fn log_special(x: f64, y: f64) -> f64 {
         if x.is_nan() || x < 0.0 {
             f64::NAN
         } else if x == 0.0 {
@@ -142,223 +196,525 @@ pub(crate) mod f64 {
         }
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `exp2`.
+    /// `ln x` for a finite `x > 0` (garbage elsewhere: callers select the special values).
     #[inline(always)]
-    pub fn exp2(x: f64) -> f64 {
-        x.exp2()
+    fn ln_finite(x: f64) -> f64 {
+        let (e, f, hfsq, rs) = ln_parts(x);
+        // The leading `f` is exact and the correction small, as in fdlibm.
+        e * LN2_HI - ((hfsq - (rs + e * LN2_LO)) - f)
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `log2`.
+    /// The base-2 logarithm `log2 x` (NaN for `x < 0`, `-inf` at zero); exact at powers of 2.
+    /// Measured: 1 ulp from glibc, 0.50 from the exact value.
     #[inline(always)]
     pub fn log2(x: f64) -> f64 {
-        x.log2()
+        // 1/ln 2 = IVLN2_HI + IVLN2_LO, IVLN2_HI with 21 significant bits.
+        const IVLN2_HI: f64 = f64::from_bits(0x3ff7_1547_6520_0000);
+        const IVLN2_LO: f64 = f64::from_bits(0x3de7_05fc_2eef_a200);
+        let (e, f, hfsq, rs) = ln_parts(x);
+        // ln(1 + f) = hi + lo with hi = f - hfsq to 21 bits, so hi * IVLN2_HI is exact.
+        let hi = high_word(f - hfsq);
+        let lo = (f - hi) - hfsq + rs;
+        let val_hi = hi * IVLN2_HI;
+        let mut val_lo = (lo + hi) * IVLN2_LO + lo * IVLN2_HI;
+        // e + val_hi in two parts.
+        let w = e + val_hi;
+        val_lo += (e - w) + val_hi;
+        log_special(x, val_lo + w)
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `log10`.
+    /// The base-10 logarithm `log10 x` (NaN for `x < 0`, `-inf` at zero). Measured: 0.54 ulp
+    /// from the exact value (2 from glibc, whose own error is 1.2).
     #[inline(always)]
     pub fn log10(x: f64) -> f64 {
-        x.log10()
+        const IVLN10_HI: f64 = f64::from_bits(0x3fdb_cb7b_1520_0000);
+        const IVLN10_LO: f64 = f64::from_bits(0x3dbb_9438_ca9a_add5);
+        // log10(2) = LOG10_2_HI + LOG10_2_LO, e * LOG10_2_HI exact for |e| < 2^11.
+        const LOG10_2_HI: f64 = f64::from_bits(0x3fd3_4413_509f_6000);
+        const LOG10_2_LO: f64 = f64::from_bits(0x3d59_fef3_11f1_2b36);
+        let (e, f, hfsq, rs) = ln_parts(x);
+        let hi = high_word(f - hfsq);
+        let lo = (f - hi) - hfsq + rs;
+        let val_hi = hi * IVLN10_HI;
+        let y2 = e * LOG10_2_HI;
+        let mut val_lo = e * LOG10_2_LO + (lo + hi) * IVLN10_LO + lo * IVLN10_HI;
+        let w = y2 + val_hi;
+        val_lo += (y2 - w) + val_hi;
+        log_special(x, val_lo + w)
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `ln_1p`.
+    /// `ln(1 + x)`, accurate also for tiny `x`. Measured: 1 ulp from glibc, 1.00 from the
+    /// exact value.
     #[inline(always)]
     pub fn ln_1p(x: f64) -> f64 {
-        x.ln_1p()
+        let u = 1.0 + x;
+        // u - 1 is exact for u <= 2^53; c = (x - (u - 1)) / u corrects ln(u) to first order
+        // for the rounding in 1 + x (negligible, and not exact, past 2^53).
+        let c = (x - (u - 1.0)) / u;
+        let y = ln_finite(u) + c;
+        if x.is_nan() || x < -1.0 {
+            f64::NAN
+        } else if x == -1.0 {
+            f64::NEG_INFINITY
+        } else if x == f64::INFINITY || x == 0.0 {
+            // ln_1p(±0) = ±0.
+            x
+        } else {
+            y
+        }
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `cbrt`.
+    /// The cube root (odd: `cbrt(-x) = -cbrt(x)`), exact at cubes. Measured: 1 ulp from glibc,
+    /// 0.67 from the exact value.
     #[inline(always)]
     pub fn cbrt(x: f64) -> f64 {
-        x.cbrt()
+        const CBRT2: f64 = f64::from_bits(0x3ff4_28a2_f98d_728b); // 2^(1/3)
+        const CBRT4: f64 = f64::from_bits(0x3ff9_65fe_a53d_6e3c); // 2^(2/3)
+        let a = x.abs();
+        let (e, m) = split_exponent(a);
+        // e = 3q + r with r in {0, 1, 2}: q = floor(e / 3) = round((e - 1) / 3).
+        let q = ((e - 1.0) * (1.0 / 3.0) + ROUND) - ROUND;
+        let r = e - 3.0 * q;
+        // a = 2^(3q) am with am = 2^r m in [1, 8), exact.
+        let am = m * if r == 0.0 {
+            1.0
+        } else if r == 1.0 {
+            2.0
+        } else {
+            4.0
+        };
+        let c = if r == 0.0 {
+            1.0
+        } else if r == 1.0 {
+            CBRT2
+        } else {
+            CBRT4
+        };
+        // m^(1/3) on [1, 2] to 1.4e-5 (Chebyshev interpolation, degree 4).
+        let p = 0.509_248_133_549_239_8
+            + m * (0.711_742_386_602_599_8
+                + m * (-0.293_954_118_084_835_07
+                    + m * (0.083_079_035_479_642_42 + m * -0.010_102_212_336_340_12)));
+        let t = p * c;
+        // One Newton step: relative error about 2e-10.
+        let t = t + (am / (t * t) - t) * (1.0 / 3.0);
+        // Round away from zero to 22 significant bits, so that t * t is exact, then one
+        // Halley-like step to 53 bits (error < 0.667 ulp), as in FreeBSD's cbrt.
+        let t = f64::from_bits((t.to_bits() + 0x8000_0000) & 0xffff_ffff_c000_0000);
+        let s = t * t;
+        let rr = am / s;
+        let w = t + t;
+        let rr = (rr - t) / (w + rr);
+        let t = t + t * rr;
+        let y = (t * pow2(q)).copysign(x);
+        if x == 0.0 || !x.is_finite() {
+            x
+        } else {
+            y
+        }
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `powf`.
-    #[inline(always)]
-    pub fn powf(x: f64, y: f64) -> f64 {
-        x.powf(y)
-    }
-
-    /// PLACEHOLDER until the math helper lands: the C library's `powi`.
-    #[inline(always)]
-    pub fn powi(x: f64, n: i32) -> f64 {
-        x.powi(n)
-    }
-
-    /// PLACEHOLDER until the math helper lands: the C library's `hypot`.
+    /// `sqrt(x^2 + y^2)` without overflow or underflow in the intermediate squares: `+inf`
+    /// when either argument is infinite (even if the other is NaN), otherwise NaN if either
+    /// is NaN. Measured: 1 ulp from glibc, 1.10 from the exact value.
     #[inline(always)]
     pub fn hypot(x: f64, y: f64) -> f64 {
-        x.hypot(y)
+        let (ax, ay) = (x.abs(), y.abs());
+        let a = ax.max(ay);
+        let b = ax.min(ay);
+        // Scale by a power of 2 that brings `a` into [1, 4): exact, and b * s either stays
+        // exact or is too small to matter next to a.
+        let ea = ((a.to_bits() >> 52) & 0x7ff).clamp(1, 2045);
+        let s = f64::from_bits((2046 - ea) << 52);
+        let inv = f64::from_bits(ea << 52);
+        let (sa, sb) = (a * s, b * s);
+        let h = (sa * sa + sb * sb).sqrt() * inv;
+        if ax == f64::INFINITY || ay == f64::INFINITY {
+            f64::INFINITY
+        } else if x.is_nan() || y.is_nan() {
+            f64::NAN
+        } else if b == 0.0 {
+            a
+        } else {
+            h
+        }
+    }
+
+    /// `(is_integer, is_odd_integer)` for `y`, on the bits (no rounding instructions).
+    #[inline(always)]
+    fn int_parity(y: f64) -> (bool, bool) {
+        const TWO52: f64 = 4_503_599_627_370_496.0;
+        let ay = y.abs();
+        // Below 2^52, ay + 2^52 rounds ay to an integer, held in the low mantissa bits.
+        let t = ay + TWO52;
+        let small_int = t - TWO52 == ay;
+        let big = ay >= TWO52; // every float from 2^52 on (and inf) is an integer
+        let is_int = big || small_int;
+        // From 2^53 on every integer is even; in [2^52, 2^53) the last bit is the parity.
+        let odd = if big {
+            ay < 2.0 * TWO52 && ay.to_bits() & 1 == 1
+        } else {
+            small_int && t.to_bits() & 1 == 1
+        };
+        (is_int, odd)
+    }
+
+    /// The special cases of `pow` (C99 Annex F, IEEE 754) around `core = |x|^y`, which
+    /// only has to be right for finite `x != 0` (and may be anything elsewhere).
+    #[inline(always)]
+    pub(super) fn pow_special(x: f64, y: f64, core: f64) -> f64 {
+        let (is_int, odd) = int_parity(y);
+        let ax = x.abs();
+        let r = if ax == 0.0 {
+            if y < 0.0 {
+                f64::INFINITY
+            } else {
+                0.0
+            }
+        } else if ax == f64::INFINITY {
+            if y < 0.0 {
+                0.0
+            } else {
+                f64::INFINITY
+            }
+        } else {
+            core
+        };
+        // Negative x (-0 included) with an odd integer y: odd result.
+        let r = if x.is_sign_negative() && odd { -r } else { r };
+        let r = if (x < 0.0 && x.is_finite() && !is_int) || x.is_nan() || y.is_nan() {
+            f64::NAN
+        } else {
+            r
+        };
+        // pow(x, ±0) = 1 and pow(1, y) = 1, even for NaN; pow(-1, ±inf) = 1.
+        if y == 0.0 || x == 1.0 || (x == -1.0 && y.is_infinite()) {
+            1.0
+        } else {
+            r
+        }
+    }
+
+    /// `|x|^y` for finite `x != 0` in extended precision, after fdlibm's `e_pow.c`
+    /// (Sun Microsystems, freely usable): `log2 |x|` in two parts, times `y` in two parts,
+    /// `2^z` with a correction for the low part. The two-entry tables of fdlibm are selects.
+    #[inline(always)]
+    fn pow_core(x: f64, y: f64) -> f64 {
+        // Coefficients of (3/2)(ln x - 2s - 2s^3/3) in s^2, and of the rational exp.
+        const L: [f64; 6] = [
+            f64::from_bits(0x3fca_7e28_4a45_4eef),
+            f64::from_bits(0x3fcd_864a_93c9_db65),
+            f64::from_bits(0x3fd1_7460_a91d_4101),
+            f64::from_bits(0x3fd5_5555_518f_264d),
+            f64::from_bits(0x3fdb_6db6_db6f_abff),
+            f64::from_bits(0x3fe3_3333_3333_3303),
+        ];
+        const P: [f64; 5] = [
+            f64::from_bits(0x3e66_3769_72be_a4d0),
+            f64::from_bits(0xbebb_bd41_c5d2_6bf1),
+            f64::from_bits(0x3f11_566a_af25_de2c),
+            f64::from_bits(0xbf66_c16c_16be_bd93),
+            f64::from_bits(0x3fc5_5555_5555_553e),
+        ];
+        const LG2: f64 = std::f64::consts::LN_2;
+        const LG2_H: f64 = f64::from_bits(0x3fe6_2e43_0000_0000);
+        const LG2_L: f64 = f64::from_bits(0xbe20_5c61_0ca8_6c39);
+        // 2/(3 ln 2) = CP_H + CP_L.
+        const CP: f64 = f64::from_bits(0x3fee_c709_dc3a_03fd);
+        const CP_H: f64 = f64::from_bits(0x3fee_c709_e000_0000);
+        const CP_L: f64 = f64::from_bits(0xbe3e_2fe0_145b_01f5);
+        // log2(1.5) = DP_H + DP_L.
+        const DP_H: f64 = f64::from_bits(0x3fe2_b803_4000_0000);
+        const DP_L: f64 = f64::from_bits(0x3e4c_fdeb_43cf_d006);
+        // sqrt(3/2), sqrt(3).
+        const SQRT1_5: f64 = 1.224_744_871_391_589;
+        const SQRT3: f64 = 1.732_050_807_568_877_2;
+
+        // Past 2^70, |y log2 x| >= 2^70 * 2^-53 for every x != 1: the result is 0 or inf
+        // either way, and the clamped y keeps its parity (even).
+        let y = y.clamp(-1.180_591_620_717_411_3e21, 1.180_591_620_717_411_3e21);
+        let (mut n, mut ax) = split_exponent(x.abs());
+        // ax in [1, sqrt(3/2)): base 1; [sqrt(3/2), sqrt(3)): base 1.5; else halve, base 1.
+        let mid = (SQRT1_5..SQRT3).contains(&ax);
+        let top = ax >= SQRT3;
+        ax = if top { ax * 0.5 } else { ax };
+        n += if top { 1.0 } else { 0.0 };
+        let bp = if mid { 1.5 } else { 1.0 };
+        let dp_h = if mid { DP_H } else { 0.0 };
+        let dp_l = if mid { DP_L } else { 0.0 };
+
+        // ss = s_h + s_l = (ax - bp) / (ax + bp).
+        let u = ax - bp;
+        let v = 1.0 / (ax + bp);
+        let ss = u * v;
+        let s_h = high_word(ss);
+        // t_h + t_l = ax + bp exactly.
+        let t_h = high_word(ax + bp);
+        let t_l = ax - (t_h - bp);
+        let s_l = v * ((u - s_h * t_h) - s_h * t_l);
+        // log(ax) = 2s + 2s^3/3 + ..., as (2/(3 ln 2)) (s (3 + s^2) + ...) in two parts.
+        let s2 = ss * ss;
+        let mut r = L[0];
+        for &c in &L[1..] {
+            r = r * s2 + c;
+        }
+        let mut r = s2 * s2 * r;
+        r += s_l * (s_h + ss);
+        let s2 = s_h * s_h;
+        let t_h = high_word(3.0 + s2 + r);
+        let t_l = r - ((t_h - 3.0) - s2);
+        let u = s_h * t_h;
+        let v = s_l * t_h + t_l * ss;
+        let p_h = high_word(u + v);
+        let p_l = v - (p_h - u);
+        let z_h = CP_H * p_h;
+        let z_l = CP_L * p_h + p_l * CP + dp_l;
+        // log2(ax) = n + dp_h + z_h + z_l = t1 + t2.
+        let t1 = high_word(((z_h + z_l) + dp_h) + n);
+        let t2 = z_l - (((t1 - n) - dp_h) - z_h);
+
+        // y log2(ax) = p_h + p_l, with y = y1 + (y - y1), y1 * t1 exact.
+        let y1 = high_word(y);
+        let p_l = (y - y1) * t1 + y * t2;
+        let p_h = y1 * t1;
+        let z = p_l + p_h;
+        // Past +-1100 the result is inf or 0; clamping keeps the scale factors finite.
+        let over = z.abs() > 1100.0 || z.is_nan();
+        let p_h = if over { z.clamp(-1100.0, 1100.0) } else { p_h };
+        let p_l = if over { 0.0 } else { p_l };
+        let z = p_l + p_h;
+        // 2^z = 2^k 2^(p_h - k + p_l), k the nearest integer: p_h - k is exact.
+        let k = (z + ROUND) - ROUND;
+        let p_h = p_h - k;
+        let t = high_word(p_l + p_h);
+        let u = t * LG2_H;
+        let v = (p_l - (t - p_h)) * LG2 + t * LG2_L;
+        // e^(z + w) with z + w = (p_h + p_l) ln 2, |z| <= 0.35 + tiny.
+        let z = u + v;
+        let w = v - (z - u);
+        let t = z * z;
+        let mut q = P[0];
+        for &c in &P[1..] {
+            q = q * t + c;
+        }
+        let t1 = z - t * q;
+        let r = (z * t1) / (t1 - 2.0) - (w + z * w);
+        let e = 1.0 - (r - z);
+        let (s1, s2) = pow2_split(k);
+        e * s1 * s2
+    }
+
+    /// `x^y` (measured: 1 ulp from glibc, 0.76 from the exact value), with IEEE 754's (C99 Annex F's) special cases as std's `powf`:
+    /// `pow(x, ±0) = 1` and `pow(1, y) = 1` even for NaN, negative `x` only with integer `y`
+    /// (NaN otherwise; odd `y` keeps the sign), and the signed zeros and infinities.
+    #[inline(always)]
+    pub fn powf(x: f64, y: f64) -> f64 {
+        pow_special(x, y, pow_core(x, y))
+    }
+
+    /// `x^n` for an integer `n`. std's `powi` multiplies repeatedly (its error grows with
+    /// `|n|`); this one is `powf(x, n)` (within 1 ulp of the exact value for every `n`),
+    /// except for `n` in `-1..=4`, where it multiplies exactly as std does (`x * x`,
+    /// `1 / x`, ...; within 2 ulp) so that a constant small `n` costs a multiplication.
+    #[inline(always)]
+    pub fn powi(x: f64, n: i32) -> f64 {
+        let nf = n as f64;
+        let p = powf(x, nf);
+        let x2 = x * x;
+        match n {
+            0 => 1.0,
+            1 => x,
+            2 => x2,
+            3 => x2 * x,
+            4 => x2 * x2,
+            -1 => 1.0 / x,
+            _ => p,
+        }
     }
 }
 
-/// The `f32` versions.
+/// The `f32` versions. `exp`, `exp2` and `ln` are native `f32` polynomials (twice the lanes
+/// of `f64`); the others compute in `f64` (the `f64` versions' error is far below an `f32`
+/// ulp), so their result is the exact value rounded once more: within 1 ulp.
 pub(crate) mod f32 {
-    /// PLACEHOLDER until the math helper lands: the C library's `exp`.
+    use super::f64 as d;
+
+    // 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits.
+    const ROUND: f32 = 12_582_912.0;
+    // ln 2 split so that k * LN2_HI is exact for |k| < 2^9 (fdlibm's expf).
+    const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+    const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+
+    /// `2^k` for an integer-valued float `-126 <= k <= 127`, on the bits.
+    #[inline(always)]
+    fn pow2(k: f32) -> f32 {
+        let i = (k + ROUND).to_bits().wrapping_sub(ROUND.to_bits());
+        f32::from_bits(i.wrapping_add(127) << 23)
+    }
+
+    /// `e^r` for `|r| <= ln(2)/2` as `1 + (r + r^2 q(r))`, Taylor's series to degree 7
+    /// (the remainder is below 2^-27).
+    #[inline(always)]
+    fn exp_reduced(r: f32) -> f32 {
+        let q = 1.0 / 2.0
+            + r * (1.0 / 6.0
+                + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))));
+        1.0 + (r + r * r * q)
+    }
+
+    /// `p 2^k` for an integer-valued `-151 <= k <= 129`, in two factors so that neither
+    /// overflows early nor loses subnormals.
+    #[inline(always)]
+    fn scale(p: f32, k: f32) -> f32 {
+        let h = (k * 0.5 + ROUND) - ROUND;
+        p * pow2(h) * pow2(k - h)
+    }
+
+    /// `e^x`, natively in `f32` (8 lanes on AVX2): within 1 ulp (10^6 arguments;
+    /// an exhaustive check is an ignored test).
     #[inline(always)]
     pub fn exp(x: f32) -> f32 {
-        x.exp()
+        // Past these bounds the result is infinite or zero.
+        let xc = x.clamp(-104.0, 89.0);
+        let k = (xc * std::f32::consts::LOG2_E + ROUND) - ROUND;
+        let r = (xc - k * LN2_HI) - k * LN2_LO;
+        let y = scale(exp_reduced(r), k);
+        if x.is_nan() {
+            x
+        } else {
+            y
+        }
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `exp_m1`.
-    #[inline(always)]
-    pub fn exp_m1(x: f32) -> f32 {
-        x.exp_m1()
-    }
-
-    /// PLACEHOLDER until the math helper lands: the C library's `ln`.
-    #[inline(always)]
-    pub fn ln(x: f32) -> f32 {
-        x.ln()
-    }
-
-    /// PLACEHOLDER until the math helper lands: the C library's `exp2`.
+    /// `2^x`, natively in `f32`: within 1 ulp (10^6 arguments;
+    /// an exhaustive check is an ignored test).
     #[inline(always)]
     pub fn exp2(x: f32) -> f32 {
-        x.exp2()
+        let xc = x.clamp(-151.0, 129.0);
+        let k = (xc + ROUND) - ROUND;
+        // Exact: |r| <= 1/2.
+        let r = xc - k;
+        let y = scale(exp_reduced(r * std::f32::consts::LN_2), k);
+        if x.is_nan() {
+            x
+        } else {
+            y
+        }
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `log2`.
+    /// The natural logarithm `ln x` (NaN for `x < 0`, `-inf` at zero), natively in `f32`:
+    /// within 1 ulp (10^6 arguments;
+    /// an exhaustive check is an ignored test).
+    #[inline(always)]
+    pub fn ln(x: f32) -> f32 {
+        // ln 2 split so that e * LN2_HI is exact for |e| < 2^7 (fdlibm's logf).
+        const LN2_HI: f32 = f32::from_bits(0x3f31_7180);
+        const LN2_LO: f32 = f32::from_bits(0x3717_f7d1);
+        const SQRT2: f32 = std::f32::consts::SQRT_2;
+        let sub = x < f32::MIN_POSITIVE;
+        let xs = if sub { x * 33_554_432.0 } else { x }; // 2^25
+        let bits = xs.to_bits();
+        // The biased exponent as an integer-valued float, without an int-to-float conversion.
+        let biased = f32::from_bits(ROUND.to_bits().wrapping_add((bits >> 23) & 0xff)) - ROUND;
+        let mut e = biased - 127.0 - if sub { 25.0 } else { 0.0 };
+        let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+        let big = m > SQRT2;
+        m = if big { m * 0.5 } else { m };
+        e += if big { 1.0 } else { 0.0 };
+        let f = m - 1.0;
+        let s = f / (2.0 + f);
+        let z = s * s;
+        // R = 2z/3 + 2z^2/5 + 2z^3/7 + 2z^4/9 (|s| <= 0.1716: the rest is below 2^-28).
+        let r = z * (2.0 / 3.0 + z * (2.0 / 5.0 + z * (2.0 / 7.0 + z * (2.0 / 9.0))));
+        let hfsq = 0.5 * f * f;
+        let y = e * LN2_HI - ((hfsq - (s * (hfsq + r) + e * LN2_LO)) - f);
+        if x.is_nan() || x < 0.0 {
+            f32::NAN
+        } else if x == 0.0 {
+            f32::NEG_INFINITY
+        } else if x == f32::INFINITY {
+            x
+        } else {
+            y
+        }
+    }
+
+    /// `e^x - 1`, accurate also for tiny `x`. Within 1 ulp (computed in `f64`, rounded once).
+    #[inline(always)]
+    pub fn exp_m1(x: f32) -> f32 {
+        d::exp_m1(x as f64) as f32
+    }
+
+    /// The base-2 logarithm `log2 x` (NaN for `x < 0`, `-inf` at zero). Within 1 ulp (computed in `f64`, rounded once).
     #[inline(always)]
     pub fn log2(x: f32) -> f32 {
-        x.log2()
+        d::log2(x as f64) as f32
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `log10`.
+    /// The base-10 logarithm `log10 x` (NaN for `x < 0`, `-inf` at zero). Within 1 ulp (computed in `f64`, rounded once).
     #[inline(always)]
     pub fn log10(x: f32) -> f32 {
-        x.log10()
+        d::log10(x as f64) as f32
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `ln_1p`.
+    /// `ln(1 + x)`, accurate also for tiny `x`. Within 1 ulp (computed in `f64`, rounded once).
     #[inline(always)]
     pub fn ln_1p(x: f32) -> f32 {
-        x.ln_1p()
+        d::ln_1p(x as f64) as f32
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `cbrt`.
+    /// The cube root. Within 1 ulp (computed in `f64`, rounded once).
     #[inline(always)]
     pub fn cbrt(x: f32) -> f32 {
-        x.cbrt()
+        d::cbrt(x as f64) as f32
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `powf`.
+    /// `x^y` with the special cases of [`f64`'s version](crate::math::powf), within 1 ulp
+    /// (computed in `f64`, rounded once).
     #[inline(always)]
     pub fn powf(x: f32, y: f32) -> f32 {
-        x.powf(y)
+        let (x, y) = (x as f64, y as f64);
+        // |y ln x| < 2^7 * 2^7 wherever the f32 result is finite and not zero, so the f64
+        // exp and ln (2 ulp of f64 each) leave the error far below an f32 ulp.
+        let core = d::exp(y * d::ln(x.abs()));
+        d::pow_special(x, y, core) as f32
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `powi`.
+    /// `x^n` for an integer `n`: `powf(x, n)` evaluated in `f64` (within 1 ulp for every
+    /// `n`; std's repeated multiplication in `f32` is not), `x * x` and the like for `n` in
+    /// `-2..=4`, computed in `f64` and rounded once.
     #[inline(always)]
     pub fn powi(x: f32, n: i32) -> f32 {
-        x.powi(n)
+        let (xd, nf) = (x as f64, n as f64);
+        let p = d::pow_special(xd, nf, d::exp(nf * d::ln(xd.abs())));
+        let x2 = xd * xd;
+        let r = match n {
+            0 => 1.0,
+            1 => xd,
+            2 => x2,
+            3 => x2 * xd,
+            4 => x2 * x2,
+            -1 => 1.0 / xd,
+            -2 => 1.0 / x2,
+            _ => p,
+        };
+        r as f32
     }
 
-    /// PLACEHOLDER until the math helper lands: the C library's `hypot`.
+    /// `sqrt(x^2 + y^2)`, squared in `f64` where nothing overflows or underflows: `+inf` when
+    /// either argument is infinite (even if the other is NaN).
     #[inline(always)]
     pub fn hypot(x: f32, y: f32) -> f32 {
-        x.hypot(y)
+        let (a, b) = (x as f64, y as f64);
+        let h = (a * a + b * b).sqrt() as f32;
+        if x.is_infinite() || y.is_infinite() {
+            f32::INFINITY
+        } else {
+            h
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::f64::*;
-
-    /// Distance in units in the last place.
-    fn ulps(a: f64, b: f64) -> u64 {
-        if a == b || (a.is_nan() && b.is_nan()) {
-            return 0;
-        }
-        let key = |x: f64| {
-            let i = x.to_bits() as i64;
-            if i < 0 {
-                i64::MIN - i
-            } else {
-                i
-            }
-        };
-        key(a).abs_diff(key(b))
-    }
-
-    fn sweep(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        (0..n).map(move |i| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
-            if i % 2 == 0 {
-                lo + (hi - lo) * u
-            } else {
-                lo + (hi - lo) * (i as f64 / n as f64)
-            }
-        })
-    }
-
-    fn n() -> usize {
-        400_000
-    }
-
-    fn max_ulps(f: fn(f64) -> f64, g: fn(f64) -> f64, xs: impl Iterator<Item = f64>) -> (u64, f64) {
-        xs.map(|x| (ulps(f(x), g(x)), x))
-            .fold((0, 0.0), |m, (u, x)| if u > m.0 { (u, x) } else { m })
-    }
-
-    #[test]
-    // Miri perturbs the C library's results by a few ulps on purpose, so it cannot be the
-    // reference there; this module is safe code, with nothing for Miri to check.
-    #[cfg_attr(miri, ignore)]
-    fn exp_matches_libm() {
-        for (lo, hi) in [
-            (-745.0, 709.7),
-            (-1.0, 1.0),
-            (-1e-8, 1e-8),
-            (700.0, 709.78),
-            (-745.1, -700.0),
-        ] {
-            let (u, x) = max_ulps(exp, f64::exp, sweep(lo, hi, n()));
-            assert!(u <= 2, "exp({x}) is {u} ulps off in [{lo}, {hi}]");
-        }
-        assert_eq!(exp(0.0), 1.0);
-        assert_eq!(exp(f64::INFINITY), f64::INFINITY);
-        assert_eq!(exp(f64::NEG_INFINITY), 0.0);
-        assert_eq!(exp(710.0), f64::INFINITY);
-        assert_eq!(exp(-800.0), 0.0);
-        assert!(exp(f64::NAN).is_nan());
-    }
-
-    #[test]
-    // Miri perturbs the C library's results by a few ulps on purpose, so it cannot be the
-    // reference there; this module is safe code, with nothing for Miri to check.
-    #[cfg_attr(miri, ignore)]
-    fn expm1_matches_libm() {
-        for (lo, hi) in [(-50.0, 700.0), (-1.0, 1.0), (-1e-10, 1e-10)] {
-            let (u, x) = max_ulps(exp_m1, f64::exp_m1, sweep(lo, hi, n()));
-            assert!(u <= 3, "exp_m1({x}) is {u} ulps off");
-        }
-        assert_eq!(exp_m1(-1000.0), -1.0);
-        assert_eq!(exp_m1(0.0), 0.0);
-    }
-
-    #[test]
-    // Miri perturbs the C library's results by a few ulps on purpose, so it cannot be the
-    // reference there; this module is safe code, with nothing for Miri to check.
-    #[cfg_attr(miri, ignore)]
-    fn ln_matches_libm() {
-        for (lo, hi) in [
-            (1e-300, 1e300),
-            (0.5, 2.0),
-            (0.999, 1.001),
-            (1e-320, 1e-300),
-        ] {
-            let (u, x) = max_ulps(ln, f64::ln, sweep(lo, hi, n()));
-            assert!(u <= 2, "ln({x}) is {u} ulps off in [{lo}, {hi}]");
-        }
-        assert_eq!(ln(1.0), 0.0);
-        assert_eq!(ln(0.0), f64::NEG_INFINITY);
-        assert_eq!(ln(f64::INFINITY), f64::INFINITY);
-        assert!(ln(-1.0).is_nan() && ln(f64::NAN).is_nan());
-        assert_eq!(ln(f64::MAX), f64::MAX.ln());
-        assert_eq!(ln(5e-324), 5e-324f64.ln());
-    }
-}
+#[path = "exp_log_tests.rs"]
+mod tests;
