@@ -190,7 +190,7 @@ pub fn run(scale: f64, reps: usize) -> numbox::Result<Vec<Timing>> {
         ),
         timing(
             &wl,
-            EXTRA,
+            BASELINE,
             "plain loop, allocating (vec![0.0; n])",
             median_secs(reps, || {
                 let mut o = vec![0.0; n];

@@ -18,6 +18,20 @@ fn softsign_exp(x: f64) -> f64 {
     numbox::math::exp(x) / (1.0 + numbox::math::exp(x).abs()) + numbox::math::tanh(x)
 }
 
+#[vectorize(fastmath)]
+fn fast_mix(x: f64, y: f64) -> f64 {
+    x.sin() * y.ln() + x.atan2(y) - (0.5 * x).exp() + y.powf(0.3) + x.tanh() + y.cbrt()
+}
+
+#[parallel_loop(fastmath)]
+fn fast_sum(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in prange(0..x.len()) {
+        s += x[i].exp_m1() * 0.25;
+    }
+    s
+}
+
 #[vectorize]
 fn mix32(x: f32, y: f32) -> f32 {
     x * y + x / (1.5 + y * y)
@@ -77,44 +91,49 @@ fn hashes() -> Vec<(&'static str, u64)> {
     let mt = m.t();
     let x32 = x.mapv(|v| v as f32);
     let y32 = y.mapv(|v| v as f32);
-    let mut out = vec![];
-    out.push(("vectorize", f64s(&poly::parallel().call(&x, &y).unwrap())));
-    out.push((
-        "vectorize strided",
-        f64s(&poly::serial().call(&mt, &m.t()).unwrap()),
-    ));
-    out.push((
-        "vectorize broadcast",
-        f64s(&poly::serial().call(&m, &m.row(3)).unwrap()),
-    ));
-    out.push(("math", f64s(&softsign_exp::call(&x).unwrap())));
-    out.push((
-        "f32",
-        fnv(mix32::call(&x32, &y32)
-            .unwrap()
-            .iter()
-            .map(|v| u64::from(v.to_bits()))),
-    ));
-    out.push((
-        "reduce_all",
-        f64s([&add::parallel().reduce_all(&x).unwrap()]),
-    ));
-    out.push((
-        "reduce axis 0",
-        f64s(&add::parallel().reduce(&m, Axis(0)).unwrap()),
-    ));
-    out.push((
-        "accumulate",
-        f64s(&add::serial().accumulate(&m, Axis(1)).unwrap()),
-    ));
     let d: Array1<f64> = dot::parallel().call(&m, &m).unwrap();
-    out.push(("guvectorize", f64s(&d)));
-    out.push(("stencil", f64s(&blur::parallel().call(&m).unwrap())));
-    out.push((
-        "parallel_loop",
-        f64s([&weighted_sum(x.as_slice().unwrap(), y.as_slice().unwrap())]),
-    ));
-    out
+    vec![
+        ("vectorize", f64s(&poly::parallel().call(&x, &y).unwrap())),
+        (
+            "vectorize strided",
+            f64s(&poly::serial().call(&mt, &m.t()).unwrap()),
+        ),
+        (
+            "vectorize broadcast",
+            f64s(&poly::serial().call(&m, &m.row(3)).unwrap()),
+        ),
+        ("math", f64s(&softsign_exp::call(&x).unwrap())),
+        (
+            "fastmath",
+            f64s(&fast_mix::parallel().call(&x, &y).unwrap()),
+        ),
+        ("fastmath sum", f64s([&fast_sum(x.as_slice().unwrap())])),
+        (
+            "f32",
+            fnv(mix32::call(&x32, &y32)
+                .unwrap()
+                .iter()
+                .map(|v| u64::from(v.to_bits()))),
+        ),
+        (
+            "reduce_all",
+            f64s([&add::parallel().reduce_all(&x).unwrap()]),
+        ),
+        (
+            "reduce axis 0",
+            f64s(&add::parallel().reduce(&m, Axis(0)).unwrap()),
+        ),
+        (
+            "accumulate",
+            f64s(&add::serial().accumulate(&m, Axis(1)).unwrap()),
+        ),
+        ("guvectorize", f64s(&d)),
+        ("stencil", f64s(&blur::parallel().call(&m).unwrap())),
+        (
+            "parallel_loop",
+            f64s([&weighted_sum(x.as_slice().unwrap(), y.as_slice().unwrap())]),
+        ),
+    ]
 }
 
 /// The child: prints its tier and hashes (run by `every_tier_gives_the_same_bits`).
@@ -153,7 +172,7 @@ fn every_tier_gives_the_same_bits() {
             .filter(|l| l.starts_with("HASH "))
             .map(String::from)
             .collect();
-        assert_eq!(lines.len(), 11, "{stdout}");
+        assert_eq!(lines.len(), 13, "{stdout}");
         if let Some((first, want)) = seen.first() {
             for (a, b) in want.iter().zip(&lines) {
                 assert_eq!(a, b, "{first} and {tier} differ");

@@ -43,14 +43,23 @@
 //! | `hypot` | 1 (1.10) | 1 | 4.4 (16.2, 3.7x) | - |
 //! | `powf` | 1 (0.76) | 1 | 33.4 (31.8, 1.0x) | - |
 //! | `powi` | 1; 2 for `n` in `-1..=4` | 1 | 31.4 (6.6, 0.2x) for a varying `n`; 1 multiplication for a constant small `n` | - |
-//! | `sin` | TBD | TBD | TBD | TBD |
-//! | `cos` | TBD | TBD | TBD | TBD |
-//! | `tan` | TBD | TBD | TBD | TBD |
-//! | `tanh` | 4 | TBD | TBD | TBD |
-//! | `sinh` | TBD | TBD | TBD | TBD |
-//! | `cosh` | TBD | TBD | TBD | TBD |
-//! | `atan` | TBD | TBD | TBD | TBD |
-//! | `atan2` | TBD | TBD | TBD | TBD |
+//! | `sin` | 1 | 1 | 42 (43, 1.0x) | 40 (13, 0.3x) |
+//! | `cos` | 1 | 1 | 35 (43, 1.2x) | 52 (22, 0.4x) |
+//! | `tan` | 2 | 1 | 78 (59, 0.75x) | 68 (50, 0.7x) |
+//! | `tanh` | 4 | 1 | 42 (176, 4.2x) | 34 (123, 3.7x) |
+//! | `sinh` | 2 | 1 | 62 (93, 1.5x) | 45 (157, 3.5x) |
+//! | `cosh` | 2 | 1 | 40 (59, 1.5x) | 36 (54, 1.5x) |
+//! | `atan` | 1 | 1 | 49 (128, 2.6x) | 52 (102, 2.0x) |
+//! | `atan2` | 1 | 1 | 80 (213, 2.7x) | 81 (164, 2.0x) |
+//!
+//! The trigonometric rows were measured in the same way but as a criterion benchmark
+//! (`cargo bench --bench math_trig`, ms per 10^6 elements = ns per element, under heavier
+//! load, so only their ratios compare). `sin`, `cos` and `tan` reduce their argument
+//! exactly over the whole domain: a branch-free three-part reduction below `2^20` and, above,
+//! an exact (Payne-Hanek) reduction in a cold out-of-line function. That call keeps a loop
+//! calling them scalar, so they are exact (glibc's `cos` is 8 ulp off at
+//! `6381956970095103 * 2^797`; these are not) but not yet faster than the C library. The
+//! `f32` trigonometric functions compute in `f64`.
 //!
 //! The `f32` versions of `exp`, `exp2` and `ln` are native `f32` polynomials (8 AVX2
 //! lanes); the other `f32` versions compute in `f64` and round once. `powi` with an `n`
