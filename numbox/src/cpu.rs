@@ -3,9 +3,9 @@
 //!
 //! numbox is compiled ahead of time for the default target (x86-64 with SSE2 only) unless
 //! its user sets `RUSTFLAGS="-C target-cpu=native"`, which few library users do. So the
-//! block driver ([`driver`](crate::driver)) runs every block of every kernel family inside
-//! [`dispatch`], which calls the block through a function compiled for the chosen tier with
-//! the block's loop (and the kernel, inlined into it) in its body. The tiers:
+//! runtime's block driver, the one place where kernel loops are cut into blocks, runs every
+//! block of every kernel family through a function compiled for the chosen tier, with the
+//! block's loop (and the kernel, inlined into it) in its body. The tiers:
 //!
 //! | tier | instructions | chosen when the CPU has |
 //! |---|---|---|
