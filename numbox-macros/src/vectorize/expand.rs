@@ -1,5 +1,7 @@
-//! The expansion: the user's function unchanged, a companion enum of the same name
-//! implementing the runtime's `Kernel`, and one-line methods that call its typed handle `Ufunc`.
+//! The expansion: the user's function (same signature and attributes, its body moved into a
+//! hidden `#[inline(always)]` function that `eval` calls, so that the body is compiled once
+//! and always inlined into the runtime's per-CPU-tier loops), a companion enum of the same
+//! name implementing the runtime's `Kernel`, and one-line methods that call its handle `Ufunc`.
 
 use super::options::Options;
 use super::validate::ScalarFn;
@@ -51,7 +53,36 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
     let out_ty = quote_spanned!(out_span=> type Out = (#(#outputs,)*););
 
     let idx = (0..n).map(syn::Index::from);
-    let call_fn = quote!(#name(#(__nb_args.#idx),*));
+    let call_fn = quote!(Self::__nb_body(#(__nb_args.#idx),*));
+    // The user's function keeps its signature and attributes and calls the body, which
+    // lives in `__nb_body`: a kernel too large for LLVM's inlining budget would otherwise
+    // stay a call, compiled for the baseline CPU, inside every tier's loop.
+    let turbofish = ty_g.as_turbofish();
+    let mut wrapper_sig = item.sig.clone();
+    let wrapper_args: Vec<syn::Ident> = (0..n).map(|i| format_ident!("__nb_x{}", i)).collect();
+    for (arg, id) in wrapper_sig.inputs.iter_mut().zip(&wrapper_args) {
+        if let syn::FnArg::Typed(pt) = arg {
+            *pt.pat = syn::parse_quote!(#id);
+        }
+    }
+    let attrs = &item.attrs;
+    let lint_levels = attrs.iter().filter(|a| {
+        ["allow", "warn", "deny", "forbid", "expect"]
+            .iter()
+            .any(|l| a.path().is_ident(l))
+    });
+    let body_sig = {
+        let inputs = &item.sig.inputs;
+        let output = &item.sig.output;
+        quote!(fn __nb_body(#inputs) #output)
+    };
+    let block = &item.block;
+    let item = quote! {
+        #(#attrs)*
+        #vis #wrapper_sig {
+            <#name #ty_g>::__nb_body(#(#wrapper_args),*)
+        }
+    };
     let eval_body = if k.tuple_return {
         call_fn
     } else {
@@ -171,9 +202,17 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
             #associative
             #[inline(always)]
             fn eval(__nb_args: Self::Args) -> Self::Out {
+                // The scalar function is used through the companion too (no dead-code lint).
+                let _ = #name #turbofish;
                 #eval_body
             }
             #identity
+        }
+
+        impl #impl_g #name #ty_g #where_user {
+            #[inline(always)]
+            #(#lint_levels)*
+            #body_sig #block
         }
 
     });
