@@ -12,7 +12,7 @@ pub(crate) mod f64 {
 
     /// `e^r - 1` for `|r| <= ln(2)/2`, by Taylor's series to degree 13 (Horner's rule).
     #[inline(always)]
-    fn expm1_reduced(r: f64) -> f64 {
+    pub(in crate::math) fn expm1_reduced(r: f64) -> f64 {
         const C: [f64; 13] = [
             1.0 / 6_227_020_800.0,
             1.0 / 479_001_600.0,
@@ -37,7 +37,7 @@ pub(crate) mod f64 {
 
     /// `x = k ln 2 + r` with `|r| <= ln(2)/2`: returns `(r, k)`, `k` an integer-valued float.
     #[inline(always)]
-    fn reduce(x: f64) -> (f64, f64) {
+    pub(in crate::math) fn reduce(x: f64) -> (f64, f64) {
         let kf = (x * LOG2_E + ROUND) - ROUND;
         let r = (x - kf * LN2_HI) - kf * LN2_LO;
         (r, kf)

@@ -299,34 +299,12 @@ fn cos_short(x: f64) -> f64 {
     1.0 - 0.5 * z + z * z * p
 }
 
-/// `e^a = p 2^k` with `p` in about `[0.7, 1.42]`, `k` an integer-valued float; `|a| <= 745`.
+/// `e^a = p 2^k` with `p` in about `[0.7, 1.42]`, `k` an integer-valued float; `|a| <= 745`:
+/// the exponential's own argument reduction and polynomial.
 #[inline(always)]
 fn exp_parts(a: f64) -> (f64, f64) {
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    let k = round_int(a * std::f64::consts::LOG2_E);
-    let r = (a - k * LN2_HI) - k * LN2_LO;
-    // Taylor's series of e^r - 1 to degree 13 for |r| <= ln(2)/2.
-    const C: [f64; 13] = [
-        1.0 / 6_227_020_800.0,
-        1.0 / 479_001_600.0,
-        1.0 / 39_916_800.0,
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
-        1.0 / 40_320.0,
-        1.0 / 5_040.0,
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
-        1.0 / 2.0,
-        1.0,
-    ];
-    let mut q = C[0];
-    for &c in &C[1..] {
-        q = q * r + c;
-    }
-    (1.0 + q * r, k)
+    let (r, k) = super::exp_log::f64::reduce(a);
+    (1.0 + super::exp_log::f64::expm1_reduced(r), k)
 }
 
 /// `2^k` for an integer-valued float `-1022 <= k <= 1023`, on the bits.
