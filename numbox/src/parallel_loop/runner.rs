@@ -314,18 +314,17 @@ mod tests {
         );
     }
 
-    #[test]
-    #[cfg_attr(miri, ignore)]
-    fn reduction_bits_do_not_depend_on_threads_or_schedule() {
+    /// `sum` has the same bits with 1 to 4 threads and every schedule.
+    fn assert_thread_independent(sum: fn(usize, Schedule, Option<usize>) -> f64) {
         let n = 123_457;
-        let reference = float_sum(n, Schedule::Adaptive, None);
+        let reference = sum(n, Schedule::Adaptive, None);
         for threads in 1..=4 {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
             for (s, c) in SCHEDULES {
-                let got = pool.install(|| float_sum(n, s, c));
+                let got = pool.install(|| sum(n, s, c));
                 assert_eq!(
                     got.to_bits(),
                     reference.to_bits(),
@@ -333,6 +332,12 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn reduction_bits_do_not_depend_on_threads_or_schedule() {
+        assert_thread_independent(float_sum);
     }
 
     fn lane_sum(n: usize, schedule: Schedule, chunk: Option<usize>) -> f64 {
@@ -380,22 +385,7 @@ mod tests {
     #[test]
     #[cfg_attr(miri, ignore)]
     fn lane_reduction_bits_do_not_depend_on_threads_or_schedule() {
-        let n = 123_457;
-        let reference = lane_sum(n, Schedule::Adaptive, None);
-        for threads in 1..=3 {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            for (s, c) in SCHEDULES {
-                let got = pool.install(|| lane_sum(n, s, c));
-                assert_eq!(
-                    got.to_bits(),
-                    reference.to_bits(),
-                    "{s:?} {c:?} t={threads}"
-                );
-            }
-        }
+        assert_thread_independent(lane_sum);
     }
 
     #[test]
