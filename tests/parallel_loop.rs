@@ -2,7 +2,7 @@
 //! without the attribute (`*_serial`) as its reference.
 #![allow(clippy::needless_range_loop, clippy::manual_is_multiple_of)]
 
-use numbox::ndarray::{Array1, Array2, ArrayView1, ArrayViewMut2, Axis};
+use numbox::ndarray::{s, Array1, Array2, Array3, ArrayView1, ArrayViewMut2, Axis};
 use numbox::num_complex::Complex64;
 use numbox::prelude::*;
 use proptest::prelude::*;
@@ -318,6 +318,72 @@ fn row_writes_into_2d_arrays_match_serial() {
     }) {
         assert_eq!(out, out_ref);
         assert_eq!(big, big_ref);
+    }
+}
+
+// Aliases of the loop variable (`let j = i;`) and row slices (`slice_mut(s![i, ..])`).
+
+#[parallel_loop]
+fn aliased_slices(x: &[f64], out: &mut [f64], grid: &mut Array2<f64>, cube: &mut Array3<f64>) {
+    for i in prange(0..out.len()) {
+        let j = i;
+        let k: usize = j as usize;
+        out[j] = x[k] * 2.0;
+        let mut row = grid.slice_mut(s![k, ..]);
+        for c in 0..row.len() {
+            row[c] = x[i] + c as f64;
+        }
+        cube.slice_mut(s![j, .., 1..;2]).fill(x[j]);
+        cube.slice_mut(numbox::ndarray::s![i, 0, ..])
+            .mapv_inplace(|v| v - 1.0);
+        let total = grid.slice(s![i, ..]).sum();
+        out[i as usize] += total;
+    }
+}
+
+fn aliased_slices_serial(
+    x: &[f64],
+    out: &mut [f64],
+    grid: &mut Array2<f64>,
+    cube: &mut Array3<f64>,
+) {
+    for i in 0..out.len() {
+        out[i] = x[i] * 2.0;
+        for c in 0..grid.ncols() {
+            grid[[i, c]] = x[i] + c as f64;
+        }
+        for a in 0..cube.shape()[1] {
+            for b in (1..cube.shape()[2]).step_by(2) {
+                cube[[i, a, b]] = x[i];
+            }
+        }
+        for b in 0..cube.shape()[2] {
+            cube[[i, 0, b]] -= 1.0;
+        }
+        out[i] += grid.row(i).sum();
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn index_aliases_and_row_slices_match_serial() {
+    let x = data(97, 11);
+    let (mut out_ref, mut grid_ref, mut cube_ref) = (
+        vec![0.0; 97],
+        Array2::zeros((97, 5)),
+        Array3::zeros((97, 3, 4)),
+    );
+    aliased_slices_serial(&x, &mut out_ref, &mut grid_ref, &mut cube_ref);
+    for (out, grid, cube) in in_pools(|| {
+        let mut out = vec![f64::NAN; 97];
+        let mut grid = Array2::from_elem((97, 5), f64::NAN);
+        let mut cube = Array3::zeros((97, 3, 4));
+        aliased_slices(&x, &mut out, &mut grid, &mut cube);
+        (out, grid, cube)
+    }) {
+        assert_eq!(out, out_ref);
+        assert_eq!(grid, grid_ref);
+        assert_eq!(cube, cube_ref);
     }
 }
 

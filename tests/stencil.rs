@@ -130,6 +130,20 @@ fn count_up(x: Neighbors1<i32>) -> bool {
     x[1] > x[0]
 }
 
+/// Generic kernels: bounds in the parameter list and in a `where` clause, a generic scalar.
+#[stencil]
+fn weighted_cross<T>(u: Neighbors2<T>, w: T) -> T
+where
+    T: Copy + std::ops::Add<Output = T> + std::ops::Mul<Output = T>,
+{
+    w * (u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]]) + u[[0, 0]]
+}
+
+#[stencil(mode = "nearest")]
+fn central_diff<T: Copy + std::ops::Sub<Output = T>>(a: Neighbors1<T>) -> T {
+    a[1] - a[-1]
+}
+
 macro_rules! mode_kernels {
     ($($name:ident $mode:literal $(, $cval:expr)?;)*) => {$(
         /// Reaches [-2, 1] x [-1, 2] with weights that tell every offset apart.
@@ -370,6 +384,66 @@ fn several_inputs_and_scalars() {
         "{msg}"
     );
     assert!(msg.contains("`a`") && msg.contains("`b`"), "{msg}");
+}
+
+fn naive_weighted_cross<T>(u: &Array2<T>, w: T) -> Array2<T>
+where
+    T: Copy + Default + std::ops::Add<Output = T> + std::ops::Mul<Output = T>,
+{
+    let (n0, n1) = u.dim();
+    let mut out = Array2::from_elem((n0, n1), T::default());
+    for i in 1..n0.saturating_sub(1) {
+        for j in 1..n1.saturating_sub(1) {
+            out[[i, j]] =
+                w * (u[[i - 1, j]] + u[[i + 1, j]] + u[[i, j - 1]] + u[[i, j + 1]]) + u[[i, j]];
+        }
+    }
+    out
+}
+
+fn naive_central_diff<T: Copy + std::ops::Sub<Output = T>>(a: &[T]) -> Vec<T> {
+    let n = a.len();
+    (0..n)
+        .map(|i| a[(i + 1).min(n - 1)] - a[i.saturating_sub(1)])
+        .collect()
+}
+
+#[test]
+fn generic_kernels_at_f32_and_f64() {
+    let u64 = grid(6, 7, 3);
+    let u32 = u64.mapv(|x| x as f32);
+    assert_eq!(
+        weighted_cross::call(&u64, 0.25).unwrap(),
+        naive_weighted_cross(&u64, 0.25)
+    );
+    assert_eq!(
+        weighted_cross::<f32>::call(&u32, 0.5).unwrap(),
+        naive_weighted_cross(&u32, 0.5f32)
+    );
+    assert_eq!(
+        weighted_cross::<f64>::parallel().call(&u64, -1.5).unwrap(),
+        naive_weighted_cross(&u64, -1.5)
+    );
+    let x = [3.0f64, -1.0, 4.5, 10.0, 2.0];
+    assert_eq!(
+        central_diff::call(&x[..]).unwrap().to_vec(),
+        naive_central_diff(&x)
+    );
+    let y = x.map(|v| v as f32);
+    assert_eq!(
+        central_diff::call(&y[..]).unwrap().to_vec(),
+        naive_central_diff(&y)
+    );
+    let k = [1i64, 4, 9, 16];
+    assert_eq!(
+        central_diff::call(&k[..]).unwrap().to_vec(),
+        naive_central_diff(&k)
+    );
+    // One point by hand.
+    assert_eq!(weighted_cross::<f32>::call(&u32, 0.5).unwrap()[[2, 3]], {
+        let v = u32.slice(s![1..4, 2..5]);
+        0.5 * (v[[0, 1]] + v[[2, 1]] + v[[1, 0]] + v[[1, 2]]) + v[[1, 1]]
+    });
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     match build(attr, &func) {
         Ok(tokens) => tokens,
-        Err(e) => emit::failed(&func, e, func.sig.inputs.len(), 1),
+        Err(e) => emit::failed(&validate::repaired(&func), e, func.sig.inputs.len(), 1),
     }
 }
 

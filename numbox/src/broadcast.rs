@@ -104,7 +104,25 @@ scalar_operands!(
     Complex<f64>
 );
 
-impl<T: Copy, S: Data<Elem = T>, D: Dimension> Operand<T> for ArrayBase<S, D> {
+/// The storages of ndarray arrays whose elements are `T`: `Array`, `ArcArray`, `CowArray`
+/// and views. Implemented per storage, with `T` in the storage type itself, so that an array
+/// of another element type matches no impl and the error is this trait's message (a bound
+/// `S: Data<Elem = T>` would be a bare type mismatch on `<S as RawData>::Elem`).
+#[diagnostic::on_unimplemented(
+    message = "this kernel takes `{T}` operands, and `{Self}` holds elements of another type",
+    label = "expected an array or view of `{T}`",
+    note = "convert the array first, e.g. with `a.mapv({T}::from)` (or `a.mapv(|x| x as {T})`)",
+    note = "a generic `#[vectorize]` kernel can instead list the signatures to compile, `#[vectorize(fn(f64) -> f64, fn(i32) -> i32)]`, and take arrays of any of them through `call_dyn`"
+)]
+pub trait ElemStorage<T>: Data<Elem = T> {}
+
+impl<T> ElemStorage<T> for ndarray::OwnedRepr<T> {}
+impl<T> ElemStorage<T> for ndarray::OwnedArcRepr<T> {}
+impl<T> ElemStorage<T> for ndarray::ViewRepr<&T> {}
+impl<T> ElemStorage<T> for ndarray::ViewRepr<&mut T> {}
+impl<T> ElemStorage<T> for ndarray::CowRepr<'_, T> {}
+
+impl<T: Copy, S: ElemStorage<T>, D: Dimension> Operand<T> for ArrayBase<S, D> {
     type Dim = D;
     #[inline]
     fn source(&self) -> Source<'_, T, D> {
@@ -112,7 +130,7 @@ impl<T: Copy, S: Data<Elem = T>, D: Dimension> Operand<T> for ArrayBase<S, D> {
     }
 }
 
-impl<T: Copy, S: Data<Elem = T>, D: Dimension> Operand<T> for &ArrayBase<S, D> {
+impl<T: Copy, S: ElemStorage<T>, D: Dimension> Operand<T> for &ArrayBase<S, D> {
     type Dim = D;
     #[inline]
     fn source(&self) -> Source<'_, T, D> {
@@ -120,7 +138,7 @@ impl<T: Copy, S: Data<Elem = T>, D: Dimension> Operand<T> for &ArrayBase<S, D> {
     }
 }
 
-impl<T: Copy, S: Data<Elem = T>, D: Dimension> Operand<T> for &mut ArrayBase<S, D> {
+impl<T: Copy, S: ElemStorage<T>, D: Dimension> Operand<T> for &mut ArrayBase<S, D> {
     type Dim = D;
     #[inline]
     fn source(&self) -> Source<'_, T, D> {

@@ -56,7 +56,7 @@ pub mod parallel_loop;
 pub mod prelude;
 pub mod stencil;
 
-pub use broadcast::{broadcast_shapes, Operand, Scalar, Source};
+pub use broadcast::{broadcast_shapes, ElemStorage, Operand, Scalar, Source};
 pub use cpu::{cpu_tier, CpuTier};
 pub use dispatch::{DynUfunc, Registry, Signature};
 pub use dtype::DType;

@@ -9,6 +9,19 @@ pub use crate::target::Target;
 pub use crate::threads::install;
 pub use crate::ufunc::{Kernel, Operands, OutArgs, Ufunc, UfuncOutput};
 pub use ::core;
+
+/// The kernels whose companion has `reduce`, `reduce_all`, `accumulate` and `outer`: binary
+/// kernels of one type. Another kernel's companion has these names bounded by this trait,
+/// so that calling one says why it cannot be called.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used with `reduce`, `reduce_all`, `accumulate` or `outer`: they need a kernel of the form `fn(T, T) -> T`",
+    label = "`{Self}` is not a binary kernel whose parameters and result have one type",
+    note = "a reduction feeds each result back in as the next call's first argument, so both parameters and the result must have the same type",
+    note = "apply the kernel elementwise with `call` and reduce its result with ndarray (e.g. `.fold(..)`, `.iter().all(..)`)"
+)]
+pub trait Reducible {}
+
+impl<K: Kernel<Args = (T, T), Out = (T,)>, T> Reducible for K {}
 pub use ::ndarray;
 pub use ::rayon;
 pub mod dispatch {

@@ -168,7 +168,7 @@ impl Rewrite<'_> {
     }
 }
 
-/// `[i, j]` -> `[0, j]`, `(i, j)` -> `(0, j)`, `i` -> `0`.
+/// `[i, j]` -> `[0, j]`, `(i, j)` -> `(0, j)`, `s![i, ..]` -> `s![0, ..]`, `i` -> `0`.
 fn zero_first(idx: &mut Expr) {
     let zero: Expr = parse_quote!(0);
     match idx {
@@ -176,6 +176,7 @@ fn zero_first(idx: &mut Expr) {
         Expr::Tuple(t) => t.elems[0] = zero,
         Expr::Paren(p) => zero_first(&mut p.expr),
         Expr::Group(g) => zero_first(&mut g.expr),
+        Expr::Macro(m) => super::macros::zero_slice_first(&mut m.mac),
         e => *e = zero,
     }
 }
@@ -218,8 +219,9 @@ impl VisitMut for Rewrite<'_> {
                 if let Some(&(_, pos, _, _)) = AT_INDEX_METHODS.iter().find(|a| a.0 == name) {
                     *m.receiver = parse_quote!(#lz.get());
                     debug_assert!(pos == 0 || is_axis0(&m.args[0]));
-                    debug_assert!(at_loop_index(&m.args[pos], self.plan.index.as_ref()));
-                    m.args[pos] = parse_quote!(0);
+                    let (index, aliases) = (self.plan.index.as_ref(), &self.plan.aliases);
+                    debug_assert!(at_loop_index(&m.args[pos], index, aliases));
+                    zero_first(&mut m.args[pos]);
                 } else if SHAPE_METHODS.contains(&name.as_str()) {
                     *m.receiver = parse_quote!(#lz.whole());
                 }

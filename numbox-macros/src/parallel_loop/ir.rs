@@ -55,6 +55,9 @@ pub struct Reduction {
 pub struct Plan {
     /// The loop variable, when the pattern is a plain identifier.
     pub index: Option<Ident>,
+    /// Exact copies of the loop variable bound in the body (`let j = i;`), which address
+    /// the iteration's element as the loop variable does.
+    pub aliases: Vec<Ident>,
     /// The loop's label, if any (`continue 'label` leaves the iteration).
     pub label: Option<Lifetime>,
     /// Reductions, in order of first use.
@@ -76,11 +79,13 @@ pub enum Use {
         op: RedOp,
         mentions: Option<TokenStream>,
     },
-    /// `v[idx]`, `v.row_mut(idx)`...: `at_index` when idx is the loop variable first.
+    /// `v[idx]`, `v.row_mut(idx)`...: `at_index` when idx is the loop variable first;
+    /// `update` is the operator of a compound assignment to it (`v[idx] += ..`).
     AtIndex {
         span: TokenStream,
         at_index: bool,
         mutable: bool,
+        update: Option<String>,
     },
     /// `v.len()`, `v.shape()`...
     Shape { span: TokenStream },

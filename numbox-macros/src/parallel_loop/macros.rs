@@ -75,6 +75,8 @@ enum Grammar {
     Write,
     /// `expr, pattern` with an optional `if guard`
     Matches,
+    /// ndarray's `s![a, b..c;step, ..]`: elements separated by `,`, each `expr` or `expr;step`
+    Slice,
     Inert,
 }
 
@@ -100,6 +102,7 @@ const KNOWN: &[(&str, Grammar)] = &[
     ("writeln", Grammar::Write),
     ("vec", Grammar::Vec),
     ("matches", Grammar::Matches),
+    ("s", Grammar::Slice),
     ("dbg", Grammar::Exprs),
     ("concat", Grammar::Exprs),
     ("stringify", Grammar::Inert),
@@ -127,6 +130,10 @@ fn grammar(path: &syn::Path) -> Option<Grammar> {
         return None;
     }
     let name = match segs.as_slice() {
+        [nd, name] if nd.ident == "ndarray" && name.ident == "s" => return Some(Grammar::Slice),
+        [nb, nd, name] if nb.ident == "numbox" && nd.ident == "ndarray" && name.ident == "s" => {
+            return Some(Grammar::Slice)
+        }
         [name] if path.leading_colon.is_none() => &name.ident,
         [krate, name] if ["std", "core", "alloc"].iter().any(|k| krate.ident == k) => &name.ident,
         _ => return None,
@@ -189,6 +196,19 @@ pub fn classify(m: &syn::Macro) -> Invocation {
                     sep::<Token![,]>(input, &mut out)?;
                 }
             }
+            Grammar::Slice => {
+                while !input.is_empty() {
+                    out.push(Piece::Expr(input.parse()?, Role::Read));
+                    if input.peek(Token![;]) {
+                        sep::<Token![;]>(input, &mut out)?;
+                        out.push(Piece::Expr(input.parse()?, Role::Read));
+                    }
+                    if input.is_empty() {
+                        break;
+                    }
+                    sep::<Token![,]>(input, &mut out)?;
+                }
+            }
             Grammar::Inert => {}
         }
         Ok(out)
@@ -196,6 +216,35 @@ pub fn classify(m: &syn::Macro) -> Invocation {
     match parser.parse2(m.tokens.clone()) {
         Ok(pieces) => Invocation::Known(pieces),
         Err(_) => Invocation::Opaque,
+    }
+}
+
+/// The first element of ndarray's `s![..]` when it is an index (an expression with no step
+/// after it): `i` in `s![i, ..]`.
+pub fn slice_first(m: &syn::Macro) -> Option<Expr> {
+    if !matches!(grammar(&m.path), Some(Grammar::Slice)) {
+        return None;
+    }
+    let Invocation::Known(pieces) = classify(m) else {
+        return None;
+    };
+    let stepped = matches!(pieces.get(1), Some(Piece::Tokens(t)) if t.to_string() == ";");
+    match pieces.first() {
+        Some(Piece::Expr(e, _)) if !stepped => Some(e.clone()),
+        _ => None,
+    }
+}
+
+/// Replaces the first element of `s![..]` (see [`slice_first`]) by `0`.
+pub fn zero_slice_first(m: &mut syn::Macro) {
+    if slice_first(m).is_none() {
+        return;
+    }
+    if let Invocation::Known(mut pieces) = classify(m) {
+        if let Some(Piece::Expr(e, _)) = pieces.first_mut() {
+            *e = syn::parse_quote!(0);
+        }
+        m.tokens = pieces.iter().map(ToTokens::to_token_stream).collect();
     }
 }
 
@@ -346,5 +395,21 @@ mod tests {
         assert_eq!(kind(parse_quote!(::println!("x"))), "opaque");
         assert_eq!(kind(parse_quote!(my::assert!(x))), "opaque");
         assert_eq!(kind(parse_quote!(rebind!(i))), "opaque");
+        assert_eq!(kind(parse_quote!(s![i, .., 1..n;2, ..;-1])), "known 11");
+        assert_eq!(kind(parse_quote!(ndarray::s![i])), "known 1");
+        assert_eq!(kind(parse_quote!(numbox::ndarray::s![i, ..])), "known 3");
+        assert_eq!(kind(parse_quote!(other::s![i, ..])), "opaque");
+    }
+
+    #[test]
+    fn first_element_of_a_slice() {
+        let first = |m: syn::Macro| slice_first(&m).map(|e| e.to_token_stream().to_string());
+        assert_eq!(first(parse_quote!(s![i, ..])).as_deref(), Some("i"));
+        assert_eq!(first(parse_quote!(s![i])).as_deref(), Some("i"));
+        assert_eq!(first(parse_quote!(s![i..;2, ..])), None);
+        assert_eq!(first(parse_quote!(vec![i, 0])), None);
+        let mut m: syn::Macro = parse_quote!(s![i, 1..n;2]);
+        zero_slice_first(&mut m);
+        assert_eq!(m.tokens.to_string(), "0 , 1 .. n ; 2");
     }
 }

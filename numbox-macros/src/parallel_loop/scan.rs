@@ -8,15 +8,18 @@ use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::HashSet;
 use syn::visit::Visit;
-use syn::{Expr, ExprForLoop, Lifetime};
+use syn::{Expr, ExprForLoop, Lifetime, Pat};
 
 /// Methods that address the part of a container at an index: `(name, index argument
-/// position, needs `Axis(0)` first, mutable)`.
-pub const AT_INDEX_METHODS: [(&str, usize, bool, bool); 4] = [
+/// position, needs `Axis(0)` first, mutable)`. For `slice_mut`/`slice` the argument is
+/// `s![i, ..]`, whose first element is the index.
+pub const AT_INDEX_METHODS: [(&str, usize, bool, bool); 6] = [
     ("row_mut", 0, false, true),
     ("row", 0, false, false),
     ("index_axis_mut", 1, true, true),
     ("index_axis", 1, true, false),
+    ("slice_mut", 0, false, true),
+    ("slice", 0, false, false),
 ];
 
 /// Methods that only read a container's shape.
@@ -95,6 +98,10 @@ impl Visit<'_> for Locals {
 pub struct Scan<'a> {
     pub locals: &'a HashSet<Ident>,
     pub index: Option<&'a Ident>,
+    /// The loop variable's exact copies bound so far (see [`alias_of`]).
+    pub aliases: Vec<Ident>,
+    /// The operator of the compound assignment whose place is being recorded.
+    pub update: Option<String>,
     pub loop_label: Option<&'a Lifetime>,
     /// Labels of loops and blocks nested in the body.
     pub labels: Vec<Lifetime>,
@@ -121,15 +128,121 @@ pub fn captured<'e>(
     (p.qself.is_none() && !locals.contains(id) && Some(id) != index).then_some(id)
 }
 
-/// Whether `idx` addresses the loop variable's element: `i`, `[i, ..]` or `(i, ..)`.
-pub fn at_loop_index(idx: &Expr, index: Option<&Ident>) -> bool {
+/// Whether `e` is the loop variable `index`, one of its `aliases`, or either `as usize`.
+///
+/// The cast is exact: a loop that writes at its index has a `usize` loop variable (the
+/// runtime splits containers by `usize` only), so `i as usize` is `i`.
+pub fn is_index(e: &Expr, index: &Ident, aliases: &[Ident]) -> bool {
+    match peel(e) {
+        Expr::Path(p) => {
+            p.qself.is_none()
+                && p.path
+                    .get_ident()
+                    .is_some_and(|id| id == index || aliases.contains(id))
+        }
+        Expr::Cast(c) => {
+            matches!(&*c.ty, syn::Type::Path(t) if t.qself.is_none() && t.path.is_ident("usize"))
+                && is_index(&c.expr, index, aliases)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `idx` addresses the loop variable's element: `i`, `[i, ..]`, `(i, ..)` or
+/// `s![i, ..]`, with `i` the loop variable or an alias of it (see [`is_index`]).
+pub fn at_loop_index(idx: &Expr, index: Option<&Ident>, aliases: &[Ident]) -> bool {
     let Some(index) = index else { return false };
-    let is_i = |e: &Expr| matches!(peel(e), Expr::Path(p) if p.path.is_ident(index));
+    let is_i = |e: &Expr| is_index(e, index, aliases);
     match peel(idx) {
         Expr::Array(a) => a.elems.first().is_some_and(is_i),
         Expr::Tuple(t) => t.elems.first().is_some_and(is_i),
+        Expr::Macro(m) => super::macros::slice_first(&m.mac).is_some_and(|e| is_i(&e)),
         e => is_i(e),
     }
+}
+
+/// The name `stmt` binds as an exact copy of the loop variable: `let j = i;`,
+/// `let j: usize = i;`, `let j = i as usize;` (or of an earlier alias), immutable and by
+/// value. The caller checks that the body binds the name nowhere else and that no opaque
+/// macro mentions it (its expansion could rebind it).
+pub fn alias_of(stmt: &syn::Stmt, index: &Ident, aliases: &[Ident]) -> Option<Ident> {
+    let syn::Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let pat = match &local.pat {
+        Pat::Type(t) => &*t.pat,
+        p => p,
+    };
+    let Pat::Ident(p) = pat else { return None };
+    let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
+    (plain && p.ident != *index && is_index(&init.expr, index, aliases)).then(|| p.ident.clone())
+}
+
+/// Every identifier in the tokens of an opaque macro invocation in `block` (see
+/// [`super::macros`]): what its expansion does with them is unknown.
+pub fn opaque_mentions(block: &syn::Block) -> HashSet<Ident> {
+    #[derive(Default)]
+    struct Find(HashSet<Ident>);
+    fn idents(ts: &TokenStream, out: &mut HashSet<Ident>) {
+        for t in ts.clone() {
+            match t {
+                TokenTree::Ident(i) => {
+                    out.insert(i);
+                }
+                TokenTree::Group(g) => idents(&g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    impl Visit<'_> for Find {
+        fn visit_macro(&mut self, m: &syn::Macro) {
+            match classify(m) {
+                Invocation::Known(pieces) => {
+                    for p in &pieces {
+                        match p {
+                            Piece::Expr(e, _) => self.visit_expr(e),
+                            Piece::Pat(p) => self.visit_pat(p),
+                            Piece::Tokens(_) => {}
+                        }
+                    }
+                }
+                Invocation::Inert => {}
+                Invocation::Opaque => idents(&m.tokens, &mut self.0),
+            }
+        }
+        fn visit_item(&mut self, _: &syn::Item) {}
+    }
+    let mut f = Find::default();
+    f.visit_block(block);
+    f.0
+}
+
+/// How many times each identifier is bound by a pattern in `block`.
+pub fn binding_counts(block: &syn::Block) -> std::collections::HashMap<Ident, usize> {
+    #[derive(Default)]
+    struct Count(std::collections::HashMap<Ident, usize>);
+    impl Visit<'_> for Count {
+        fn visit_pat_ident(&mut self, p: &syn::PatIdent) {
+            *self.0.entry(p.ident.clone()).or_default() += 1;
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_macro(&mut self, m: &syn::Macro) {
+            if let Invocation::Known(pieces) = classify(m) {
+                for p in &pieces {
+                    match p {
+                        Piece::Expr(e, _) => self.visit_expr(e),
+                        Piece::Pat(p) => self.visit_pat(p),
+                        Piece::Tokens(_) => {}
+                    }
+                }
+            }
+        }
+        fn visit_item(&mut self, _: &syn::Item) {}
+    }
+    let mut c = Count::default();
+    c.visit_block(block);
+    c.0
 }
 
 /// Whether `e` is `Axis(0)`.
@@ -197,13 +310,15 @@ impl Scan<'_> {
         match peel(e) {
             Expr::Index(ix) => {
                 if let Some(v) = self.captured(&ix.expr) {
-                    let at_index = at_loop_index(&ix.index, self.index);
+                    let at_index = at_loop_index(&ix.index, self.index, &self.aliases);
+                    let update = self.update.take();
                     self.record(
                         v,
                         Use::AtIndex {
                             span: e.to_token_stream(),
                             at_index,
                             mutable: true,
+                            update,
                         },
                     );
                 } else {
@@ -232,13 +347,15 @@ impl Scan<'_> {
             if let Some(&(_, pos, axis, mutable)) = AT_INDEX_METHODS.iter().find(|a| a.0 == name) {
                 let at_index = m.args.len() == pos + 1
                     && (!axis || is_axis0(&m.args[0]))
-                    && at_loop_index(&m.args[pos], self.index);
+                    && at_loop_index(&m.args[pos], self.index, &self.aliases);
+                let update = self.update.take();
                 self.record(
                     v,
                     Use::AtIndex {
                         span,
                         at_index,
                         mutable: mutable || place,
+                        update,
                     },
                 );
             } else if SHAPE_METHODS.contains(&name.as_str()) {
@@ -342,7 +459,9 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                     );
                     self.place(&b.left, &why);
                 } else {
+                    self.update = Some(b.op.to_token_stream().to_string());
                     self.place(&b.left, "updating");
+                    self.update = None;
                 }
                 self.visit_expr(&b.right);
             }
@@ -351,13 +470,14 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             }
             Expr::Index(ix) => {
                 if let Some(v) = self.captured(&ix.expr) {
-                    let at_index = at_loop_index(&ix.index, self.index);
+                    let at_index = at_loop_index(&ix.index, self.index, &self.aliases);
                     self.record(
                         v,
                         Use::AtIndex {
                             span: e.to_token_stream(),
                             at_index,
                             mutable: false,
+                            update: None,
                         },
                     );
                 } else {

@@ -8,7 +8,7 @@
 
 use super::ir::{Plan, RedOp, Reduction, Use};
 use super::macros::KNOWN_FOR_MESSAGES;
-use super::scan::{tokens_mention, Locals, Scan};
+use super::scan::{alias_of, binding_counts, opaque_mentions, tokens_mention, Locals, Scan};
 use crate::parse::peel;
 use proc_macro2::Ident;
 use quote::ToTokens;
@@ -36,6 +36,8 @@ pub fn validate(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
     let mut scan = Scan {
         locals: &locals.0,
         index: index.as_ref(),
+        aliases: Vec::new(),
+        update: None,
         loop_label: l.label.as_ref().map(|l| &l.name),
         labels: Vec::new(),
         loops: 0,
@@ -45,7 +47,22 @@ pub fn validate(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
         opaque_depth: 0,
         errors: &mut errors,
     };
-    scan.visit_block(&l.body);
+    // Statement by statement: an alias (`let j = i;`) counts from its own statement on, and
+    // only when the body binds its name nowhere else (no shadowing, no other scope) and no
+    // macro the check cannot look into mentions it.
+    let counts = binding_counts(&l.body);
+    let hidden = opaque_mentions(&l.body);
+    for stmt in &l.body.stmts {
+        scan.visit_stmt(stmt);
+        if let Some(i) = index.as_ref().filter(|_| !index_mut) {
+            if let Some(j) = alias_of(stmt, i, &scan.aliases)
+                .filter(|j| counts.get(j) == Some(&1) && !hidden.contains(j))
+            {
+                scan.aliases.push(j);
+            }
+        }
+    }
+    let aliases = std::mem::take(&mut scan.aliases);
     let uses = std::mem::take(&mut scan.uses);
     let opaque = std::mem::take(&mut scan.opaque);
 
@@ -69,6 +86,7 @@ pub fn validate(l: &ExprForLoop, arg: &Expr) -> syn::Result<Plan> {
         .filter(|i| !index_mut && !body_locals.0.contains(*i));
     let mut plan = Plan {
         index: index.clone(),
+        aliases,
         label: l.label.as_ref().map(|l| l.name.clone()),
         reductions: Vec::new(),
         targets: Vec::new(),
@@ -322,7 +340,32 @@ fn classify_target(
             Use::AtIndex {
                 span,
                 at_index: false,
+                mutable: true,
+                update: Some(op),
+            } => {
+                target = false;
+                errors.error(
+                    span,
+                    format!(
+                        "`{v}` is updated (`{op}`) at an index computed in the iteration, not at \
+                         the loop variable `{i}`: two iterations that compute the same index would \
+                         each read that element of `{v}`, update it and write it back at the same \
+                         time, and one of the updates would be lost (a histogram or scatter-add \
+                         race). Race-free forms: run the loop over the elements of `{v}` instead \
+                         (`for b in prange(0..{v}.len())`, each iteration computing the whole \
+                         value of `{v}[b]`, e.g. counting the items that fall in bin `b`), or give \
+                         each chunk of the work its own partial result, a row of a 2-D array \
+                         written at the loop index (`for c in prange(0..chunks) {{ for k in \
+                         chunk c {{ partial[[c, bin(k)]] += 1; }} }}`), and add the rows after the \
+                         loop (`partial.sum_axis(Axis(0))`)"
+                    ),
+                );
+            }
+            Use::AtIndex {
+                span,
+                at_index: false,
                 mutable,
+                ..
             } if *mutable || writes_at_index => {
                 target = false;
                 let what = if *mutable {
@@ -336,8 +379,9 @@ fn classify_target(
                         "`{v}` is {what} at an index other than the loop variable `{i}`: another \
                          iteration may be writing that element at the same time; each iteration may \
                          only touch `{v}[{i}]` (`{v}[[{i}, ..]]`, `{v}.row_mut({i})`, \
-                         `{v}.index_axis_mut(Axis(0), {i})`); compute other elements in their own \
-                         iteration, or write into a second array"
+                         `{v}.slice_mut(s![{i}, ..])`, `{v}.index_axis_mut(Axis(0), {i})`); \
+                         compute other elements in their own iteration, or write into a second \
+                         array"
                     ),
                 );
             }
@@ -350,7 +394,8 @@ fn classify_target(
                     span,
                     format!(
                         "`{v}` is written at the loop index, so the body may only use `{v}[{i}]`, \
-                         `{v}.row_mut({i})`, `{v}.index_axis_mut(Axis(0), {i})` and shape queries \
+                         `{v}.row_mut({i})`, `{v}.slice_mut(s![{i}, ..])`, \
+                         `{v}.index_axis_mut(Axis(0), {i})` and shape queries \
                          (`{v}.len()`, `{v}.shape()`, `{v}.dim()`); here `{v}` is used as a whole, \
                          which would race with the other iterations' writes"
                     ),
@@ -515,6 +560,97 @@ mod tests {
         }))
         .is_ok());
     }
+    #[test]
+    fn exact_aliases_of_the_index_and_row_slices_are_the_index() {
+        let p = plan(parse_quote!(for i in prange(0..n) {
+            let j = i;
+            let k: usize = j as usize;
+            out[j] = x[k];
+            grid.slice_mut(s![k, ..]).fill(1.0);
+            cube.slice_mut(ndarray::s![i, .., 1..3;2]).assign(&y);
+            m[[i as usize, 0]] = w.slice(s![i, ..]).sum();
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let t: Vec<_> = p.targets.iter().map(Ident::to_string).collect();
+        assert_eq!(t, ["out", "grid", "cube", "m"]);
+        let a: Vec<_> = p.aliases.iter().map(Ident::to_string).collect();
+        assert_eq!(a, ["j", "k"]);
+        // Not exact copies, or not the same binding everywhere: still other indices.
+        for l in [
+            parse_quote!(for i in prange(0..n) {
+                let j = i + 1;
+                out[j] = 0;
+            }),
+            parse_quote!(for i in prange(0..n) {
+                let mut j = i;
+                j += 1;
+                out[j] = 0;
+            }),
+            parse_quote!(for i in prange(0..n) {
+                let j = i;
+                {
+                    let j = 0;
+                    out[j] = 0;
+                }
+            }),
+            parse_quote!(for i in prange(0..n) {
+                out[j] = 0;
+                let j = i;
+            }),
+            parse_quote!(for i in prange(0..n) {
+                {
+                    let j = i;
+                }
+                out[j] = 0;
+            }),
+            parse_quote!(for i in prange(0..n) {
+                let j = i as u32;
+                out[j] = 0;
+            }),
+            parse_quote!(for i in prange(0..n) {
+                let j = &i;
+                out[*j] = 0;
+            }),
+            parse_quote!(for i in prange(0..n) {
+                let j = i;
+                let f = |j: usize| out[j] = 0;
+            }),
+            parse_quote!(for i in prange(0..n) {
+                out.slice_mut(s![.., i]).fill(0);
+            }),
+            parse_quote!(for i in prange(0..n) {
+                out.slice_mut(s![i..i + 1, ..]).fill(0);
+            }),
+            parse_quote!(for i in prange(0..n) {
+                out.slice_mut(s![i;2, ..]).fill(0);
+            }),
+        ] {
+            let e = err(l);
+            assert!(e.contains("index other than the loop variable"), "{e}");
+        }
+        // A copy handed to a macro the check cannot look into is not an alias: the macro
+        // could rebind it.
+        let e = err(parse_quote!(for i in prange(0..n) {
+            let j = i;
+            rebind!(j);
+            out[j] = 0;
+        }));
+        assert!(e.contains("index other than the loop variable"), "{e}");
+        assert!(!e.contains("`rebind!` mentions"), "{e}");
+    }
+
+    #[test]
+    fn a_histogram_says_what_races_and_what_to_write() {
+        let e = err(parse_quote!(for k in prange(0..x.len()) {
+            let b = (x[k] * 10.0) as usize;
+            counts[b] += 1;
+        }));
+        assert!(e.starts_with("`counts` is updated (`+=`) at an index computed in the iteration, not at the loop variable `k`"), "{e}");
+        assert!(e.contains("one of the updates would be lost"), "{e}");
+        assert!(e.contains("for b in prange(0..counts.len())"), "{e}");
+        assert!(e.contains("partial.sum_axis(Axis(0))"), "{e}");
+    }
+
     #[test]
     fn opaque_macros_may_not_mention_tracked_variables() {
         // The issue's reproducer: the loop variable is handed to a user macro.

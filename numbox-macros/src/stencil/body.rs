@@ -215,6 +215,39 @@ impl VisitMut for BodyPass<'_> {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
+/// Replaces the index of every read of `input` that does not give its `ndim` offsets (an
+/// error [`BodyPass`] reports) by offset zero, spanned where the user's index was.
+pub fn zero_wrong_rank_reads(block: &mut syn::Block, input: &Ident, ndim: usize) {
+    struct Zero<'a> {
+        input: &'a Ident,
+        ndim: usize,
+    }
+    impl VisitMut for Zero<'_> {
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            visit_mut::visit_expr_mut(self, e);
+            let Expr::Index(ix) = e else { return };
+            let is_input = matches!(&*ix.expr, Expr::Path(p) if p.qself.is_none()
+                && p.path.is_ident(self.input));
+            let rank = match &*ix.index {
+                Expr::Array(a) => a.elems.len(),
+                _ => 1,
+            };
+            if is_input && rank != self.ndim {
+                let span = ix.index.span();
+                let zeros = vec![quote_spanned!(span=> 0); self.ndim];
+                let zero = if self.ndim == 1 {
+                    quote_spanned!(span=> 0)
+                } else {
+                    quote_spanned!(span=> [#(#zeros),*])
+                };
+                *ix.index = syn::parse2(zero).expect("offset zero parses");
+            }
+        }
+        fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    }
+    Zero { input, ndim }.visit_block_mut(block);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,9 +24,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let dim = quote!(#p::ndarray::#ix);
 
     let mut input_names = Vec::new();
-    let mut input_pats = Vec::new();
     let mut fields = Vec::new();
-    let mut scalar_pats = Vec::new();
     let mut scalar_tys = Vec::new();
     let mut scalar_names = Vec::new();
     let mut call_args = Vec::new();
@@ -35,21 +33,16 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     for param in &k.params {
         match param {
             Param::Input {
-                name,
-                pat,
-                elem,
-                ndim,
+                name, elem, ndim, ..
             } => {
                 debug_assert_eq!(*ndim, n);
                 input_names.push(name.to_string());
-                input_pats.push(*pat);
                 fields.push(quote!(#rt::Field<#elem, #n>));
                 call_args.push(quote!(#name: impl #rt::AsInput<'__nb_a, #elem, #n>));
                 slots.push(quote!(#rt::Input<#elem>));
                 elem_types.push(*elem);
             }
-            Param::Scalar { name, pat, ty } => {
-                scalar_pats.push(*pat);
+            Param::Scalar { name, ty, .. } => {
                 scalar_tys.push(*ty);
                 scalar_names.push(name.clone());
                 call_args.push(quote!(#name: #ty));
@@ -59,7 +52,39 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         }
     }
     elem_types.push(ret);
-    let asserts = emit::element_checks(elem_types, &[]);
+    let type_params: Vec<&syn::TypeParam> = func.sig.generics.type_params().collect();
+    let tp_names: Vec<&Ident> = type_params.iter().map(|t| &t.ident).collect();
+    let asserts = emit::element_checks(elem_types.iter().copied(), &tp_names);
+    // Both impls hold where the user's bounds do and every element type is an `Element`
+    // (higher-ranked: a concrete type that is not is reported once, by `asserts`, not
+    // again by each bound of the runtime's traits); a generic kernel's types are also
+    // `'static`, and `Default` where the border value defaults to it.
+    let (impl_g, ty_g, where_c) = func.sig.generics.split_for_impl();
+    let turbofish = ty_g.as_turbofish();
+    let mut preds: Vec<TokenStream> = where_c
+        .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
+        .unwrap_or_default();
+    preds.extend(emit::element_bounds(elem_types.iter().copied()));
+    preds.extend(tp_names.iter().map(|t| quote!(#t: 'static)));
+    let defaulted: Vec<&syn::Type> = match (&k.cval, k.mode) {
+        (None, Mode::Skip) => vec![ret],
+        (None, Mode::Constant) => k
+            .params
+            .iter()
+            .filter_map(|p| match p {
+                Param::Input { elem, .. } => Some(*elem),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    preds.extend(
+        defaulted
+            .into_iter()
+            .filter(|t| emit::mentions(t, &tp_names))
+            .map(|t| quote!(#t: ::core::default::Default)),
+    );
+    let where_all = quote!(where #(#preds,)*);
     let out = if arg_names_contain(k, "out") {
         format_ident!("__nb_out")
     } else {
@@ -124,7 +149,7 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let companion = emit::companion(
         vis,
         name,
-        &[],
+        &type_params,
         quote! {
             #(#docs)*
             #[doc = ""]
@@ -160,11 +185,21 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
             .iter()
             .any(|l| a.path().is_ident(l))
     });
+    // The body lives in `__nb_body`, under the user's bounds only: the user's function and
+    // `eval` both call it (always inlined into the runtime's loops).
     let wrapper = quote! {
         #(#attrs)*
         #vis #sig {
-            <#name as #rt::StencilKernel<#n>>::eval((#(#input_idents,)*), (#(#scalar_names,)*))
+            <#name #ty_g>::__nb_body(#(#arg_names),*)
         }
+    };
+    let body_sig = {
+        let inputs = &func.sig.inputs;
+        quote!(fn __nb_body(#inputs) -> #ret)
+    };
+    let where_user = match where_c {
+        Some(w) => quote!(#w),
+        None => quote!(),
     };
     quote! {
         #wrapper
@@ -172,11 +207,17 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         #companion
 
         const _: () = {
-            // Kernels used only through the companion are not dead code.
-            let _ = #name;
             #asserts
 
-            impl #rt::StencilKernel<#n> for #name {
+            impl #impl_g #name #ty_g #where_user {
+                #[inline(always)]
+                // The rewritten reads are parenthesised `(*..)` where the user wrote `u[..]`.
+                #[allow(unused_parens)]
+                #(#lint_levels)*
+                #body_sig #body
+            }
+
+            impl #impl_g #rt::StencilKernel<#n> for #name #ty_g #where_all {
                 const NAME: &'static str = #name_str;
                 const INPUTS: &'static [&'static str] = &[#(#input_names),*];
                 const NEIGHBORHOOD: [[isize; 2]; #n] = [#(#lohi),*];
@@ -191,19 +232,20 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 }
 
                 #[inline(always)]
-                // The rewritten reads are parenthesised `(*..)` where the user wrote `u[..]`.
-                #[allow(unused_parens)]
-                #(#lint_levels)*
                 fn eval(
-                    (#(#input_pats,)*): <Self::Fields as #rt::FieldSet<#n>>::Nbrs<'_>,
-                    (#(#scalar_pats,)*): Self::Params,
-                ) -> #ret #body
+                    (#(#input_idents,)*): <Self::Fields as #rt::FieldSet<#n>>::Nbrs<'_>,
+                    (#(#scalar_names,)*): Self::Params,
+                ) -> #ret {
+                    // Kernels used only through the companion are not dead code.
+                    let _ = #name #turbofish;
+                    Self::__nb_body(#(#arg_names),*)
+                }
 
                 #border_values
             }
 
             #[allow(clippy::too_many_arguments)]
-            impl #name {
+            impl #impl_g #name #ty_g #where_all {
                 /// Runs the kernel at every point (on the attribute's target): a new array of the inputs' shape.
                 #vis fn call<'__nb_a>(#(#call_args),*) -> #rt::CallResult<#ret, #n> {
                     Self::#default_handle().call(#(#arg_names),*)

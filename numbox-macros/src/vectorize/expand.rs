@@ -191,6 +191,9 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         }
     });
 
+    // Any other kernel gets the same names, callable by no kernel: the error says why.
+    let reductions = reductions.unwrap_or_else(not_reducible);
+
     let hidden = emit::hidden(quote! {
         #assertions
 
@@ -240,4 +243,36 @@ pub(super) fn emit_dispatch(k: &ScalarFn<'_>, instances: &[Instance<'_>]) -> Tok
         several_outputs: k.tuple_return,
     };
     loop_table::emit(&spec, |_, kernel| quote!(#p::dispatch::dyn_loop::<#kernel>))
+}
+
+/// `reduce`, `reduce_all`, `accumulate` and `outer` for a kernel that is not `fn(T, T) -> T`:
+/// bounded by `Self: Reducible`, which only binary kernels of one type implement, so that a
+/// call is an error naming the rule (rather than "`f` is not an iterator", rustc's guess for
+/// a missing `reduce`). Higher-ranked, so that the bound is checked at the call, not here.
+fn not_reducible() -> TokenStream {
+    let p = Private;
+    let never = quote!(::core::unreachable!(
+        "no kernel implements `Reducible` without being binary"
+    ));
+    // Each with the arity of the real method, so that the bound is the only error.
+    let methods = [
+        ("reduce", 2_usize),
+        ("reduce_all", 1),
+        ("accumulate", 2),
+        ("outer", 2),
+    ]
+    .map(|(m, n)| {
+        let m = format_ident!("{}", m);
+        let ps: Vec<_> = (0..n).map(|i| format_ident!("__nb_A{}", i)).collect();
+        quote! {
+            #[doc(hidden)]
+            pub fn #m<#(#ps),*>(#(_: #ps),*) -> #p::Result<::core::convert::Infallible>
+            where
+                for<'__nb> Self: #p::Reducible,
+            {
+                #never
+            }
+        }
+    });
+    quote!(#(#methods)*)
 }

@@ -48,6 +48,31 @@ impl<'a> ScalarFn<'a> {
                         Pat::Wild(_) => {}
                         other => errors.error(other, "a kernel parameter must be a plain name such as `x: f64`: bind the value to a name and destructure it inside the body"),
                     }
+                    if let Type::Reference(r) = &*pt.ty {
+                        let (and, mutability, elem) = (&r.and_token, &r.mutability, &r.elem);
+                        let name = match &*pt.pat {
+                            Pat::Ident(pi) => pi.ident.to_string(),
+                            _ => "x".to_string(),
+                        };
+                        let elem = quote::quote!(#elem).to_string();
+                        let in_place = if mutability.is_some() {
+                            format!(
+                                "; to update an array in place, write the results into it with \
+                                 `{}::call_into(.., &mut out)`",
+                                sig.ident
+                            )
+                        } else {
+                            String::new()
+                        };
+                        errors.error(
+                            quote::quote!(#and #mutability),
+                            format!(
+                                "a #[{macro_name}] kernel takes its elements by value: write \
+                                 `{name}: {elem}`, not a reference (the kernel is called with \
+                                 each element's value){in_place}"
+                            ),
+                        );
+                    }
                     if let Type::ImplTrait(it) = &*pt.ty {
                         errors.error(it, "`impl Trait` parameters are not supported: declare a type parameter, `fn name<T: Trait>(x: T) -> T`");
                     }

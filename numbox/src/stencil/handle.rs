@@ -8,10 +8,11 @@
 
 use super::exec;
 use super::StencilKernel;
+use crate::broadcast::ElemStorage;
 use crate::error::Result;
 use crate::out::OutArg;
 use crate::target::Target;
-use ndarray::{Array, ArrayView, AsArray, Dim, Dimension};
+use ndarray::{Array, ArrayBase, ArrayView, Dim, Dimension, Ix1};
 use std::marker::PhantomData;
 
 /// A `NeighborsN<T>` parameter of a kernel, in [`StencilKernel::Args`]: the call takes an
@@ -55,8 +56,9 @@ pub trait ArgList<const N: usize> {
 }
 
 /// An argument `call` accepts at a position `S` of an `N`-dimensional kernel: for an
-/// [`Input`], anything that converts to an `ArrayView` of that dimensionality (`&Array`,
-/// `ArrayView`, `&[T]` in 1-D, ...); for a [`Param`], a value of its type.
+/// [`Input`], an array of that dimensionality by reference (`&Array`, `&ArcArray`,
+/// `&CowArray`, `&ArrayView`..), an `ArrayView`, or in 1-D a `&[T]`, `&Vec<T>` or `&[T; M]`;
+/// for a [`Param`], a value of its type.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an argument for a `{S}` parameter of this {N}-dimensional stencil",
     label = "expected an array of the kernel's dimensionality (e.g. `&x`) for a `Neighbors` parameter, or a value of the parameter's type"
@@ -66,13 +68,48 @@ pub trait IntoArg<'a, S: ArgSlot<N>, const N: usize> {
     fn into_arg(self) -> S::Value<'a>;
 }
 
-impl<'a, T: 'a, X: AsArray<'a, T, Dim<[usize; N]>>, const N: usize> IntoArg<'a, Input<T>, N> for X
+// One impl per kind of array, with `T` in the argument's own type (through `ElemStorage`):
+// an array of another element type then matches no impl, and the error is `ElemStorage`'s
+// "this kernel takes `T` operands" rather than a missing `From` between two views.
+impl<'a, T: 'a, S: ElemStorage<T>, const N: usize> IntoArg<'a, Input<T>, N>
+    for &'a ArrayBase<S, Dim<[usize; N]>>
 where
     Dim<[usize; N]>: Dimension,
 {
     #[inline]
     fn into_arg(self) -> ArrayView<'a, T, Dim<[usize; N]>> {
-        self.into()
+        self.view()
+    }
+}
+
+impl<'a, T: 'a, const N: usize> IntoArg<'a, Input<T>, N> for ArrayView<'a, T, Dim<[usize; N]>>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    #[inline]
+    fn into_arg(self) -> ArrayView<'a, T, Dim<[usize; N]>> {
+        self
+    }
+}
+
+impl<'a, T: 'a> IntoArg<'a, Input<T>, 1> for &'a [T] {
+    #[inline]
+    fn into_arg(self) -> ArrayView<'a, T, Ix1> {
+        ArrayView::from(self)
+    }
+}
+
+impl<'a, T: 'a> IntoArg<'a, Input<T>, 1> for &'a Vec<T> {
+    #[inline]
+    fn into_arg(self) -> ArrayView<'a, T, Ix1> {
+        ArrayView::from(self.as_slice())
+    }
+}
+
+impl<'a, T: 'a, const M: usize> IntoArg<'a, Input<T>, 1> for &'a [T; M] {
+    #[inline]
+    fn into_arg(self) -> ArrayView<'a, T, Ix1> {
+        ArrayView::from(&self[..])
     }
 }
 
