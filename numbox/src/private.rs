@@ -21,6 +21,9 @@ pub use ::core;
 )]
 pub trait Reducible {}
 
+// Not recommended, so that a kernel of another form is reported as not `Reducible` (the
+// message above) rather than as a mismatch of its `Out` with this impl's.
+#[diagnostic::do_not_recommend]
 impl<K: Kernel<Args = (T, T), Out = (T,)>, T> Reducible for K {}
 pub use ::ndarray;
 pub use ::rayon;

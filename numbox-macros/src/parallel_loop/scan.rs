@@ -358,6 +358,18 @@ impl Scan<'_> {
                         update,
                     },
                 );
+            } else if name == "column_mut" || name == "column" {
+                // Column `k` crosses every row: never one iteration's part.
+                let update = self.update.take();
+                self.record(
+                    v,
+                    Use::AtIndex {
+                        span,
+                        at_index: false,
+                        mutable: name == "column_mut" || place,
+                        update,
+                    },
+                );
             } else if SHAPE_METHODS.contains(&name.as_str()) {
                 self.record(v, Use::Shape { span });
             } else if is_mutator(&m.method) {

@@ -373,6 +373,17 @@ fn classify_target(
                 } else {
                     "read while iterations write it"
                 };
+                // A column (or a slice along another axis) crosses every iteration's row.
+                let text = span.to_string();
+                let across = if ["column", "slice"].iter().any(|m| text.contains(m)) {
+                    format!(
+                        "; to give each iteration a column, loop over the rows of a transposed \
+                         view: `let mut t = {v}.view_mut().reversed_axes();` before the loop and \
+                         `t.row_mut({i})` (or `t.slice_mut(s![{i}, ..])`) in it"
+                    )
+                } else {
+                    String::new()
+                };
                 errors.error(
                     span,
                     format!(
@@ -381,7 +392,7 @@ fn classify_target(
                          only touch `{v}[{i}]` (`{v}[[{i}, ..]]`, `{v}.row_mut({i})`, \
                          `{v}.slice_mut(s![{i}, ..])`, `{v}.index_axis_mut(Axis(0), {i})`); \
                          compute other elements in their own iteration, or write into a second \
-                         array"
+                         array{across}"
                     ),
                 );
             }
@@ -628,6 +639,14 @@ mod tests {
             let e = err(l);
             assert!(e.contains("index other than the loop variable"), "{e}");
         }
+        let e = err(parse_quote!(for i in prange(0..n) {
+            out.column_mut(i).fill(0.0);
+        }));
+        assert!(e.contains("index other than the loop variable"), "{e}");
+        assert!(
+            e.contains("let mut t = out.view_mut().reversed_axes();"),
+            "{e}"
+        );
         // A copy handed to a macro the check cannot look into is not an alias: the macro
         // could rebind it.
         let e = err(parse_quote!(for i in prange(0..n) {

@@ -23,6 +23,25 @@
 //! assert_eq!(par, out);
 //! # Ok(()) }
 //! ```
+//!
+//! A kernel may be generic, as a `#[vectorize]` one: the element type is inferred from the
+//! arrays (or named, `diff::<f32>::call(..)`). Under the default `mode = "skip"` the border
+//! points hold `T::default()`, so such a kernel is callable for types that are `Default`.
+//!
+//! ```
+//! use numbox::prelude::*;
+//! use numbox::ndarray::array;
+//!
+//! #[stencil]
+//! fn diff<T: Copy + std::ops::Sub<Output = T>>(a: Neighbors1<T>) -> T {
+//!     a[1] - a[-1]
+//! }
+//!
+//! # fn main() -> numbox::Result<()> {
+//! assert_eq!(diff::call(&array![1.0f32, 2.0, 4.0])?, array![0.0, 3.0, 0.0]);
+//! assert_eq!(diff::call(&array![1i64, 5, 6, 9])?, array![0, 5, 4, 0]);
+//! # Ok(()) }
+//! ```
 
 // Per-axis loops index several `[_; N]` arrays (shape, strides, box) in step.
 #![allow(clippy::needless_range_loop)]
