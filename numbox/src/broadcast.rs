@@ -108,6 +108,15 @@ scalar_operands!(
 /// and views. Implemented per storage, with `T` in the storage type itself, so that an array
 /// of another element type matches no impl and the error is this trait's message (a bound
 /// `S: Data<Elem = T>` would be a bare type mismatch on `<S as RawData>::Elem`).
+///
+/// ```
+/// use numbox::ndarray::{Array1, ArrayBase, Ix1};
+/// fn elems<S: numbox::ElemStorage<f64>>(a: &ArrayBase<S, Ix1>) -> f64 {
+///     a.sum()
+/// }
+/// let a = Array1::from(vec![1.0, 2.0]);
+/// assert_eq!(elems(&a) + elems(&a.view()), 6.0);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "this kernel takes `{T}` operands, and `{Self}` holds elements of another type",
     label = "expected an array or view of `{T}`",
