@@ -324,6 +324,7 @@ fn row_writes_into_2d_arrays_match_serial() {
 // Aliases of the loop variable (`let j = i;`) and row slices (`slice_mut(s![i, ..])`).
 
 #[parallel_loop]
+#[allow(clippy::unnecessary_cast)] // `i as usize` is one of the spellings under test
 fn aliased_slices(x: &[f64], out: &mut [f64], grid: &mut Array2<f64>, cube: &mut Array3<f64>) {
     for i in prange(0..out.len()) {
         let j = i;
