@@ -388,6 +388,49 @@ fn index_aliases_and_row_slices_match_serial() {
     }
 }
 
+// The two race-free forms the histogram error suggests, against a plain loop.
+
+fn bin_of(v: f64, bins: usize) -> usize {
+    (((v + 0.7) / 2.0 * bins as f64) as usize).min(bins - 1)
+}
+
+#[parallel_loop]
+fn histogram_per_bin(x: &[f64], counts: &mut [u64]) {
+    for b in prange(0..counts.len()) {
+        counts[b] = x.iter().filter(|&&v| bin_of(v, counts.len()) == b).count() as u64;
+    }
+}
+
+#[parallel_loop]
+fn histogram_per_chunk(x: &[f64], partial: &mut Array2<u64>) {
+    let (chunks, bins) = partial.dim();
+    for c in prange(0..chunks) {
+        for k in c * x.len() / chunks..(c + 1) * x.len() / chunks {
+            partial[[c, bin_of(x[k], bins)]] += 1;
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn the_suggested_histogram_forms_match_a_plain_loop() {
+    let x = data(1000, 5);
+    let mut expected = vec![0u64; 7];
+    for &v in &x {
+        expected[bin_of(v, 7)] += 1;
+    }
+    for (per_bin, per_chunk) in in_pools(|| {
+        let mut counts = vec![0u64; 7];
+        histogram_per_bin(&x, &mut counts);
+        let mut partial = Array2::zeros((8, 7));
+        histogram_per_chunk(&x, &mut partial);
+        (counts, partial.sum_axis(Axis(0)).to_vec())
+    }) {
+        assert_eq!(per_bin, expected);
+        assert_eq!(per_chunk, expected);
+    }
+}
+
 #[parallel_loop]
 fn histogram_rows(x: &[f64], bins: &mut Vec<Vec<usize>>) {
     for i in prange(0..bins.len()) {
