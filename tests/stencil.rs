@@ -144,6 +144,12 @@ fn central_diff<T: Copy + std::ops::Sub<Output = T>>(a: Neighbors1<T>) -> T {
     a[1] - a[-1]
 }
 
+/// Out-of-range reads are `T::default()` under `mode = "constant"` without `cval`.
+#[stencil(mode = "constant")]
+fn shift_right<T: Copy>(a: Neighbors1<T>) -> T {
+    a[-1]
+}
+
 macro_rules! mode_kernels {
     ($($name:ident $mode:literal $(, $cval:expr)?;)*) => {$(
         /// Reaches [-2, 1] x [-1, 2] with weights that tell every offset apart.
@@ -438,6 +444,14 @@ fn generic_kernels_at_f32_and_f64() {
     assert_eq!(
         central_diff::call(&k[..]).unwrap().to_vec(),
         naive_central_diff(&k)
+    );
+    assert_eq!(
+        shift_right::call(&x[..]).unwrap().to_vec(),
+        [0.0, 3.0, -1.0, 4.5, 10.0]
+    );
+    assert_eq!(
+        shift_right::<i32>::call(&[7, 8, 9][..]).unwrap().to_vec(),
+        [0, 7, 8]
     );
     // One point by hand.
     assert_eq!(weighted_cross::<f32>::call(&u32, 0.5).unwrap()[[2, 3]], {
