@@ -116,7 +116,7 @@ macro_rules! gufunc_arity {
                 )
                 .map_err(ctx)?;
                 $(let $a = $a.source();)+
-                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
+                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+], None).map_err(ctx)?;
                 $(
                     let mut $b = Fresh::<<$O as CoreSpec>::Elem>::new(plan.out_len($ko).map_err(ctx)?)
                         .map_err(ctx)?;
@@ -156,8 +156,10 @@ macro_rules! gufunc_arity {
             }
 
             /// Like `call`, but writes into existing outputs ([`OutArg`]s: `&mut Array`,
-            /// `ArrayViewMut`, `&mut [T]` or `&mut Vec<T>`, any layout) of shape `loop dimensions ++ output core dimensions`; a wrong shape
-            /// is an `Err`. Elements the kernel does not write keep their values.
+            /// `ArrayViewMut`, `&mut [T]` or `&mut Vec<T>`, any layout), each of shape `loop dimensions ++ output core dimensions`, where
+            /// the loop dimensions are the outputs' own: the inputs' loop dimensions broadcast
+            /// to them, an output is never broadcast. A wrong shape is an `Err`. Elements the
+            /// kernel does not write keep their values.
             #[allow(clippy::too_many_arguments)]
             pub fn call_into<$($A,)+ $($B),+>(&self, $($a: $A,)+ $(mut $b: $B),+) -> Result<()>
             where
@@ -174,11 +176,14 @@ macro_rules! gufunc_arity {
                 )
                 .map_err(ctx)?;
                 $(let $a = $a.source();)+
-                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
-                $(
-                    let mut $b = $b.__view_mut();
-                    plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;
-                )+
+                $(let mut $b = $b.__view_mut();)+
+                let mut plan = LoopPlan::new(
+                    &K::LAYOUT,
+                    &[$(op_shape(&$a)),+],
+                    Some(&[$($b.shape()),+]),
+                )
+                .map_err(ctx)?;
+                $(plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;)+
                 let ins = ($(Reads::new(src_ptr(&$a)),)+);
                 let outs = ($(Writes::new($b.as_mut_ptr()),)+);
                 let plan_ref = &plan;
