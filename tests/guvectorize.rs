@@ -265,7 +265,7 @@ fn two_scalar_outputs() {
     assert_eq!(lo, array![-1, 0, -8]);
     assert_eq!(hi, array![7, 0, 9]);
     let (mut lo2, mut hi2) = (Array1::zeros(3), Array1::zeros(3));
-    min_max::call_into(&x, &mut lo2, hi2.view_mut()).unwrap();
+    min_max::call_into(&x, (&mut lo2, hi2.view_mut())).unwrap();
     assert_eq!((lo2, hi2), (lo, hi));
 }
 
@@ -483,7 +483,7 @@ fn call_into_checks_output_shapes() {
         "{e}"
     );
     let (mut lo, mut hi) = (Array1::<i64>::zeros(3), Array1::<i64>::zeros(2));
-    let e = min_max::call_into(Array2::<i64>::zeros((3, 2)), &mut lo, &mut hi).unwrap_err();
+    let e = min_max::call_into(Array2::<i64>::zeros((3, 2)), (&mut lo, &mut hi)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::OutputShape);
     assert!(
         e.to_string().contains(
@@ -557,13 +557,13 @@ fn call_into_broadcasts_loop_dimensions_to_the_outputs() {
     let mut m0 = Array1::<f64>::zeros(1);
     mean::call_into(array![1.0, 2.0], &mut m0).unwrap();
     assert_eq!(m0, array![1.5]);
-    // Several outputs.
+    // Several outputs, as one tuple.
     let (mut lo, mut hi) = (
         Array2::<i64>::zeros((2, 3)),
         Array2::<i64>::zeros((2, 3).f()),
     );
     let xs = array![[3i64, -1, 7], [0, 0, 0], [5, 9, -8]];
-    min_max::call_into(&xs, &mut lo, hi.view_mut()).unwrap();
+    min_max::call_into(&xs, (&mut lo, hi.view_mut())).unwrap();
     assert_eq!(lo, array![[-1, 0, -8], [-1, 0, -8]]);
     assert_eq!(hi, array![[7, 0, 9], [7, 0, 9]]);
 }
