@@ -3,7 +3,8 @@
 //!
 //! `cargo bench --bench dispatch -- --warm-up-time 1 --measurement-time 3`
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use std::hint::black_box;
 use numbox::dispatch::{call_dyn, Loop};
 use numbox::ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use numbox::{DType, DynArray, DynUfunc, Result, Signature, Target};
