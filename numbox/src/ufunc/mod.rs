@@ -229,8 +229,9 @@ fn out_shape<'m>(name: &str, ins: &[Option<Meta>], outs: &'m [Meta]) -> Result<&
     ))
 }
 
-/// Runs kernel `K` over `ops`, writing into `out`: the inputs broadcast to the output's shape
-/// (NumPy's `out=`; see [`out_shape`]).
+/// Runs kernel `K` over `ops`, writing into `out`: the inputs broadcast to the outputs' shape
+/// (NumPy's `out=`), which all outputs share; an output is never broadcast, and a shape that
+/// does not fit is an `Err` of kind `OutputShape` naming every operand's and output's shape.
 pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     ops: &Ops,
     mut out: O,
