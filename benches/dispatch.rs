@@ -3,10 +3,11 @@
 //!
 //! `cargo bench --bench dispatch -- --warm-up-time 1 --measurement-time 3`
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use numbox::dispatch::{call_dyn, Loop};
 use numbox::ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use numbox::{DType, DynArray, DynUfunc, Result, Signature, Target};
+use std::hint::black_box;
 
 /// The typed kernel both sides run.
 fn add_f64(a: &ArrayViewD<'_, f64>, b: &ArrayViewD<'_, f64>) -> ArrayD<f64> {

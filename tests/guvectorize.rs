@@ -1,8 +1,8 @@
 //! Behaviour of `#[guvectorize]` against naive reference loops.
 
 use numbox::ndarray::{
-    array, s, Array, Array1, Array2, Array3, ArrayD, ArrayView1, ArrayView2, ArrayView3,
-    ArrayViewMut1, ArrayViewMut2, Axis, Dimension, IxDyn,
+    array, s, ArcArray, Array, Array1, Array2, Array3, ArrayD, ArrayView1, ArrayView2, ArrayView3,
+    ArrayViewMut1, ArrayViewMut2, Axis, CowArray, Dimension, IxDyn, ShapeBuilder,
 };
 use numbox::prelude::*;
 use proptest::prelude::*;
@@ -265,7 +265,7 @@ fn two_scalar_outputs() {
     assert_eq!(lo, array![-1, 0, -8]);
     assert_eq!(hi, array![7, 0, 9]);
     let (mut lo2, mut hi2) = (Array1::zeros(3), Array1::zeros(3));
-    min_max::call_into(&x, &mut lo2, hi2.view_mut()).unwrap();
+    min_max::call_into(&x, (&mut lo2, hi2.view_mut())).unwrap();
     assert_eq!((lo2, hi2), (lo, hi));
 }
 
@@ -483,17 +483,119 @@ fn call_into_checks_output_shapes() {
         "{e}"
     );
     let (mut lo, mut hi) = (Array1::<i64>::zeros(3), Array1::<i64>::zeros(2));
-    let e = min_max::call_into(Array2::<i64>::zeros((3, 2)), &mut lo, &mut hi).unwrap_err();
+    let e = min_max::call_into(Array2::<i64>::zeros((3, 2)), (&mut lo, &mut hi)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutputShape);
     assert!(
-        e.to_string()
-            .contains("output 1 has shape [2], expected [3]"),
+        e.to_string().contains(
+            "the outputs' loop dimensions differ: output 0 has shape [3] (loop dimensions [3]), \
+             output 1 has shape [2] (loop dimensions [2])"
+        ),
         "{e}"
     );
-    let mut m0 = Array1::<f64>::zeros(1);
-    let e = mean::call_into(array![1.0, 2.0], &mut m0).unwrap_err();
+    // A core dimension of the wrong size.
+    let mut p = Array2::<u16>::zeros((2, 3));
+    let e = pairs::call_into(array![1u8, 2], &mut p).unwrap_err();
     assert!(
         e.to_string()
-            .contains("output 0 has shape [1], expected []"),
+            .contains("output 0 has shape [2, 3], expected [2, 2]"),
+        "{e}"
+    );
+}
+
+// NumPy's `out=` for gufuncs: the outputs' loop dimensions take part in broadcasting, the
+// inputs' loop dimensions broadcast to them, and an output is never broadcast.
+#[test]
+fn call_into_broadcasts_loop_dimensions_to_the_outputs() {
+    // One series, (n) -> (n), into a (3, n) output: every row gets the same result.
+    let x: Array1<f64> = ints(&[25], 7).into_dimensionality().unwrap();
+    let want = naive_moving_mean(&x.to_vec(), 4);
+    let mut c = Array2::<f64>::zeros((3, 25));
+    let mut f = Array2::<f64>::zeros((3, 25).f());
+    let mut big = Array2::<f64>::zeros((6, 50));
+    let mut rev = Array2::<f64>::zeros((3, 25));
+    rev.invert_axis(Axis(0));
+    rev.invert_axis(Axis(1));
+    let mut arc = ArcArray::<f64, _>::zeros((3, 25));
+    let _other_owner = arc.clone();
+    let backing = Array2::<f64>::zeros((3, 25));
+    let mut cow = CowArray::from(backing.view());
+    moving_mean::call_into(&x, 4usize, &mut c).unwrap();
+    moving_mean::call_into(&x, 4usize, &mut f).unwrap();
+    moving_mean::call_into(&x, 4usize, big.slice_mut(s![..;2, ..;-2])).unwrap();
+    moving_mean::call_into(&x, 4usize, &mut rev).unwrap();
+    moving_mean::call_into(&x, 4usize, &mut arc).unwrap();
+    moving_mean::parallel()
+        .call_into(&x, 4usize, &mut cow)
+        .unwrap();
+    let stepped = big.slice(s![..;2, ..;-2]).to_owned();
+    let outs = [&c, &f, &stepped, &rev, &arc.to_owned(), &cow.to_owned()];
+    for (k, out) in outs.into_iter().enumerate() {
+        for r in 0..3 {
+            assert_eq!(out.row(r).to_vec(), want, "output {k}, row {r}");
+        }
+    }
+    assert_eq!(backing.sum(), 0.0);
+    // Per-row windows of shape (2, 1, 1) and data (4, 25) into (2, 4, 25): loop dimensions
+    // (2, 1) and (4,) broadcast to the output's (2, 4).
+    let x2: Array2<f64> = ints(&[4, 25], 3).into_dimensionality().unwrap();
+    let w = Array3::from_shape_vec((2, 1, 1), vec![2usize, 9]).unwrap();
+    let w2 = w.index_axis(Axis(2), 0).to_owned();
+    let mut o3 = Array3::<f64>::zeros((2, 4, 25));
+    moving_mean::call_into(&x2, &w2, &mut o3).unwrap();
+    for b in 0..2 {
+        for r in 0..4 {
+            assert_eq!(
+                o3.slice(s![b, r, ..]).to_vec(),
+                naive_moving_mean(&x2.row(r).to_vec(), w[[b, 0, 0]])
+            );
+        }
+    }
+    // A `()` output with extra loop axes, and a 0-d input into a 1-D output.
+    let mut m = Array2::<f64>::zeros((2, 3));
+    mean::call_into(array![[1.0, 2.0], [3.0, 4.0], [5.0, 9.0]], &mut m).unwrap();
+    assert_eq!(m, array![[1.5, 3.5, 7.0], [1.5, 3.5, 7.0]]);
+    let mut m0 = Array1::<f64>::zeros(1);
+    mean::call_into(array![1.0, 2.0], &mut m0).unwrap();
+    assert_eq!(m0, array![1.5]);
+    // Several outputs, as one tuple.
+    let (mut lo, mut hi) = (
+        Array2::<i64>::zeros((2, 3)),
+        Array2::<i64>::zeros((2, 3).f()),
+    );
+    let xs = array![[3i64, -1, 7], [0, 0, 0], [5, 9, -8]];
+    min_max::call_into(&xs, (&mut lo, hi.view_mut())).unwrap();
+    assert_eq!(lo, array![[-1, 0, -8], [-1, 0, -8]]);
+    assert_eq!(hi, array![[7, 0, 9], [7, 0, 9]]);
+}
+
+#[test]
+fn call_into_never_broadcasts_an_output() {
+    let x = Array2::<f64>::ones((3, 10));
+    // Loop dimensions (3,) into an output whose loop dimensions are (1,).
+    let mut one = Array2::<f64>::zeros((1, 10));
+    let e = moving_mean::call_into(&x, 2usize, &mut one).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutputShape);
+    let m = e.to_string();
+    assert!(m.starts_with("moving_mean: "), "{m}");
+    assert!(
+        m.contains("the inputs' loop dimensions [3] cannot be broadcast to the outputs' [1]")
+            && m.contains("output 0 has shape [1, 10]")
+            && m.contains("(n),()->(n)"),
+        "{m}"
+    );
+    // Fewer dimensions than the output's core.
+    let mut flat = Array1::<f64>::zeros(10);
+    let e = mean::call_into(&x, &mut flat).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("the inputs' loop dimensions [3] cannot be broadcast to the outputs' [10]"),
+        "{e}"
+    );
+    let mut p = numbox::ndarray::Array0::<u16>::zeros(());
+    let e = pairs::call_into(array![1u8], &mut p).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("output 0 has shape [] (0 dimensions), layout (n,2) needs 2"),
         "{e}"
     );
 }

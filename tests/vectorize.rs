@@ -1,8 +1,8 @@
 //! Behaviour of `#[vectorize]` against naive reference loops.
 
 use numbox::ndarray::{
-    arr0, array, s, Array, Array1, Array2, Array3, ArrayD, ArrayView, Axis, Dimension, IxDyn,
-    ShapeBuilder,
+    arr0, array, s, ArcArray, Array, Array1, Array2, Array3, ArrayD, ArrayView, ArrayViewMutD,
+    Axis, CowArray, Dimension, IxDyn, ShapeBuilder,
 };
 use numbox::num_complex::Complex64;
 use numbox::prelude::*;
@@ -267,6 +267,148 @@ fn call_into_writes_and_checks_the_shape() {
     let m = e.to_string();
     assert!(
         m.contains("[3, 2]") && m.contains("[2, 2]") && m.contains("operand 1 is a scalar"),
+        "{m}"
+    );
+}
+
+/// NumPy's `out=` by explicit index arithmetic: every index of `out_shape`, each input read
+/// at that index with leading axes dropped and its length-1 axes pinned at 0.
+fn naive_into<F: Fn(f64, f64) -> f64>(
+    a: &ArrayD<f64>,
+    b: &ArrayD<f64>,
+    out_shape: &[usize],
+    f: F,
+) -> ArrayD<f64> {
+    let at = |x: &ArrayD<f64>, idx: &[usize]| {
+        let off = idx.len() - x.ndim();
+        let i: Vec<usize> = (0..x.ndim())
+            .map(|k| if x.shape()[k] == 1 { 0 } else { idx[off + k] })
+            .collect();
+        x[IxDyn(&i)]
+    };
+    Array::from_shape_fn(IxDyn(out_shape), |idx| {
+        f(at(a, idx.slice()), at(b, idx.slice()))
+    })
+}
+
+/// Every layout an output can have: C, F, stepped, negative strides, shared storages.
+fn each_out_layout(shape: &[usize], mut check: impl FnMut(&str, ArrayViewMutD<'_, f64>)) {
+    let mut c = ArrayD::<f64>::zeros(IxDyn(shape));
+    check("C order", c.view_mut());
+    let mut f = ArrayD::<f64>::zeros(IxDyn(shape).f());
+    check("F order", f.view_mut());
+    let mut rev = ArrayD::<f64>::zeros(IxDyn(shape));
+    for k in 0..rev.ndim() {
+        rev.invert_axis(Axis(k));
+    }
+    check("negative strides", rev.view_mut());
+    let doubled: Vec<usize> = shape.iter().map(|&n| 2 * n).collect();
+    let mut big = ArrayD::<f64>::zeros(IxDyn(&doubled));
+    let mut stepped = big.view_mut();
+    for k in 0..shape.len() {
+        stepped.slice_axis_inplace(Axis(k), numbox::ndarray::Slice::new(0, None, 2));
+    }
+    check("stepped view", stepped);
+}
+
+#[test]
+fn call_into_broadcasts_the_inputs_to_the_output() {
+    // NumPy: np.subtract(a, b, out=o) with a (3, 4) and o (2, 3, 4) fills both slices.
+    let a = ramp(&[3, 4], 1.0);
+    let b = ramp(&[4], 0.37);
+    let b3 = ramp(&[2, 1, 4], 0.11);
+    let cases: [(&ArrayD<f64>, &ArrayD<f64>, &[usize]); 5] = [
+        (&a, &b, &[2, 3, 4]),
+        (&a, &b3, &[2, 3, 4]),
+        (&b, &b, &[3, 2, 4]),
+        (&b3, &b, &[2, 5, 4]),
+        (&a, &a, &[1, 3, 4]),
+    ];
+    for (x, y, shape) in cases {
+        let want = naive_into(x, y, shape, rd);
+        let ctx = format!("{:?} {:?} into {shape:?}", x.shape(), y.shape());
+        each_out_layout(shape, |what, mut out| {
+            rel_diff::call_into(x, y, &mut out).unwrap();
+            assert_eq!(out, want, "{ctx}, {what}");
+            out.fill(0.0);
+            rel_diff::parallel()
+                .call_into(x, y, out.view_mut())
+                .unwrap();
+            assert_eq!(out, want, "{ctx}, {what}, parallel");
+        });
+        // A scalar input and static dimensionalities: `Array2` inputs into an `Array3`.
+        let mut o3 = Array3::<f64>::zeros((shape[0], shape[1], shape[2]));
+        rel_diff::call_into(x.view(), 0.5, &mut o3).unwrap();
+        let half = ArrayD::from_elem(IxDyn(&[]), 0.5);
+        assert_eq!(o3.into_dyn(), naive_into(x, &half, shape, rd), "{ctx}");
+    }
+    // Shared storages: an `ArcArray` (made unique) and a `CowArray` borrowing a view.
+    let want = naive_into(&a, &b, &[2, 3, 4], rd);
+    let mut arc = ArcArray::<f64, _>::zeros((2, 3, 4));
+    let _other_owner = arc.clone();
+    rel_diff::call_into(&a, &b, &mut arc).unwrap();
+    assert_eq!(arc.into_dyn(), want);
+    let backing = Array3::<f64>::zeros((2, 3, 4));
+    let mut cow = CowArray::from(backing.view());
+    rel_diff::call_into(&a, &b, &mut cow).unwrap();
+    assert_eq!(cow.into_owned().into_dyn(), want);
+    assert_eq!(backing.sum(), 0.0);
+    // Several outputs: one input row fills every row of both.
+    let x = array![-7, 7, 9, -1];
+    let (mut q, mut r) = (Array2::zeros((3, 4)), Array2::zeros((3, 4).f()));
+    divmod::call_into(&x, 2, (&mut q, &mut r)).unwrap();
+    for row in 0..3 {
+        assert_eq!(q.row(row), x.mapv(|v: i32| v.div_euclid(2)));
+        assert_eq!(r.row(row), x.mapv(|v: i32| v.rem_euclid(2)));
+    }
+}
+
+#[test]
+fn call_into_never_broadcasts_the_output() {
+    let a = Array2::<f64>::ones((3, 4));
+    let check = |shape: &[usize], b: ArrayD<f64>, needles: &[&str]| {
+        let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
+        let e = rel_diff::call_into(&a, &b, &mut out).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::OutputShape, "{shape:?}");
+        let m = e.to_string();
+        assert!(m.starts_with("rel_diff: "), "{m}");
+        for n in needles {
+            assert!(m.contains(n), "{m} lacks {n}");
+        }
+        assert_eq!(out.sum(), 0.0, "nothing written on error");
+    };
+    // NumPy: "non-broadcastable output operand with shape (3,1) doesn't match the broadcast
+    // shape (3,4)".
+    let named = [
+        "operand 0 has shape [3, 4]",
+        "operand 1 has shape [4]",
+        "output 0 has shape [3, 1], expected the broadcast shape [3, 4] or a shape it broadcasts to",
+    ];
+    check(&[3, 1], ArrayD::ones(IxDyn(&[4])), &named);
+    check(&[4], ArrayD::ones(IxDyn(&[4])), &["output 0 has shape [4]"]);
+    check(
+        &[2, 3, 5],
+        ArrayD::ones(IxDyn(&[1])),
+        &["[3, 4]", "[2, 3, 5]"],
+    );
+    // An input with more (leading, length-1) axes than the output: NumPy refuses too.
+    check(
+        &[3, 4],
+        ArrayD::ones(IxDyn(&[1, 1, 4])),
+        &["[1, 3, 4]", "[3, 4]"],
+    );
+    // Inputs that do not broadcast among themselves stay a broadcast error.
+    let mut out = Array3::<f64>::zeros((2, 3, 4));
+    let e = rel_diff::call_into(&a, &Array1::<f64>::ones(3), &mut out).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Broadcast);
+    // Several outputs of different shapes.
+    let x = array![1, 2, 3, 4];
+    let (mut q, mut r) = (Array2::zeros((2, 4)), Array1::zeros(4));
+    let e = divmod::call_into(&x, 2, (&mut q, &mut r)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutputShape);
+    let m = e.to_string();
+    assert!(
+        m.contains("output 1 has shape [4], but output 0 has shape [2, 4]"),
         "{m}"
     );
 }

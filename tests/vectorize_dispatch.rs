@@ -4,7 +4,9 @@ use numbox::ndarray::{array, ArrayD};
 use numbox::prelude::*;
 use numbox::{DynUfunc, Registry};
 
-#[vectorize(fn(f32, f32) -> f32, fn(f64, f64) -> f64, fn(i64, i64) -> i64)]
+// Integer loops before float ones, as NumPy orders its loop tables: a list that put
+// `fn(f64, f64) -> f64` first would never choose the i64 loop (a compile error, issue 14).
+#[vectorize(fn(i64, i64) -> i64, fn(f32, f32) -> f32, fn(f64, f64) -> f64)]
 fn add<T: Copy + std::ops::Add<Output = T>>(x: T, y: T) -> T {
     x + y
 }
@@ -24,30 +26,60 @@ fn picks_numpys_loop_and_broadcasts() {
         c.into_typed::<f64>().unwrap(),
         array![1.5, 2.5, 3.5].into_dyn()
     );
-    // int8 + int8 picks ff->f (the first loop every input casts to safely).
+    // int8 + int8 picks ll->l (the first loop every input casts to safely).
     let i8s = DynArray::from(array![[1i8], [2]]);
     let r = add::call_dyn(&[&i8s, &DynArray::from(array![10i8, 20])]).unwrap();
-    assert_eq!(r.dtype(), DType::F32);
+    assert_eq!(r.dtype(), DType::I64);
     assert_eq!(
-        r.into_typed::<f32>().unwrap(),
-        array![[11.0f32, 21.0], [12.0, 22.0]].into_dyn()
+        r.into_typed::<i64>().unwrap(),
+        array![[11i64, 21], [12, 22]].into_dyn()
     );
     // bool picks the first loop.
     let t = DynArray::from(array![true, false]);
-    assert_eq!(add::call_dyn(&[&t, &t]).unwrap().dtype(), DType::F32);
-    // int64 picks dd->d, as NumPy does for these loops in this order.
-    let l = DynArray::from(array![1i64 << 40]);
+    assert_eq!(add::call_dyn(&[&t, &t]).unwrap().dtype(), DType::I64);
+    // float32 skips the integer loop (no float casts safely to an integer).
+    let f = DynArray::from(array![0.5f32]);
+    assert_eq!(add::call_dyn(&[&f, &f]).unwrap().dtype(), DType::F32);
+    // int64 keeps its own loop: exact beyond 2^53.
+    let l = DynArray::from(array![(1i64 << 53) + 1]);
     let r = add::call_dyn(&[&l, &l]).unwrap();
     assert_eq!(
-        r.into_typed::<f64>().unwrap(),
-        array![(1i64 << 41) as f64].into_dyn()
+        r.into_typed::<i64>().unwrap(),
+        array![(1i64 << 54) + 2].into_dyn()
     );
+}
+
+#[vectorize(fn(i64, i64) -> i64, fn(f64, f64) -> f64)]
+fn sub<T: Copy + std::ops::Sub<Output = T>>(x: T, y: T) -> T {
+    x - y
+}
+
+// Issue 14: with the loops listed `[f64, i64]`, `i64 - i64` picked the f64 loop and
+// `(2^53 + 1) - 1` came back as 2^53 - 1; that order is now a compile
+// error (tests/ui/vectorize/signature_unreachable.rs), and the i64 loop listed first is exact.
+#[test]
+fn int64_subtraction_is_exact_beyond_2_pow_53() {
+    let big = (1i64 << 53) + 1;
+    let a = DynArray::from(array![big, -big, i64::MAX]);
+    let one = DynArray::from(array![1i64]);
+    let r = sub::call_dyn(&[&a, &one]).unwrap();
+    assert_eq!(r.dtype(), DType::I64);
+    let want = array![big - 1, -big - 1, i64::MAX - 1].into_dyn();
+    assert_eq!(r.into_typed::<i64>().unwrap(), want);
+    // What the f64 loop gave: 2^53 + 1 is not a float64 and rounds to 2^53 first.
+    assert_eq!((big as f64 - 1.0) as i64, big - 2);
+    // int32 with int64 stays integer; with a float it takes the f64 loop.
+    let i32s = DynArray::from(array![7i32]);
+    assert_eq!(sub::call_dyn(&[&i32s, &one]).unwrap().dtype(), DType::I64);
+    let half = DynArray::from(array![0.5f64]);
+    let r = sub::call_dyn(&[&i32s, &half]).unwrap();
+    assert_eq!(r.into_typed::<f64>().unwrap(), array![6.5].into_dyn());
 }
 
 #[test]
 fn lists_signatures_and_reports_failures() {
     let sigs: Vec<String> = add::signatures().iter().map(|s| s.short()).collect();
-    assert_eq!(sigs, vec!["ff->f", "dd->d", "ll->l"]);
+    assert_eq!(sigs, vec!["ll->l", "ff->f", "dd->d"]);
     let c = DynArray::from(array![numbox::num_complex::Complex64::new(1.0, 0.0)]);
     let e = add::call_dyn(&[&c, &c]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NoMatchingSignature);

@@ -8,7 +8,7 @@ mod options;
 mod validate;
 
 use crate::diag::{item_with_error, Errors};
-use crate::parse::signatures::instantiate;
+use crate::parse::signatures::{check_reachable, instantiate};
 use options::Args;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -75,6 +75,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     }
+    check_reachable(&instances, &mut errors);
     match (errors.finish(), kernel) {
         (Ok(()), Some(k)) => {
             let expanded = expand::expand_kernel(&k);

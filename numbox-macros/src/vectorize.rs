@@ -11,7 +11,7 @@ mod validate;
 
 use crate::diag::{item_with_error, Errors};
 use crate::emit;
-use crate::parse::signatures::instantiate;
+use crate::parse::signatures::{check_reachable, instantiate};
 use options::Options;
 use proc_macro2::TokenStream;
 use syn::ItemFn;
@@ -68,6 +68,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     }
+    check_reachable(&instances, &mut errors);
     match (kernel, errors.finish()) {
         (Some(k), Ok(())) => {
             let mut out = expand::emit(&k, &options);

@@ -4,6 +4,12 @@
 //! `#[vectorize(fn(f32, f32) -> f32, fn(f64, f64) -> f64)]` emits one [`Loop`] per listed
 //! signature; [`call_dyn`] picks the first loop to which every input casts safely (NumPy's
 //! rule, [`select_loop`]), casts only the inputs whose dtype differs, and runs it.
+//!
+//! The order of the list therefore matters, as in NumPy's own loop tables, which put the
+//! narrower and exact kinds first: a signature whose every input casts safely to an earlier
+//! one's can never be chosen (`int64` casts safely to `float64`, so after `fn(f64, f64) ->
+//! f64` an `fn(i64, i64) -> i64` would never run, and `i64 - i64` would lose precision). The
+//! macros reject such a list at compile time, naming both signatures.
 
 use crate::dtype::DType;
 use crate::dyn_array::DynArray;

@@ -130,7 +130,9 @@ pub use numbox_macros::stencil;
 ///   NumPy's rules and the result has the broadcast dimensionality (`Array2` with `Array1`
 ///   gives `Array2`; any `IxDyn` gives `ArrayD`). A tuple return gives a tuple of arrays.
 /// - `name::call_into(x1, .., xn, out)`: writes into `&mut` an array or an `ArrayViewMut`
-///   of the broadcast shape (a tuple of them for several outputs).
+///   (a tuple of them for several outputs). As NumPy's `out=`, the operands broadcast to the
+///   output's shape (inputs of shape `[3, 4]` fill every `[3, 4]` slice of a `[2, 3, 4]`
+///   output); the output itself is never broadcast.
 /// - For `fn(T, T) -> T`: `reduce(a, Axis(k))`, `reduce_all(a)`, `accumulate(a, Axis(k))`,
 ///   `outer(a, b)`, with NumPy's semantics: the reductions are left folds
 ///   `f(f(f(a0, a1), a2), ...)` in logical C index order, whatever the layout and the target

@@ -117,6 +117,21 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let tb: Vec<Ident> = (0..layout.outputs.len())
         .map(|j| format_ident!("__nb_B{}", j))
         .collect();
+    // One output is passed as it is, several as one tuple (NumPy's `out=(a, b)`, and what
+    // `#[vectorize]` takes), named after the user's parameter or `out`.
+    let (out_param, out_ty) = if b.len() == 1 {
+        (b[0].clone(), {
+            let t = &tb[0];
+            quote!(#t)
+        })
+    } else {
+        let name = if a.iter().any(|x| x == "out") {
+            format_ident!("__nb_out")
+        } else {
+            format_ident!("out")
+        };
+        (name, quote!((#(#tb,)*)))
+    };
     let private = P;
     let gu = quote!(#private::gufunc);
 
@@ -126,9 +141,15 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     let call_doc = format!(
         " Runs `{name_str}` over the loop dimensions of its operands (layout `{text}`, broadcast by NumPy's rules) and returns new outputs, initialised to `T::default()` before the kernel writes them."
     );
-    let into_doc = format!(
-        " Runs `{name_str}` (layout `{text}`) writing into existing outputs of shape `loop dimensions ++ output core dimensions`."
-    );
+    let into_doc = if b.len() == 1 {
+        format!(
+            " Runs `{name_str}` (layout `{text}`) writing into an existing output (`&mut` an array or an `ArrayViewMut`) of shape `loop dimensions ++ output core dimensions`; the inputs' loop dimensions broadcast to the output's."
+        )
+    } else {
+        format!(
+            " Runs `{name_str}` (layout `{text}`) writing into existing outputs, passed as one tuple `(&mut a, &mut b, ..)` (NumPy's `out=(a, b)`), each of shape `loop dimensions ++ output core dimensions`; the inputs' loop dimensions broadcast to the outputs'."
+        )
+    };
 
     // Element-type requirements, spanned at the user's types so that the error points there.
     let elem_bounds = emit::element_bounds(in_elems.iter().chain(out_elems.iter()).copied());
@@ -190,14 +211,14 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
 
                 #[doc = #into_doc]
                 #[inline]
-                pub fn call_into<#(#ta,)* #(#tb),*>(#(#a: #ta,)* #(#b: #tb),*) -> #private::Result<()>
+                pub fn call_into<#(#ta,)* #(#tb),*>(#(#a: #ta,)* #out_param: #out_ty) -> #private::Result<()>
                 where
                     #(#ta: #private::Operand<#in_elems>,)*
                     #(#tb: #gu::OutArg<#out_elems>,)*
                     #(#elem_bounds,)*
                 {
                     #gu::Gufunc::<Self>::new(<Self as #gu::GufuncKernel>::TARGET)
-                        .call_into(#(#a,)* #(#b),*)
+                        .call_into(#(#a,)* #out_param)
                 }
 
                 /// The kernel on the calling thread, whatever the attribute's target.

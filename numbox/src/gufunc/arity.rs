@@ -87,7 +87,7 @@ macro_rules! gufunc_arity {
     (
         [$(($A:ident $I:ident $a:ident $ki:tt))+]
         [$(($B:ident $O:ident $b:ident $ko:tt $slot:tt))+]
-        => $ret:expr
+        => $ret:expr; $out_pat:pat, $out_ty:ty
     ) => {
         impl<K, $($I: CoreSpec,)+ $($O: CoreSpec,)+> Gufunc<K, ($($I,)+), ($($O,)+)>
         where
@@ -116,7 +116,7 @@ macro_rules! gufunc_arity {
                 )
                 .map_err(ctx)?;
                 $(let $a = $a.source();)+
-                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
+                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+], None).map_err(ctx)?;
                 $(
                     let mut $b = Fresh::<<$O as CoreSpec>::Elem>::new(plan.out_len($ko).map_err(ctx)?)
                         .map_err(ctx)?;
@@ -155,11 +155,15 @@ macro_rules! gufunc_arity {
                 Ok($ret)
             }
 
-            /// Like `call`, but writes into existing outputs ([`OutArg`]s: `&mut Array`,
-            /// `ArrayViewMut`, `&mut [T]` or `&mut Vec<T>`, any layout) of shape `loop dimensions ++ output core dimensions`; a wrong shape
-            /// is an `Err`. Elements the kernel does not write keep their values.
+            /// Like `call`, but writes into existing outputs: `out` is one [`OutArg`]
+            /// (`&mut Array`, `ArrayViewMut`, `&mut [T]` or `&mut Vec<T>`, any layout) for a
+            /// kernel with one output, a tuple `(&mut a, &mut b)` of them for several (NumPy's
+            /// `out=(a, b)`). Each has shape `loop dimensions ++ output core dimensions`, where
+            /// the loop dimensions are the outputs' own: the inputs' loop dimensions broadcast
+            /// to them, an output is never broadcast. A wrong shape is an `Err`. Elements the
+            /// kernel does not write keep their values.
             #[allow(clippy::too_many_arguments)]
-            pub fn call_into<$($A,)+ $($B),+>(&self, $($a: $A,)+ $(mut $b: $B),+) -> Result<()>
+            pub fn call_into<$($A,)+ $($B),+>(&self, $($a: $A,)+ out: $out_ty) -> Result<()>
             where
                 $($A: Operand<<$I as CoreSpec>::Elem>,)+
                 $($B: OutArg<<$O as CoreSpec>::Elem>,)+
@@ -174,11 +178,15 @@ macro_rules! gufunc_arity {
                 )
                 .map_err(ctx)?;
                 $(let $a = $a.source();)+
-                let mut plan = LoopPlan::new(&K::LAYOUT, &[$(op_shape(&$a)),+]).map_err(ctx)?;
-                $(
-                    let mut $b = $b.__view_mut();
-                    plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;
-                )+
+                let $out_pat = out;
+                $(let mut $b = $b.__view_mut();)+
+                let mut plan = LoopPlan::new(
+                    &K::LAYOUT,
+                    &[$(op_shape(&$a)),+],
+                    Some(&[$($b.shape()),+]),
+                )
+                .map_err(ctx)?;
+                $(plan.set_output($ko, $b.shape(), $b.strides()).map_err(ctx)?;)+
                 let ins = ($(Reads::new(src_ptr(&$a)),)+);
                 let outs = ($(Writes::new($b.as_mut_ptr()),)+);
                 let plan_ref = &plan;
@@ -222,32 +230,44 @@ macro_rules! gufunc_arity {
 
 macro_rules! for_outputs {
     ($n:tt [$($ins:tt)+]) => {
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 $n)] => out0);
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 $n)] => out0; mut out0, B0);
         for_outputs!(@two $n [$($ins)+]);
     };
     (@two 1 [$($ins:tt)+]) => {
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 1) (B1 O1 out1 1 2)] => (out0, out1));
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 1) (B1 O1 out1 1 2) (B2 O2 out2 2 3)] => (out0, out1, out2));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 1) (B1 O1 out1 1 2)] => (out0, out1);
+            (mut out0, mut out1), (B0, B1));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 1) (B1 O1 out1 1 2) (B2 O2 out2 2 3)] => (out0, out1, out2);
+            (mut out0, mut out1, mut out2), (B0, B1, B2));
     };
     (@two 2 [$($ins:tt)+]) => {
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 2) (B1 O1 out1 1 3)] => (out0, out1));
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 2) (B1 O1 out1 1 3) (B2 O2 out2 2 4)] => (out0, out1, out2));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 2) (B1 O1 out1 1 3)] => (out0, out1);
+            (mut out0, mut out1), (B0, B1));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 2) (B1 O1 out1 1 3) (B2 O2 out2 2 4)] => (out0, out1, out2);
+            (mut out0, mut out1, mut out2), (B0, B1, B2));
     };
     (@two 3 [$($ins:tt)+]) => {
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 3) (B1 O1 out1 1 4)] => (out0, out1));
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 3) (B1 O1 out1 1 4) (B2 O2 out2 2 5)] => (out0, out1, out2));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 3) (B1 O1 out1 1 4)] => (out0, out1);
+            (mut out0, mut out1), (B0, B1));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 3) (B1 O1 out1 1 4) (B2 O2 out2 2 5)] => (out0, out1, out2);
+            (mut out0, mut out1, mut out2), (B0, B1, B2));
     };
     (@two 4 [$($ins:tt)+]) => {
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 4) (B1 O1 out1 1 5)] => (out0, out1));
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 4) (B1 O1 out1 1 5) (B2 O2 out2 2 6)] => (out0, out1, out2));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 4) (B1 O1 out1 1 5)] => (out0, out1);
+            (mut out0, mut out1), (B0, B1));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 4) (B1 O1 out1 1 5) (B2 O2 out2 2 6)] => (out0, out1, out2);
+            (mut out0, mut out1, mut out2), (B0, B1, B2));
     };
     (@two 5 [$($ins:tt)+]) => {
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 5) (B1 O1 out1 1 6)] => (out0, out1));
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 5) (B1 O1 out1 1 6) (B2 O2 out2 2 7)] => (out0, out1, out2));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 5) (B1 O1 out1 1 6)] => (out0, out1);
+            (mut out0, mut out1), (B0, B1));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 5) (B1 O1 out1 1 6) (B2 O2 out2 2 7)] => (out0, out1, out2);
+            (mut out0, mut out1, mut out2), (B0, B1, B2));
     };
     (@two 6 [$($ins:tt)+]) => {
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 6) (B1 O1 out1 1 7)] => (out0, out1));
-        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 6) (B1 O1 out1 1 7) (B2 O2 out2 2 8)] => (out0, out1, out2));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 6) (B1 O1 out1 1 7)] => (out0, out1);
+            (mut out0, mut out1), (B0, B1));
+        gufunc_arity!([$($ins)+] [(B0 O0 out0 0 6) (B1 O1 out1 1 7) (B2 O2 out2 2 8)] => (out0, out1, out2);
+            (mut out0, mut out1, mut out2), (B0, B1, B2));
     };
 }
 

@@ -64,6 +64,9 @@
 //! assert_eq!(y.shape(), &[5, 3]);
 //! let (lo, hi) = min_max::call(&array![[3, -1, 7], [0, 2, 1]])?; // several outputs: a tuple
 //! assert_eq!((lo, hi), (array![-1, 0], array![7, 2]));
+//! let (mut lo, mut hi) = (array![0, 0], array![0, 0]);
+//! min_max::call_into(&array![[3, -1, 7], [0, 2, 1]], (&mut lo, &mut hi))?; // one tuple
+//! assert_eq!((lo, hi), (array![-1, 0], array![7, 2]));
 //! # Ok(()) }
 //! ```
 //!
@@ -75,9 +78,13 @@
 //!   initialised to `T::default()` before the kernel runs (so elements the kernel leaves alone
 //!   are the default); the dimensionality is static when the inputs' is (`Array2` in,
 //!   `Array2`/`Array1` out) and `ArrayD` for dynamic inputs.
-//! - `name::call_into(x1, ..., xn, out1, ..., outm)`: writes into [`OutArg`]s (`&mut Array`s,
-//!   `ArrayViewMut`s, or `&mut [T]` / `&mut Vec<T>` for 1-D outputs) of exactly that shape
-//!   (checked).
+//! - `name::call_into(x1, ..., xn, out)`: writes into existing outputs. `out` is one
+//!   [`OutArg`] (`&mut Array`, `ArrayViewMut`, or `&mut [T]` / `&mut Vec<T>` for a 1-D output)
+//!   for a kernel with one output, and one tuple `(&mut a, &mut b)` of them for several, as
+//!   `#[vectorize]` takes them (NumPy's `out=(a, b)`). Each output has shape `loop dimensions
+//!   ++ output core dimensions`, where the loop dimensions are the outputs' own: the inputs'
+//!   loop dimensions broadcast to them (a single series into a `(3, n)` output fills every
+//!   row), an output is never broadcast, and a shape that does not fit is an `Err`.
 //! - `name::serial()` and `name::parallel()`: a [`Gufunc`] handle with the same `call` and
 //!   `call_into` whatever the attribute's `target = "cpu" | "parallel"` default is.
 //! - The type implements [`GufuncKernel`], so generic code can take the kernel as a parameter.

@@ -105,7 +105,15 @@ pub(crate) fn core_str(layout: &Layout, core: &[CoreDim]) -> String {
 
 impl LoopPlan {
     /// Checks the inputs against `layout` and computes the loop shape and the output shapes.
-    pub(crate) fn new(layout: &Layout, inputs: &[OpShape<'_>]) -> Result<LoopPlan> {
+    ///
+    /// With `outputs` (the shapes of `call_into`'s outputs) the loop shape is theirs, as for
+    /// NumPy's `out=`: the outputs take part in broadcasting the loop dimensions but are never
+    /// broadcast themselves, so the inputs' loop dimensions must broadcast to the outputs'.
+    pub(crate) fn new(
+        layout: &Layout,
+        inputs: &[OpShape<'_>],
+        outputs: Option<&[&[usize]]>,
+    ) -> Result<LoopPlan> {
         debug_assert_eq!(inputs.len(), layout.inputs.len());
         let mut bound: Vec<Option<(usize, usize)>> = vec![None; layout.dims.len()];
         let mut loops: Vec<Option<&[usize]>> = Vec::with_capacity(inputs.len());
@@ -172,8 +180,11 @@ impl LoopPlan {
             }
             loops.push(Some(&shape[..nd - c]));
         }
-        let loop_shape =
+        let mut loop_shape =
             broadcast_shapes(&loops).map_err(|_| loop_error(layout, inputs, &loops))?;
+        if let Some(outs) = outputs {
+            loop_shape = out_loop_shape(layout, &loop_shape, outs)?;
+        }
 
         let ndl = loop_shape.len();
         let mut loop_strides = vec![[0isize; MAX_OPS]; ndl];
@@ -377,6 +388,75 @@ fn axpy(offs: &mut [isize; MAX_OPS], a: isize, s: &[isize; MAX_OPS]) {
     for (o, s) in offs.iter_mut().zip(s) {
         *o += a * s;
     }
+}
+
+/// The loop shape of `call_into`'s outputs (`outs`), checked: every output has its core
+/// dimensions, all have the same loop dimensions, and the inputs' loop shape `ins` broadcasts
+/// to them.
+fn out_loop_shape(layout: &Layout, ins: &[usize], outs: &[&[usize]]) -> Result<Vec<usize>> {
+    debug_assert_eq!(outs.len(), layout.outputs.len());
+    let mut loops: Vec<&[usize]> = Vec::with_capacity(outs.len());
+    for (j, (shape, core)) in outs.iter().zip(layout.outputs).enumerate() {
+        let (nd, c) = (shape.len(), core.len());
+        if nd < c {
+            return Err(Error::new(
+                ErrorKind::OutputShape,
+                format!(
+                    "output {j} has shape {} ({nd} dimension{}), layout {} needs {c}",
+                    shape_str(shape),
+                    plural(nd),
+                    core_str(layout, core)
+                ),
+            ));
+        }
+        loops.push(&shape[..nd - c]);
+    }
+    let target = loops[0];
+    let describe = || {
+        let parts: Vec<String> = outs
+            .iter()
+            .zip(&loops)
+            .enumerate()
+            .map(|(j, (s, l))| {
+                format!(
+                    "output {j} has shape {} (loop dimensions {})",
+                    shape_str(s),
+                    shape_str(l)
+                )
+            })
+            .collect();
+        parts.join(", ")
+    };
+    if loops.iter().any(|l| *l != target) {
+        return Err(Error::new(
+            ErrorKind::OutputShape,
+            format!(
+                "the outputs' loop dimensions differ: {}; layout {}",
+                describe(),
+                layout.text
+            ),
+        ));
+    }
+    let fits = ins.len() <= target.len()
+        && ins
+            .iter()
+            .rev()
+            .zip(target.iter().rev())
+            .all(|(&n, &t)| n == t || n == 1);
+    if !fits {
+        return Err(Error::new(
+            ErrorKind::OutputShape,
+            format!(
+                "the inputs' loop dimensions {} cannot be broadcast to the outputs' {} \
+                 (an output is never broadcast): {}; layout {}",
+                shape_str(ins),
+                shape_str(target),
+                describe(),
+                layout.text
+            ),
+        ));
+    }
+    Ok(target.to_vec())
 }
 
 fn loop_error(layout: &Layout, inputs: &[OpShape<'_>], loops: &[Option<&[usize]>]) -> Error {

@@ -191,9 +191,13 @@ fn plan_errors_name_operands_and_sizes() {
         shape: Some(s),
         strides: st,
     };
-    let e = LoopPlan::new(&MatVec::LAYOUT, &[shape(&[4], &[1]), shape(&[4], &[1])])
-        .err()
-        .unwrap();
+    let e = LoopPlan::new(
+        &MatVec::LAYOUT,
+        &[shape(&[4], &[1]), shape(&[4], &[1])],
+        None,
+    )
+    .err()
+    .unwrap();
     assert_eq!(
         e.to_string(),
         "operand 0 has 1 dimension, layout (m,n) needs 2"
@@ -201,6 +205,7 @@ fn plan_errors_name_operands_and_sizes() {
     let e = LoopPlan::new(
         &MatVec::LAYOUT,
         &[shape(&[2, 3], &[3, 1]), shape(&[4], &[1])],
+        None,
     )
     .err()
     .unwrap();
@@ -217,6 +222,7 @@ fn plan_errors_name_operands_and_sizes() {
             },
             shape(&[4], &[1]),
         ],
+        None,
     )
     .err()
     .unwrap();
@@ -227,6 +233,7 @@ fn plan_errors_name_operands_and_sizes() {
     let p = LoopPlan::new(
         &MatVec::LAYOUT,
         &[shape(&[5, 1, 2, 3], &[6, 6, 3, 1]), shape(&[7, 3], &[3, 1])],
+        None,
     )
     .ok()
     .unwrap();
@@ -250,6 +257,7 @@ fn for_each_visits_c_order_from_any_start() {
             shape: Some(&[3, 4]),
             strides: &[4, 1],
         }],
+        None,
     )
     .ok()
     .unwrap();
@@ -267,6 +275,7 @@ fn for_each_visits_c_order_from_any_start() {
             shape: Some(&[2, 3]),
             strides: &[1, 2],
         }],
+        None,
     )
     .ok()
     .unwrap();

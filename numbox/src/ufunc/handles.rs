@@ -94,7 +94,12 @@ macro_rules! arity {
             }
 
             /// Applies the kernel elementwise, writing into `out` (`&mut` an array or an
-            /// `ArrayViewMut` of the broadcast shape; a tuple of them for several outputs).
+            /// `ArrayViewMut`; a tuple of them for several outputs).
+            ///
+            /// As NumPy's `out=`, the outputs take part in broadcasting: the operands
+            /// broadcast to the outputs' shape (which all outputs share), so inputs of shape
+            /// `[3, 4]` fill every `[3, 4]` slice of a `[2, 3, 4]` output. An output is never
+            /// broadcast: `[3, 1]` for those inputs is an `Err` naming every operand's shape.
             #[allow(clippy::too_many_arguments)]
             pub fn call_into<$($A,)+ O>(&self, $($x: $A,)+ out: O) -> Result<()>
             where

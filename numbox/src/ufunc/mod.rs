@@ -189,7 +189,49 @@ pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
     Ok(unsafe { <K::Out as OutArrays>::assume_init(out) })
 }
 
-/// Runs kernel `K` over `ops`, writing into `out` (which must have the broadcast shape).
+/// The shape a `call_into` runs over: the outputs' own, which the inputs must broadcast to.
+///
+/// As NumPy's `out=`: the outputs take part in broadcasting but are never broadcast
+/// themselves, so inputs of shape `[3, 4]` fill an output of `[2, 3, 4]` twice over, while an
+/// output of `[3, 1]` for them is an error, as is a set of outputs of different shapes.
+fn out_shape<'m>(name: &str, ins: &[Option<Meta>], outs: &'m [Meta]) -> Result<&'m [usize]> {
+    let target = &outs[0].shape[..];
+    let in_shape = broadcast_iter(shapes(ins)).map_err(|e| e.context(name))?;
+    let fits = in_shape.len() <= target.len()
+        && in_shape
+            .iter()
+            .rev()
+            .zip(target.iter().rev())
+            .all(|(&n, &t)| n == t || n == 1);
+    let why = if !fits {
+        format!(
+            "output 0 has shape {}, expected the broadcast shape {} or a shape it broadcasts to \
+             (an output is never broadcast)",
+            shape_str(target),
+            shape_str(&in_shape)
+        )
+    } else if let Some((k, m)) = outs
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.shape[..] != *target)
+    {
+        format!(
+            "output {k} has shape {}, but output 0 has shape {}: the outputs must all have one shape",
+            shape_str(&m.shape),
+            shape_str(target)
+        )
+    } else {
+        return Ok(target);
+    };
+    Err(Error::new(
+        ErrorKind::OutputShape,
+        format!("{name}: {why} ({})", describe_operands(shapes(ins))),
+    ))
+}
+
+/// Runs kernel `K` over `ops`, writing into `out`: the inputs broadcast to the outputs' shape
+/// (NumPy's `out=`), which all outputs share; an output is never broadcast, and a shape that
+/// does not fit is an `Err` of kind `OutputShape` naming every operand's and output's shape.
 pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     ops: &Ops,
     mut out: O,
@@ -208,24 +250,11 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
         unsafe { execute(&plan, srcs, dsts, K::eval, target) };
         return Ok(());
     }
-    let shape = broadcast_iter(shapes(metas)).map_err(|e| e.context(K::NAME))?;
-    for (k, m) in out_metas.iter().enumerate() {
-        if m.shape != shape {
-            return Err(Error::new(
-                ErrorKind::OutputShape,
-                format!(
-                    "{}: output {k} has shape {}, expected the broadcast shape {} ({})",
-                    K::NAME,
-                    shape_str(&m.shape),
-                    shape_str(&shape),
-                    describe_operands(shapes(metas))
-                ),
-            ));
-        }
-    }
-    let plan = plan(&shape, metas, out_metas);
-    // SAFETY: as in `call`; the outputs are unique borrows (so they overlap no input and no
-    // other output) and were checked to have exactly `shape`.
+    let shape = out_shape(K::NAME, metas, out_metas)?;
+    let plan = plan(shape, metas, out_metas);
+    // SAFETY: as in `call` (the inputs broadcast to `shape`, so their broadcast strides stay
+    // inside them); the outputs are unique borrows (so they overlap no input and no other
+    // output) and were checked to have exactly `shape`.
     unsafe { execute(&plan, srcs, dsts, K::eval, target) };
     Ok(())
 }
