@@ -81,6 +81,7 @@
 //! ```
 
 mod exp_log;
+mod f32_reduction;
 mod trig;
 
 pub use exp_log::f64::{cbrt, exp, exp2, exp_m1, hypot, ln, ln_1p, log10, log2, powf, powi};
