@@ -7,9 +7,13 @@ polynomial on a discrete set) on 400 Chebyshev nodes, minimising the RELATIVE er
 (f32) and the rounded polynomial's maximum relative error is measured on a dense grid.
 
 Usage: python3 scripts/fit_math_polys.py        (needs `pip install mpmath`)
-Prints Rust constants for each polynomial with its measured error in bits.
+Prints Rust constants for each polynomial with its measured error in bits; with
+`--table`, the f32 trigonometric reduction table (numbox/src/math/f32_reduction.rs).
+The f32 sine polynomial on [-pi/2, pi/2] (trig.rs, `sin_half_pi`) is
+`show("SIN_HALF_PI", lambda r: mp.sin(r) / r, mp.mpf(10) ** -8, mp.pi / 2, 5, even=True)`.
 """
 import struct
+import sys
 
 import mpmath as mp
 
@@ -74,6 +78,7 @@ LN2 = mp.log(2)
 
 # e^r = 1 + r + r^2 Q(r), |r| <= ln(2)/2.
 exp_q = lambda r: (mp.exp(r) - 1 - r) / r**2
+# (LN_T32, a degree-2 fit for an f32 ln without its Taylor terms, was tried and not used.)
 # ln(1 + f) = 2 atanh(s), s = f / (2 + f): 2 atanh(s) = 2s + s R, R = z T(z), z = s^2,
 # |s| <= (sqrt 2 - 1)^2.
 smax = (mp.sqrt(2) - 1) ** 2
@@ -82,11 +87,11 @@ ln_t = lambda s: 2 * (mp.atanh(s) / s - 1) / (s * s)
 sin_s = lambda r: (mp.sin(r) - r) / r**3
 cos_c = lambda r: (mp.cos(r) - 1 + r * r / 2) / r**4
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--table" not in sys.argv:
     show("EXP_Q", exp_q, -LN2 / 2, LN2 / 2, 9)
     show("LN_T", ln_t, mp.mpf(10) ** -8, smax, 6, even=True)
     show("EXP_Q32", exp_q, -LN2 / 2, LN2 / 2, 4, single=True)
-    show("LN_T32", ln_t, mp.mpf(10) ** -8, smax, 2, single=True, even=True)
+    show("SIN_HALF_PI", lambda r: mp.sin(r) / r, mp.mpf(10) ** -8, mp.pi / 2, 5, even=True)
 
 
 def f32_reduction_table(first_field=101):
@@ -113,8 +118,18 @@ def f32_reduction_table(first_field=101):
 
 
 def print_f32_reduction_table():
+    """The rows of numbox/src/math/f32_reduction.rs, as f64 bits."""
+
+    def hexbits(v):
+        h = f"{struct.unpack('<Q', struct.pack('<d', v))[0]:016x}"
+        return "0x" + "_".join(h[i : i + 4] for i in range(0, 16, 4))
+
     rows = f32_reduction_table()
-    print(f"const F32_REDUCTION: [[f64; 3]; {len(rows)}] = [")
+    print(f"pub(super) const F32_REDUCTION: [[u64; 3]; {len(rows)}] = [")
     for r in rows:
-        print("    [" + ", ".join(f"f64::from_bits(0x{struct.unpack('<Q', struct.pack('<d', v))[0]:016x})" for v in r) + "],")
+        print("    [" + ", ".join(hexbits(v) for v in r) + "],")
     print("];")
+
+
+if __name__ == "__main__" and "--table" in sys.argv:
+    print_f32_reduction_table()
