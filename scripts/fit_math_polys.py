@@ -78,7 +78,6 @@ LN2 = mp.log(2)
 
 # e^r = 1 + r + r^2 Q(r), |r| <= ln(2)/2.
 exp_q = lambda r: (mp.exp(r) - 1 - r) / r**2
-# (LN_T32, a degree-2 fit for an f32 ln without its Taylor terms, was tried and not used.)
 # ln(1 + f) = 2 atanh(s), s = f / (2 + f): 2 atanh(s) = 2s + s R, R = z T(z), z = s^2,
 # |s| <= (sqrt 2 - 1)^2.
 smax = (mp.sqrt(2) - 1) ** 2
