@@ -2,8 +2,10 @@
 //!
 //! `f64::exp` and friends call the C library one element at a time, which keeps the loop of
 //! a `#[vectorize]` kernel scalar. These versions are branch-free code on the bits of the
-//! argument (selects instead of branches, no calls, no tables, no float-to-int conversions
-//! in 64-bit lanes), `#[inline(always)]`, so LLVM runs the kernel's loop on SIMD lanes.
+//! argument (selects instead of branches, no calls, no float-to-int conversions in 64-bit
+//! lanes, no tables but one of 154 rows for the `f32` trigonometric reduction),
+//! `#[inline(always)]`, so LLVM runs the kernel's loop on SIMD lanes (the exceptions, the
+//! `f64` `sin`, `cos` and `tan`, are below).
 //! `numbox::math::NAME` is the `f64` version, [`numbox::math::f32::NAME`](self::f32) the `f32`
 //! one; signatures are std's (`atan2(y, x)` is `y.atan2(x)`). Results are bit-identical on
 //! every CPU tier: no fused multiply-add is used.
@@ -11,9 +13,9 @@
 //! Every function handles NaN, the infinities, signed zeros and subnormals exactly as std
 //! does (tested value for value, the sign of zero included). `powf` follows IEEE 754 /
 //! C99 Annex F: `powf(x, ±0) = 1` and `powf(1, y) = 1` even for NaN, negative `x` only with
-//! an integer `y`. `powi(x, n)` is `x * x`, `1 / x`, ... like std for `n` in `-1..=4` (so a
-//! constant small `n` costs a multiplication) and `powf(x, n)` elsewhere, which is more
-//! accurate than std's repeated multiplication for large `|n|`.
+//! an integer `y`. The `f64` `powi(x, n)` is bit for bit std's (square-and-multiply over the
+//! bits of `|n|`, so a constant `n` folds to its multiplications; its error grows with
+//! `|n|`, where `powf(x, n)` stays within 1 ulp); the `f32` one computes in `f64`.
 //!
 //! # Accuracy and speed
 //!
@@ -23,48 +25,62 @@
 //! reference on 2x10^4 arguments; for `f32`, against the C library's `f64` result rounded
 //! to `f32` (effectively exact) over 10^6 arguments.
 //!
-//! Time per element (ns, thread CPU time) of a loop over 10^6 elements on this project's
-//! machine (Zen 3, heavily shared while measured: absolute times are inflated, the ratios
-//! are the figure to read) built with `-C target-cpu=x86-64-v3` (AVX2 + FMA), against the
-//! same loop calling std, and the speed-up. On the default x86-64 target (SSE2, 2 `f64`
-//! lanes) the gains shrink and most `f64` functions are at best even with the C library:
-//! `exp` 1.2x, `ln` 0.8x, `hypot` 2.3x, `powf` 0.4x; `f32` `exp` 1.4x.
+//! Speed: time per element (ns) of a `#[vectorize]` kernel over 10^6 elements
+//! (`cargo bench --bench math_exp_log` and `--bench math_trig`, `NUMBOX_CPU=avx2` for the
+//! AVX2 + FMA tier, unset for the AVX-512 one), and in brackets the speed-up over the same
+//! kernel calling std (the C library). Measured on an AVX-512 Xeon shared with other builds
+//! (load average 8 to 10 on 2 cores), the least time over two interleaved runs, the C
+//! library's the least over all runs: absolute times are inflated about 3x, and the
+//! ratios are uncertain by some 30%. Rows marked * were measured earlier, AVX2 build
+//! (`-C target-cpu=x86-64-v3`), under lighter load; ** in the plain loop described below
+//! (`n` in `-7..=8` varying per element; the previous `powi`, a `powf`, was 0.1x).
 //!
-//! | function | `f64` ulp | `f32` ulp | `f64` ns/elt (std, speed-up) | `f32` ns/elt (std, speed-up) |
-//! |---|---|---|---|---|
-//! | `exp` | 1 (1.03) | 1 | 8.7 (13.0, 1.5x) | 2.7 (7.9, 2.9x) |
-//! | `exp2` | 1 (1.13) | 1 | 8.3 (10.7, 1.3x) | 2.2 (6.9, 3.1x) |
-//! | `exp_m1` | 2 (1.99) | 1 | 10.0 (21.4, 2.1x) | 7.4 (26.7, 3.6x) |
-//! | `ln` | 1 (0.63) | 1 | 9.3 (7.1, 0.8x) | 3.0 (10.2, 3.4x) |
-//! | `log2` | 1 (0.50) | 1 | 11.0 (11.8, 1.1x) | 6.5 (5.1, 0.8x) |
-//! | `log10` | 2 (0.54) | 1 | 10.2 (14.6, 1.4x) | 7.3 (18.8, 2.6x) |
-//! | `ln_1p` | 1 (1.00) | 1 | 9.5 (19.7, 2.1x) | 8.6 (13.3, 1.5x) |
-//! | `cbrt` | 1 (0.67) | 1 | 7.9 (31.8, 4.0x) | 8.7 (8.1, 0.9x) |
-//! | `hypot` | 1 (1.10) | 1 | 4.4 (16.2, 3.7x) | - |
-//! | `powf` | 1 (0.76) | 1 | 33.4 (31.8, 1.0x) | - |
-//! | `powi` | 1; 2 for `n` in `-1..=4` | 1 | 31.4 (6.6, 0.2x) for a varying `n`; 1 multiplication for a constant small `n` | - |
-//! | `sin` | 1 | 1 | 42 (43, 1.0x) | 40 (13, 0.3x) |
-//! | `cos` | 1 | 1 | 35 (43, 1.2x) | 52 (22, 0.4x) |
-//! | `tan` | 2 | 1 | 78 (59, 0.75x) | 68 (50, 0.7x) |
-//! | `tanh` | 4 | 1 | 42 (176, 4.2x) | 34 (123, 3.7x) |
-//! | `sinh` | 2 | 1 | 62 (93, 1.5x) | 45 (157, 3.5x) |
-//! | `cosh` | 2 | 1 | 40 (59, 1.5x) | 36 (54, 1.5x) |
-//! | `atan` | 1 | 1 | 49 (128, 2.6x) | 52 (102, 2.0x) |
-//! | `atan2` | 1 | 1 | 80 (213, 2.7x) | 81 (164, 2.0x) |
+//! | function | `f64` ulp | `f32` ulp | `f64` AVX2 | `f64` AVX-512 | `f32` AVX2 | `f32` AVX-512 |
+//! |---|---|---|---|---|---|---|
+//! | `exp` | 1 (1.01) | 1 | 15 (1.2x) | 4.8 (3.9x) | 6.2 (2.0x) | 2.4 (5.3x) |
+//! | `exp2` | 1 (1.08) | 1 | 10 (1.2x) | 6.4 (2.0x) | 5.0 (2.0x) | 2.0 (4.9x) |
+//! | `exp_m1` | 2 (2.03) | 1 | 13 (2.0x) | 6.9 (3.7x) | 8.5 (4.5x) | 5.4 (7.0x) |
+//! | `ln` | 1 (0.64) | 1 | 20 (0.85x) | 9.7 (1.7x) | 7.8 (1.7x) | 4.7 (2.8x) |
+//! | `log2` | 1 (0.50) | 1 | 20 (0.83x) | 13 (1.3x) | 17 (0.76x) | 9.7 (1.3x) |
+//! | `log10` * | 2 (0.53) | 1 | 10.2 (1.4x) | - | 7.3 (2.6x) | - |
+//! | `ln_1p` * | 1 (1.04) | 1 | 9.5 (2.1x) | - | 8.6 (1.5x) | - |
+//! | `cbrt` * | 1 (0.67) | 1 | 7.9 (4.0x) | - | 8.7 (0.9x) | - |
+//! | `hypot` * | 1 (1.10) | 1 | 4.4 (3.7x) | - | - | - |
+//! | `powf` * | 1 (0.76) | 1 | 33.4 (1.0x) | - | - | - |
+//! | `powi` | std's, bit for bit | 1 | 1.6 (2.5x) ** | 1.0 (3.9x) ** | - | - |
+//! | `sin` | 1 | 1 | 64 (0.6x) | 62 (0.6x) | 19 (1.0x) | 17 (1.2x) |
+//! | `cos` | 1 | 1 | 31 (0.8x) | 69 (0.4x) | 17 (0.8x) | 13 (1.1x) |
+//! | `tan` | 2 | 1 | 69 (0.6x) | 69 (0.6x) | 28 (2.0x) | 22 (2.5x) |
+//! | `tanh` | 4 | 1 | 20 (2.2x) | 8.4 (5.4x) | 17 (3.3x) | 9.9 (5.6x) |
+//! | `sinh` * | 2 | 1 | 62 (1.5x) | - | 45 (3.5x) | - |
+//! | `cosh` * | 2 | 1 | 40 (1.5x) | - | 36 (1.5x) | - |
+//! | `atan` * | 1 | 1 | 49 (2.6x) | - | 52 (2.0x) | - |
+//! | `atan2` * | 1 | 1 | 80 (2.7x) | - | 81 (2.0x) | - |
 //!
-//! The trigonometric rows were measured in the same way but as a criterion benchmark
-//! (`cargo bench --bench math_trig`, ms per 10^6 elements = ns per element, under heavier
-//! load, so only their ratios compare). `sin`, `cos` and `tan` reduce their argument
-//! exactly over the whole domain: a branch-free three-part reduction below `2^20` and, above,
-//! an exact (Payne-Hanek) reduction in a cold out-of-line function. That call keeps a loop
-//! calling them scalar, so they are exact (glibc's `cos` is 8 ulp off at
-//! `6381956970095103 * 2^797`; these are not) but not yet faster than the C library. The
-//! `f32` trigonometric functions compute in `f64`.
+//! Measured in a plain loop over 2^14 elements in cache (no load noise from memory, 30
+//! alternating repetitions, `-C target-cpu=x86-64-v3`), the `f64` `exp` takes 3.7 to 3.9 ns
+//! against the C library's 6.2 to 6.9 (1.6x to 1.9x) and `ln` 4.9 against 6.3 (1.3x); on
+//! AVX-512 (`x86-64-v4`) 2.9 against 6.2 (2.1x) and 3.7 against 6.4 (1.7x).
 //!
-//! The `f32` versions of `exp`, `exp2` and `ln` are native `f32` polynomials (8 AVX2
-//! lanes); the other `f32` versions compute in `f64` and round once. `powi` with an `n`
-//! that varies per element costs a `powf` (std's repeated multiplication is faster there,
-//! and less accurate); with a constant `n` in `-1..=4` it folds to std's multiplications.
+//! `exp` and `ln` evaluate minimax polynomials (fitted by `scripts/fit_math_polys.py`) in
+//! Estrin's scheme: a loop over SIMD lanes is bound by the polynomial's dependency chain,
+//! which Horner's rule makes as long as the degree. `exp` scales by `2^k` with one integer
+//! add on the bits. `ln` keeps its one division (`s = f / (2 + f)`, whose series converges
+//! fast): a polynomial in `f` without it needs degree 20 for the same accuracy.
+//!
+//! The `f64` `sin`, `cos` and `tan` reduce their argument exactly over the whole domain: a
+//! branch-free three-part reduction below `2^20` and, above, an exact (Payne-Hanek)
+//! reduction in a cold out-of-line function. That call keeps a loop calling them scalar,
+//! so they are exact (glibc's `cos` is 8 ulp off at `6381956970095103 * 2^797`; these are
+//! not) but not faster than the C library. Computing the exact reduction branch-free for
+//! every lane vectorizes but costs twice the C library's time (`trig` module docs); a
+//! speed-up needs the kernel's loop to test a SIMD block for huge elements and take a
+//! scalar path for that block only. The `f32` `sin`, `cos` and `tan` use their own exact
+//! table-driven reduction, branch-free, and vectorize.
+//!
+//! The `f32` versions of `exp`, `exp2`, `ln`, `sin`, `cos` and `tan` are native `f32`
+//! polynomials (8 AVX2 lanes; the trigonometric ones evaluate in `f64`); the other `f32`
+//! versions compute in `f64` and round once.
 //!
 //! ```
 //! use numbox::math;
@@ -81,6 +97,7 @@
 //! ```
 
 mod exp_log;
+mod f32_reduction;
 mod trig;
 
 pub use exp_log::f64::{cbrt, exp, exp2, exp_m1, hypot, ln, ln_1p, log10, log2, powf, powi};
