@@ -535,24 +535,23 @@ pub(crate) mod f64 {
         pow_special(x, y, pow_core(x, y))
     }
 
-    /// `x^n` for an integer `n`, bit for bit std's `powi` (compiler-rt's `__powidf2`, and
-    /// LLVM's expansion for a constant `n`): square-and-multiply over the bits of `|n|`,
-    /// then `1 / r` for a negative `n`. Its error grows with `|n|` (within `|n|` ulp: 18
-    /// measured for `|n| <= 32`; [`powf`] is within 1 ulp). Branch-free with a fixed 32 steps, so a loop with an `n`
-    /// that varies per element vectorizes; a constant `n` folds to its multiplications.
+    /// `x^n` for an integer `n`. std's `powi` multiplies repeatedly (its error grows with
+    /// `|n|`); this one is `powf(x, n)` (within 1 ulp of the exact value for every `n`),
+    /// except for `n` in `-1..=4`, where it multiplies exactly as std does (`x * x`,
+    /// `1 / x`, ...; within 2 ulp) so that a constant small `n` costs a multiplication.
     #[inline(always)]
     pub fn powi(x: f64, n: i32) -> f64 {
-        let mut m = n.unsigned_abs();
-        let (mut r, mut a) = (1.0, x);
-        for _ in 0..32 {
-            r = if m & 1 != 0 { r * a } else { r };
-            a *= a;
-            m >>= 1;
-        }
-        if n < 0 {
-            1.0 / r
-        } else {
-            r
+        let nf = n as f64;
+        let p = powf(x, nf);
+        let x2 = x * x;
+        match n {
+            0 => 1.0,
+            1 => x,
+            2 => x2,
+            3 => x2 * x,
+            4 => x2 * x2,
+            -1 => 1.0 / x,
+            _ => p,
         }
     }
 }

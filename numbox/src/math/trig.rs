@@ -1,7 +1,7 @@
 //! Trigonometric and hyperbolic functions: `sin`, `cos`, `tan`, `tanh`, `sinh`, `cosh`,
 //! `atan`, `atan2`, for `f64` and `f32`.
 //!
-//! Argument reduction for the `f64` `sin`, `cos` and `tan` is exact over the whole domain:
+//! Argument reduction for `sin`, `cos` and `tan` is exact over the whole domain:
 //!
 //! - a three-part Cody-Waite reduction (pi/2 in 33-bit pieces plus a 53-bit tail, the
 //!   remainder kept as a double-double), exact for `|x| < 2^20`, branch-free, and
@@ -16,11 +16,10 @@
 //! these three run one element at a time. (Vectorizing them needs the kernel's loop to test
 //! a whole SIMD block for huge elements before choosing the path: a follow-up.)
 //!
-//! (Measured again with the Payne-Hanek reduction selected branch-free, so that LLVM
-//! vectorizes it: `sin` took 24 ns per element against the C library's 12 on an AVX2 build
-//! and 73 against 13 on AVX-512, whose gathers are slow on this machine. Without FMA the
-//! exact products cost 14 multiplications and about as many exact sums per element, on
-//! every lane; the Cody-Waite path alone, vectorized, was 1.7x faster than the C library.)
+//! (A branch-free Payne-Hanek for every element was measured again with the minimax
+//! kernels: vectorized, it made `sin` 24 ns per element against the C library's 12 on an
+//! AVX2 build and 73 against 13 on AVX-512, where gathers are slow on this machine: without
+//! FMA the exact products need 14 multiplications and as many exact sums per element.)
 //!
 //! The `f32` `sin`, `cos` and `tan` compute in `f64` with their own reduction, exact over
 //! the whole `f32` range and branch-free, so they vectorize: `|x| 2/pi mod 4` is `m F`
