@@ -13,9 +13,8 @@
 //! Every function handles NaN, the infinities, signed zeros and subnormals exactly as std
 //! does (tested value for value, the sign of zero included). `powf` follows IEEE 754 /
 //! C99 Annex F: `powf(x, ±0) = 1` and `powf(1, y) = 1` even for NaN, negative `x` only with
-//! an integer `y`. The `f64` `powi(x, n)` is bit for bit std's (square-and-multiply over the
-//! bits of `|n|`, so a constant `n` folds to its multiplications; its error grows with
-//! `|n|`, where `powf(x, n)` stays within 1 ulp); the `f32` one computes in `f64`.
+//! an integer `y`. `powi(x, n)` stays within 1 ulp for every `n` (see below); the `f32`
+//! one computes in `f64`.
 //!
 //! # Accuracy and speed
 //!
