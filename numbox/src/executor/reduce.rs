@@ -247,7 +247,10 @@ fn fold_lanes<T: Element, F: Fn(T, T) -> T>(group: &mut [(&mut T, ArrayView1<'_,
 #[inline(always)]
 fn fold_side_by_side<T: Copy, F: Fn(T, T) -> T>(s: &[&[T]; LANES], f: &F) -> [T; LANES] {
     let n = s[0].len();
-    assert!(n > 0 && s.iter().all(|l| l.len() == n), "lanes of one length");
+    assert!(
+        n > 0 && s.iter().all(|l| l.len() == n),
+        "lanes of one length"
+    );
     let mut acc: [T; LANES] = std::array::from_fn(|q| s[q][0]);
     for j in 1..n {
         for q in 0..LANES {
