@@ -201,9 +201,59 @@ fn vector_math(c: &mut Criterion) {
     g.finish();
 }
 
+/// Seed 2's chained kernel under `fastmath`: two `ln`s and an `exp` in one body.
+#[vectorize(fastmath)]
+fn ln_exp_ln_fast(x: f64, y: f64) -> f64 {
+    (x.exp() * y.ln()).ln()
+}
+
+/// A chain of plain arithmetic with a square root and a division.
+#[vectorize]
+fn sqrt_chain(x: f64, y: f64) -> f64 {
+    (x * 1.5 + y).sqrt() * x - y / 3.0
+}
+
+/// Chained kernels in the executor against the same chain in a plain slice loop, on data
+/// that stays in cache: a kernel the executor fails to inline or vectorize shows as a gap
+/// (the plain loop is compiled for the baseline CPU, the kernel for the chosen tier).
+fn chained(c: &mut Criterion) {
+    let mut g = c.benchmark_group("chained_65536");
+    let n = 1 << 16;
+    let (x, y) = (data(n, 1e-3), data(n, 2e-3));
+    let (xs, ys) = (x.as_slice().unwrap(), y.as_slice().unwrap());
+    let mut out = Array1::zeros(n);
+    let mut o = vec![0.0; n];
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("ln_exp_ln_fastmath_kernel", |bch| {
+        bch.iter(|| {
+            ln_exp_ln_fast::serial()
+                .call_into(&x, &y, &mut out)
+                .unwrap()
+        })
+    });
+    g.bench_function("ln_exp_ln_numbox_math_plain_loop", |bch| {
+        bch.iter(|| {
+            for ((o, &a), &b) in o.iter_mut().zip(xs).zip(ys) {
+                *o = numbox::math::ln(numbox::math::exp(a) * numbox::math::ln(b));
+            }
+        })
+    });
+    g.bench_function("sqrt_chain_kernel", |bch| {
+        bch.iter(|| sqrt_chain::serial().call_into(&x, &y, &mut out).unwrap())
+    });
+    g.bench_function("sqrt_chain_plain_loop", |bch| {
+        bch.iter(|| {
+            for ((o, &a), &b) in o.iter_mut().zip(xs).zip(ys) {
+                *o = (a * 1.5 + b).sqrt() * a - b / 3.0;
+            }
+        })
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(15).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
-    targets = contiguous, row_broadcast, compute_heavy, overhead, reductions, vector_math
+    targets = contiguous, row_broadcast, compute_heavy, overhead, reductions, vector_math, chained
 }
 criterion_main!(benches);

@@ -13,6 +13,7 @@ pub mod tuple;
 use crate::driver::{for_blocks, Blocks};
 use crate::small::Small;
 use crate::target::Target;
+use crate::ufunc::Kernel;
 use std::ops::Range;
 use tuple::{InTuple, OutTuple, CHUNK};
 
@@ -127,6 +128,19 @@ impl LoopNest {
     pub(crate) fn total(&self) -> usize {
         self.total
     }
+}
+
+/// Kernel `K`'s scalar function as the executor's `f`: an `#[inline(always)]` closure.
+///
+/// Passing the function item `K::eval` instead makes every call go through its `Fn::call`
+/// shim, which only carries an inline *hint*: with a body as large as two `fastmath` math
+/// functions LLVM leaves it a call, compiled for the baseline CPU, inside every tier's loop,
+/// and the loop does not vectorize. A closure's body is its own `Fn::call`, so this one is
+/// always inlined, and `K::eval` with it.
+#[inline(always)]
+pub(crate) fn kernel_fn<K: Kernel>() -> impl Fn(K::Args) -> K::Out + Copy + Send + Sync {
+    #[inline(always)]
+    |args: K::Args| K::eval(args)
 }
 
 /// Runs the per-element function `f` over the plan: inputs `I` read through `srcs`, outputs

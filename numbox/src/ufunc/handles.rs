@@ -129,9 +129,12 @@ arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 
 arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 x7 T7,
     A8 x8 T8, A9 x9 T9, A10 x10 T10, A11 x11 T11);
 
-/// The kernel as a binary function.
-fn binary<K: Kernel<Args = (T, T), Out = (T,)>, T>(x: T, y: T) -> T {
-    K::eval((x, y)).0
+/// The kernel as a binary function: an `#[inline(always)]` closure, so that the reduction
+/// loops inline it (see `executor::kernel_fn`).
+#[inline(always)]
+fn binary<K: Kernel<Args = (T, T), Out = (T,)>, T>() -> impl Fn(T, T) -> T + Copy + Send + Sync {
+    #[inline(always)]
+    |x: T, y: T| K::eval((x, y)).0
 }
 
 /// How the kernel's reductions may be grouped: regrouped only if it promises associativity.
@@ -219,7 +222,7 @@ where
             a.view(),
             axis,
             out.view_mut(),
-            &binary::<K, T>,
+            &binary::<K, T>(),
             self.target,
             grouping::<K>(),
         );
@@ -257,7 +260,7 @@ where
         match a.source() {
             Source::Scalar(v) => Ok(v),
             Source::Array(v) => {
-                match fold_all(v.view(), &binary::<K, T>, self.target, grouping::<K>()) {
+                match fold_all(v.view(), &binary::<K, T>(), self.target, grouping::<K>()) {
                     Some(r) => Ok(r),
                     None => self.empty_identity("reduce_all", v.shape(), None),
                 }
@@ -277,7 +280,7 @@ where
             Source::Scalar(_) => Err(no_axis(K::NAME, "accumulate", axis)),
             Source::Array(v) => {
                 check_axis(K::NAME, "accumulate", v.shape(), axis)?;
-                Ok(scan_axis(v, axis, &binary::<K, T>, self.target))
+                Ok(scan_axis(v, axis, &binary::<K, T>(), self.target))
             }
         }
     }

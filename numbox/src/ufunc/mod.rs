@@ -21,7 +21,7 @@ pub use outputs::OutArrays;
 use crate::broadcast::{broadcast_iter, broadcast_stride, describe_operands, dim_from_shape};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::tuple::{InTuple, OutTuple};
-use crate::executor::{execute, LoopNest};
+use crate::executor::{execute, kernel_fn, LoopNest};
 use crate::target::Target;
 
 /// A scalar kernel lifted to arrays; implemented by the companion type `#[vectorize]` makes.
@@ -169,7 +169,7 @@ pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
         let plan = LoopNest::flat(shape.iter().product(), nops);
         // SAFETY: every input and the fresh outputs hold `shape`'s elements contiguously in
         // the same order, so the flat plan walks each exactly once, inside its memory.
-        unsafe { execute(&plan, srcs, dsts, K::eval, target) };
+        unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
         // SAFETY: the executor wrote every element of every output.
         return Ok(unsafe { <K::Out as OutArrays>::assume_init(out) });
     }
@@ -184,7 +184,7 @@ pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
     // SAFETY: `srcs` point into the views `ops` lends for this whole function and the plan's
     // strides are those views' strides broadcast to `shape` (stride 0 on broadcast axes), so
     // every offset stays inside them; the outputs are fresh arrays of exactly `shape`.
-    unsafe { execute(&plan, srcs, dsts, K::eval, target) };
+    unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
     // SAFETY: the executor wrote every element of every output (the plan covers `shape`).
     Ok(unsafe { <K::Out as OutArrays>::assume_init(out) })
 }
@@ -247,7 +247,7 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
         let plan = LoopNest::flat(total, metas.len() + out_metas.len());
         // SAFETY: every input and output (unique borrows: no overlap) holds the same shape
         // contiguously in the same order, so the flat plan walks each exactly once.
-        unsafe { execute(&plan, srcs, dsts, K::eval, target) };
+        unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
         return Ok(());
     }
     let shape = out_shape(K::NAME, metas, out_metas)?;
@@ -255,6 +255,6 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     // SAFETY: as in `call` (the inputs broadcast to `shape`, so their broadcast strides stay
     // inside them); the outputs are unique borrows (so they overlap no input and no other
     // output) and were checked to have exactly `shape`.
-    unsafe { execute(&plan, srcs, dsts, K::eval, target) };
+    unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
     Ok(())
 }
