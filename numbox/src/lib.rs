@@ -42,6 +42,7 @@ mod error;
 mod executor;
 mod fastmath;
 pub mod gufunc;
+pub mod lanes;
 pub mod math;
 mod npy;
 mod out;
