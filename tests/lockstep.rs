@@ -283,7 +283,56 @@ twin!(
     }
 );
 
-// 12. Outside the subset: a call the macro cannot see into, with a side effect. It stays
+// 12. `bool` locals (masks): assigned in a loop, tested in the condition and at the end.
+twin!(
+    first_above_ref,
+    #[vectorize]
+    fn first_above(x: f64, t: f64) -> i32 {
+        let mut found = false;
+        let mut v = x;
+        let mut i = 0;
+        while i < 20 && !found {
+            v = v * 1.5 + 0.1;
+            found = v > t;
+            i += 1;
+        }
+        let neg = x < 0.0;
+        if found && !neg {
+            i
+        } else {
+            -i
+        }
+    }
+);
+
+// A negative literal that is one only with its sign, and a small integer type.
+twin!(
+    floor8_ref,
+    #[vectorize]
+    fn floor8(x: i8) -> i8 {
+        let mut y = x;
+        if y < -100 {
+            y = -128i8;
+        }
+        y
+    }
+);
+
+// A `bool` used as a number: outside the subset, so scalar (and it still compiles).
+twin!(
+    bool_cast_ref,
+    #[vectorize]
+    fn bool_cast(x: f64) -> i32 {
+        let pos = x > 0.0;
+        let mut n = pos as i32;
+        while n < 3 {
+            n += 1;
+        }
+        n
+    }
+);
+
+// 13. Outside the subset: a call the macro cannot see into, with a side effect. It stays
 // scalar, and the side effect happens once per loop iteration of each element.
 static HALVINGS: AtomicUsize = AtomicUsize::new(0);
 
@@ -304,7 +353,7 @@ twin!(
     }
 );
 
-// 13. Straight-line code: no lockstep version (LLVM vectorizes it already).
+// 14. Straight-line code: no lockstep version (LLVM vectorizes it already).
 twin!(
     straight_ref,
     #[vectorize]
@@ -340,7 +389,7 @@ macro_rules! int_bits {
         }
     })*};
 }
-int_bits!(u16 u32 u64 i32 i64);
+int_bits!(i8 u16 u32 u64 i32 i64);
 
 fn assert_bits<R: Bits>(got: impl IntoIterator<Item = R>, want: &[R], what: &str) {
     let got: Vec<R> = got.into_iter().collect();
@@ -502,6 +551,12 @@ fn kernels_with_control_flow_have_a_lockstep_version_and_the_others_do_not() {
     assert!(<digits as Kernel>::LOCKSTEP);
     assert!(<logistic as Kernel>::LOCKSTEP);
     assert!(<nested as Kernel>::LOCKSTEP);
+    assert!(<first_above as Kernel>::LOCKSTEP);
+    assert!(<floor8 as Kernel>::LOCKSTEP);
+    assert!(
+        !<bool_cast as Kernel>::LOCKSTEP,
+        "a bool as a number stays scalar"
+    );
     assert!(
         !<counted as Kernel>::LOCKSTEP,
         "an opaque call stays scalar"
@@ -668,6 +723,27 @@ fn binary_kernels_match_the_plain_functions_over_tails_and_layouts() {
             cpow::call(ArrayView1::from(&zs[..len]), ArrayView1::from(&ks[..len])).unwrap(),
             &w,
             &format!("cpow {what}"),
+        );
+        let w: Vec<i32> = (0..len)
+            .map(|k| first_above_ref::reference(x[k], y[k]))
+            .collect();
+        assert_bits(
+            first_above::call(v(&x), v(&y)).unwrap(),
+            &w,
+            &format!("first_above {what}"),
+        );
+        let w: Vec<i32> = (0..len).map(|k| bool_cast_ref::reference(x[k])).collect();
+        assert_bits(
+            bool_cast::call(v(&x)).unwrap(),
+            &w,
+            &format!("bool_cast {what}"),
+        );
+        let i8s: Vec<i8> = a[..len].iter().map(|&v| v as i8).collect();
+        let w: Vec<i8> = i8s.iter().map(|&v| floor8_ref::reference(v)).collect();
+        assert_bits(
+            floor8::call(ArrayView1::from(&i8s[..])).unwrap(),
+            &w,
+            &format!("floor8 {what}"),
         );
         let w: Vec<u16> = (0..len)
             .map(|k| logistic_ref::reference(rs[k], x0[k]))

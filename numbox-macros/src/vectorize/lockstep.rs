@@ -24,7 +24,7 @@
 use crate::emit::Private;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use syn::{BinOp, Block, Expr, Ident, Lit, Pat, Stmt, Type, UnOp};
 
 /// Methods that cannot panic on any value of the types above: every lane calls them.
@@ -94,7 +94,6 @@ const PURE: &[&str] = &[
     "saturating_sub",
     "saturating_mul",
     "abs_sub",
-    "total_cmp_lt",
 ];
 
 /// Methods that may panic (or are not known not to): only active lanes call them.
@@ -182,7 +181,7 @@ pub(super) fn emit(
         return None;
     }
     let mut tx = Tx::default();
-    let mut scope = HashSet::new();
+    let mut scope = HashMap::new();
     let l = tx.l();
     let mut prelude = TokenStream::new();
     for (i, (name, ty)) in params.iter().zip(inputs).enumerate() {
@@ -191,7 +190,7 @@ pub(super) fn emit(
             prelude.extend(quote! {
                 let mut #name = #l::Lanes::<#ty, __NB_K>::from_fn(|__nb_k| __nb_args[__nb_k].#i);
             });
-            scope.insert(name.to_string());
+            scope.insert(name.to_string(), false);
         }
     }
     tx.scopes.push(scope);
@@ -225,8 +224,8 @@ pub(super) fn emit(
 /// The translation state.
 #[derive(Default)]
 struct Tx {
-    /// The names of the locals in scope, innermost last.
-    scopes: Vec<HashSet<String>>,
+    /// The locals in scope, innermost last, each with whether it is a `bool` (a mask).
+    scopes: Vec<HashMap<String, bool>>,
     /// The mask of the lanes still in each enclosing loop, innermost last.
     loops: Vec<Ident>,
     /// Fresh names.
@@ -246,16 +245,47 @@ impl Tx {
         format_ident!("__nb_{}{}", what, self.next)
     }
 
-    fn is_local(&self, name: &Ident) -> bool {
+    /// Whether `name` is a local, and if so whether it is a `bool`.
+    fn lookup(&self, name: &Ident) -> Option<bool> {
         let n = name.to_string();
-        self.scopes.iter().any(|s| s.contains(&n))
+        self.scopes.iter().rev().find_map(|s| s.get(&n).copied())
     }
 
-    fn declare(&mut self, name: &Ident) {
+    fn is_local(&self, name: &Ident) -> bool {
+        self.lookup(name).is_some()
+    }
+
+    fn declare(&mut self, name: &Ident, is_bool: bool) {
         self.scopes
             .last_mut()
             .expect("a scope")
-            .insert(name.to_string());
+            .insert(name.to_string(), is_bool);
+    }
+
+    /// Whether `e` is a `bool` (its lane form is a mask, not lanes): a comparison, a logical
+    /// operator, a `bool` literal, a test method or a local bound to one of them.
+    fn is_boolish(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|id| self.lookup(id) == Some(true)),
+            Expr::Paren(p) => self.is_boolish(&p.expr),
+            Expr::Group(g) => self.is_boolish(&g.expr),
+            Expr::Unary(u) if matches!(u.op, UnOp::Not(_)) => true,
+            Expr::Binary(b)
+                if matches!(b.op, BinOp::BitAnd(_) | BinOp::BitOr(_) | BinOp::BitXor(_)) =>
+            {
+                self.is_boolish(&b.left) || self.is_boolish(&b.right)
+            }
+            Expr::If(i) => self.block_is_boolish(&i.then_branch),
+            Expr::Block(b) => self.block_is_boolish(&b.block),
+            e => is_boolish(e),
+        }
+    }
+
+    fn block_is_boolish(&self, b: &Block) -> bool {
+        matches!(b.stmts.last(), Some(Stmt::Expr(e, None)) if self.is_boolish(e))
     }
 
     /// `m &= live & (innermost loop)`: after a statement that may `return` or `break`.
@@ -315,7 +345,7 @@ impl Tx {
     }
 
     fn block(&mut self, b: &Block, m: &Ident, ret: bool) -> Option<TokenStream> {
-        self.scopes.push(HashSet::new());
+        self.scopes.push(HashMap::new());
         let body = self.stmts(&b.stmts, m, ret);
         self.scopes.pop();
         let body = body?;
@@ -342,12 +372,13 @@ impl Tx {
                 let mut names = Vec::new();
                 let mut values = Vec::new();
                 for (p, e) in pt.elems.iter().zip(&et.elems) {
-                    names.push(plain_name(p)?);
+                    names.push((plain_name(p)?, self.is_boolish(e)));
                     values.push(self.expr(e, m)?);
                 }
-                for n in &names {
-                    self.declare(n);
+                for (n, b) in &names {
+                    self.declare(n, *b);
                 }
+                let names = names.iter().map(|(n, _)| n);
                 Some(quote!(let (#(mut #names,)*) = (#(#values,)*);))
             }
             Pat::Type(pt) => {
@@ -357,13 +388,13 @@ impl Tx {
                     return None;
                 }
                 let v = self.expr(&init.expr, m)?;
-                self.declare(name);
+                self.declare(name, false);
                 Some(quote!(let mut #name: #l::Lanes<#ty, __NB_K> = #v;))
             }
             p => {
                 let name = plain_name(p)?;
                 let v = self.expr(&init.expr, m)?;
-                self.declare(name);
+                self.declare(name, self.is_boolish(&init.expr));
                 Some(quote!(let mut #name = #v;))
             }
         }
@@ -537,6 +568,12 @@ impl Tx {
                 Some(quote!((#v)))
             }
             Expr::Unary(u) => {
+                if let (UnOp::Neg(_), Expr::Lit(lit)) = (u.op, &*u.expr) {
+                    if matches!(lit.lit, Lit::Int(_) | Lit::Float(_)) {
+                        // `-128i8` is a literal only with its sign.
+                        return Some(quote!(#l::Lanes::<_, __NB_K>::splat(-#lit)));
+                    }
+                }
                 let v = self.expr(&u.expr, m)?;
                 match u.op {
                     UnOp::Neg(_) => Some(quote!((-#v))),
@@ -602,7 +639,7 @@ impl Tx {
                 self.apply(&name, &vals, &ids, call, m)
             }
             Expr::Cast(c) => {
-                if !is_prim(&c.ty) || is_boolish(&c.expr) {
+                if !is_prim(&c.ty) || self.is_boolish(&c.expr) {
                     return None;
                 }
                 let v = self.expr(&c.expr, m)?;
@@ -691,7 +728,7 @@ impl Tx {
             | BinOp::Ge(_)
             | BinOp::Eq(_)
             | BinOp::Ne(_) => {
-                if is_boolish(&b.left) || is_boolish(&b.right) {
+                if self.is_boolish(&b.left) || self.is_boolish(&b.right) {
                     return None;
                 }
                 let f = match b.op {
@@ -719,7 +756,7 @@ impl Tx {
         self.control_flow = true;
         let l = self.l();
         let (_, els) = i.else_branch.as_ref()?;
-        if block_is_boolish(&i.then_branch) {
+        if self.block_is_boolish(&i.then_branch) {
             return None;
         }
         let c = self.expr(&i.cond, m)?;
@@ -744,7 +781,7 @@ impl Tx {
         let Stmt::Expr(tail, None) = last else {
             return None;
         };
-        self.scopes.push(HashSet::new());
+        self.scopes.push(HashMap::new());
         let r = (|| {
             let mut out = TokenStream::new();
             for s in init {
@@ -853,10 +890,6 @@ fn is_boolish(e: &Expr) -> bool {
         Expr::MethodCall(mc) => TESTS.contains(&mc.method.to_string().as_str()),
         _ => false,
     }
-}
-
-fn block_is_boolish(b: &Block) -> bool {
-    matches!(b.stmts.last(), Some(Stmt::Expr(e, None)) if is_boolish(e))
 }
 
 /// Whether a statement without `;` is control flow of type `()`.

@@ -12,6 +12,55 @@
 //! transform reorders nothing within an element, and every lane operation is the scalar
 //! operation applied lane by lane.
 //!
+//! ```
+//! use numbox::prelude::*;
+//! use numbox::num_complex::Complex64;
+//!
+//! #[vectorize]
+//! fn julia(z: Complex64, c: Complex64, maxiter: u32) -> u32 {
+//!     let (mut z, mut n) = (z, 0);
+//!     while n < maxiter && z.norm_sqr() < 4.0 {
+//!         z = z * z + c;
+//!         n += 1;
+//!     }
+//!     n
+//! }
+//!
+//! # fn main() -> numbox::Result<()> {
+//! use numbox::ufunc::Kernel;
+//! assert!(<julia as Kernel>::LOCKSTEP); // the body has a data-dependent loop
+//! let z: Vec<Complex64> = (0..100).map(|k| Complex64::new(k as f64 / 50.0 - 1.0, 0.3)).collect();
+//! let c = Complex64::new(-0.62772, -0.42193);
+//! let n = julia::call(&z, c, 300)?;
+//! assert!(n.iter().zip(&z).all(|(&n, &z)| n == julia(z, c, 300))); // bit-identical
+//! # Ok(()) }
+//! ```
+//!
+//! # The subset
+//!
+//! The lockstep version exists when the kernel has no type parameters and one output, every
+//! parameter and the result is a primitive number (`f32`, `f64`, the integers) or
+//! `Complex32`/`Complex64` (`Complex<f32|f64>`), and the body has a loop, a branch or a
+//! `return` and is made of:
+//!
+//! - `let x = e;`, `let x: T = e;` (`T` primitive), `let (a, b) = (e1, e2);`;
+//! - `x = e;` and `x op= e;` on a local or parameter;
+//! - `if`/`else if`/`else` (as statements, or with a value), `while` and `loop` (without
+//!   labels), `break` (without a value), `return e`, blocks;
+//! - literals, locals, paths to other items such as constants; `+ - * / %`, `& | ^`,
+//!   comparisons, `&&` and `||` (the right side only evaluated where needed), `!`, unary
+//!   `-`; `as` casts to primitive types; `.re`/`.im`; `Complex64::new(re, im)`;
+//! - method calls with up to two arguments among the numeric methods that cannot panic
+//!   (`sqrt`, `norm_sqr`, `min`, `max`, `mul_add`, `floor`, `exp`, `ln`,
+//!   `sin`, `powi`, `conj`, `wrapping_add`, ... — every lane calls them), those that may
+//!   (`abs`, `pow`, `clamp`, `rem_euclid`, `div_euclid`, ... — only active lanes), the tests
+//!   (`is_nan`, `is_finite`, ...), also written as paths (`f64::max(a, b)`).
+//!
+//! Anything else — `for` loops, `continue`, `match`, indexing, references, calls of other
+//! functions (they might have effects or panic), macros, shifts, `fastmath` kernels (their
+//! calls go to [`math`](crate::math)) — keeps the kernel on the scalar path, exactly as
+//! without this transform; `#[vectorize(lanes = 1)]` chooses that path explicitly.
+//!
 //! Each lane operation is a `#[inline(always)]` loop over a plain array; inlined into the
 //! runtime's per-CPU-tier loops these become vector instructions of the tier (`K` is 8 on the
 //! baseline and AVX2 tiers and 16 on AVX-512 unless the kernel says `#[vectorize(lanes = N)]`).
@@ -69,6 +118,18 @@ impl<const K: usize> Mask<K> {
     #[inline(always)]
     pub fn to_array(self) -> [bool; K] {
         std::array::from_fn(|k| self.test(k))
+    }
+
+    /// `a` on the lanes `m` sets, `b` on the others.
+    #[inline(always)]
+    pub fn select(m: Mask<K>, a: Self, b: Self) -> Self {
+        (m & a) | (!m & b)
+    }
+
+    /// Stores `v` into the lanes `m` sets (for a `bool` local assigned under a branch).
+    #[inline(always)]
+    pub fn set_where(&mut self, m: Mask<K>, v: Self) {
+        *self = Self::select(m, v, *self);
     }
 
     /// Whether any lane is set.
@@ -465,6 +526,10 @@ mod tests {
         assert_eq!((m & !m).to_array(), [false; 4]);
         assert_eq!((m | !m).to_array(), [true; 4]);
         assert_eq!((m ^ Mask::splat(true)).to_array(), (!m).to_array());
+        let mut f = Mask::<4>::splat(false);
+        f.set_where(m, Mask::splat(true));
+        assert_eq!(f, m);
+        assert_eq!(Mask::select(!m, Mask::splat(true), m), Mask::splat(true));
         let a = Lanes::<i32, 4>::from_fn(|k| k as i32);
         let mut b = Lanes::splat(-1);
         assert_eq!(Lanes::select(m, a, b).to_array(), [0, -1, 2, -1]);
