@@ -564,7 +564,7 @@ mod tests {
         let x = Lanes::<f64, 2>([1.5, -0.1]);
         let y = Lanes::<f64, 2>([0.3, 7.0]);
         assert_eq!(
-            (x * y + x / y).to_array(),
+            (x * y + x.div_where(Mask::splat(false), y)).to_array(),
             [1.5 * 0.3 + 1.5 / 0.3, -0.1 * 7.0 + -0.1 / 7.0]
         );
         let z = Lanes::<Complex<f64>, 2>([Complex::new(0.5, -1.0), Complex::new(2.0, 0.25)]);
