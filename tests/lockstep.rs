@@ -101,7 +101,8 @@ twin!(
     }
 );
 
-// 3. Nested ifs, an `else if` chain and `if` as a value.
+// 3. Nested ifs, an `else if` chain and `if` as a value, without a loop: no lockstep version
+// (LLVM if-converts and vectorizes the scalar loop).
 twin!(
     piecewise_ref,
     #[vectorize]
@@ -283,6 +284,32 @@ twin!(
     }
 );
 
+// The nested ifs, `else if` chain and `if` values of 3 inside a loop: lockstep.
+twin!(
+    tent_ref,
+    #[vectorize]
+    fn tent(x: f64, n: u32) -> f64 {
+        let mut v = x;
+        let mut i = 0;
+        while i < n {
+            if v > 0.0 {
+                if v > 1.0 {
+                    v = v - 1.0;
+                } else if v > 0.5 {
+                    v = 2.0 * (1.0 - v);
+                } else {
+                    v = 2.0 * v;
+                }
+            } else {
+                let t = if v < -1.0 { v * v } else { v + 0.5 };
+                v = t / (1.0 + v * v);
+            }
+            i += 1;
+        }
+        v + if v > 10.0 { 1.0 } else { -1.0 }
+    }
+);
+
 // 12. `bool` locals (masks): assigned in a loop, tested in the condition and at the end.
 twin!(
     first_above_ref,
@@ -311,8 +338,14 @@ twin!(
     #[vectorize]
     fn floor8(x: i8) -> i8 {
         let mut y = x;
-        if y < -100 {
-            y = -128i8;
+        let mut k = 0;
+        while k < 2 {
+            if y < -100 {
+                y = -128i8;
+            } else if y > 100 {
+                y -= 1;
+            }
+            k += 1;
         }
         y
     }
@@ -542,7 +575,10 @@ fn kernels_with_control_flow_have_a_lockstep_version_and_the_others_do_not() {
     assert!(<julia64 as Kernel>::LOCKSTEP && <julia64 as Kernel>::LANES == 64);
     assert!(!<julia1 as Kernel>::LOCKSTEP);
     assert!(<newton as Kernel>::LOCKSTEP);
-    assert!(<piecewise as Kernel>::LOCKSTEP);
+    assert!(
+        !<piecewise as Kernel>::LOCKSTEP,
+        "branches only: left to LLVM"
+    );
     assert!(<early as Kernel>::LOCKSTEP);
     assert!(<collatz as Kernel>::LOCKSTEP);
     assert!(<gcd as Kernel>::LOCKSTEP);
@@ -553,6 +589,7 @@ fn kernels_with_control_flow_have_a_lockstep_version_and_the_others_do_not() {
     assert!(<nested as Kernel>::LOCKSTEP);
     assert!(<first_above as Kernel>::LOCKSTEP);
     assert!(<floor8 as Kernel>::LOCKSTEP);
+    assert!(<tent as Kernel>::LOCKSTEP);
     assert!(
         !<bool_cast as Kernel>::LOCKSTEP,
         "a bool as a number stays scalar"
@@ -723,6 +760,12 @@ fn binary_kernels_match_the_plain_functions_over_tails_and_layouts() {
             cpow::call(ArrayView1::from(&zs[..len]), ArrayView1::from(&ks[..len])).unwrap(),
             &w,
             &format!("cpow {what}"),
+        );
+        let w: Vec<f64> = (0..len).map(|k| tent_ref::reference(x[k], ks[k])).collect();
+        assert_bits(
+            tent::call(v(&x), ArrayView1::from(&ks[..len])).unwrap(),
+            &w,
+            &format!("tent {what}"),
         );
         let w: Vec<i32> = (0..len)
             .map(|k| first_above_ref::reference(x[k], y[k]))

@@ -188,8 +188,8 @@ pub use numbox_macros::stencil;
 /// # Ok(()) }
 /// ```
 ///
-/// A kernel whose body has loops or branches that depend on the data (an escape-time
-/// `while`, a Newton iteration with a tolerance, early `return`s) also gets a *lockstep*
+/// A kernel whose body has loops that depend on the data (an escape-time `while`, a Newton
+/// iteration with a tolerance, with branches and early `return`s inside) also gets a *lockstep*
 /// version that runs several elements at once in SIMD lanes, branches as masks, with results
 /// bit-identical to the function's; see [`lanes`] for the subset of Rust it handles
 /// (anything else runs the function one element at a time, as before). `lanes = N` (a power

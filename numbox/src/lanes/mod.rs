@@ -40,8 +40,9 @@
 //!
 //! The lockstep version exists when the kernel has no type parameters and one output, every
 //! parameter and the result is a primitive number (`f32`, `f64`, the integers) or
-//! `Complex32`/`Complex64` (`Complex<f32|f64>`), and the body has a loop, a branch or a
-//! `return` and is made of:
+//! `Complex32`/`Complex64` (`Complex<f32|f64>`), and the body has a `while` or `loop` (a
+//! body with branches only is left to LLVM, which if-converts and vectorizes it) and is
+//! made of:
 //!
 //! - `let x = e;`, `let x: T = e;` (`T` primitive), `let (a, b) = (e1, e2);`;
 //! - `x = e;` and `x op= e;` on a local or parameter;
