@@ -68,8 +68,8 @@ pair!(collatz, collatz_scalar, fn(n: u64) -> u32 {
         if n <= 1 {
             break;
         }
-        if n % 2 == 0 {
-            n = n / 2;
+        if n & 1 == 0 {
+            n /= 2;
         } else {
             n = 3 * n + 1;
         }

@@ -330,7 +330,7 @@ unsafe fn lockstep_loop<I: InTuple, O: OutTuple, F: ElemFn<I, O>>(
     f: &F,
     len: usize,
 ) -> usize {
-    // SAFETY (every arm): forwarded.
+    // SAFETY: every arm forwards the caller's guarantee (every slice has `len` elements).
     unsafe {
         match F::LANES {
             2 => groups::<I, O, F, 2>(ins, outs, f, len),

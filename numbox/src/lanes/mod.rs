@@ -340,29 +340,29 @@ pub fn map3_where<A: Copy, B: Copy, C: Copy, R: Copy + Default, const K: usize>(
 }
 
 /// Something a branch or loop condition can be: a [`Mask`].
-pub trait AsMask<const K: usize> {
+pub trait IntoMask<const K: usize> {
     /// The lanes where the condition holds.
-    fn as_mask(self) -> Mask<K>;
+    fn into_mask(self) -> Mask<K>;
 }
 
-impl<const K: usize> AsMask<K> for Mask<K> {
+impl<const K: usize> IntoMask<K> for Mask<K> {
     #[inline(always)]
-    fn as_mask(self) -> Mask<K> {
+    fn into_mask(self) -> Mask<K> {
         self
     }
 }
 
-impl<const K: usize> AsMask<K> for Lanes<bool, K> {
+impl<const K: usize> IntoMask<K> for Lanes<bool, K> {
     #[inline(always)]
-    fn as_mask(self) -> Mask<K> {
+    fn into_mask(self) -> Mask<K> {
         Mask::from_fn(|k| self.0[k])
     }
 }
 
 /// The condition `c` as a mask.
 #[inline(always)]
-pub fn mask<const K: usize>(c: impl AsMask<K>) -> Mask<K> {
-    c.as_mask()
+pub fn mask<const K: usize>(c: impl IntoMask<K>) -> Mask<K> {
+    c.into_mask()
 }
 
 mod sealed {
