@@ -3,9 +3,11 @@
 //! [`options`] -> [`validate`] (the [`ScalarFn`] IR, cross-option rules, signature lists) ->
 //! [`mod@expand`] (the user's function unchanged, a companion enum of the same name
 //! implementing the runtime's `Kernel`, and one-line methods that call the runtime's typed
-//! handles).
+//! handles), with [`lockstep`]'s version of the body for kernels with data-dependent loops
+//! and branches.
 
 mod expand;
+mod lockstep;
 mod options;
 mod validate;
 

@@ -18,7 +18,8 @@
 //! (see [`cpu`](crate::cpu)). For that to reach the kernel, a caller's body must be a
 //! closure marked `#[inline(always)]` whose loops are `#[inline(always)]` too, so that
 //! LLVM compiles them (and the kernel they call) inside each tier's function. The kernel
-//! itself must reach the loop as such a closure too, never as a function item (`K::eval`):
+//! itself must reach the loop as such a closure or an `#[inline(always)]` method (the
+//! executor's `KernelFn`), never as a function item (`K::eval`):
 //! a function item is called through its `Fn::call` shim, which is only hinted for
 //! inlining, and LLVM leaves a large kernel a call there, compiled for the baseline CPU.
 

@@ -42,6 +42,7 @@ mod error;
 mod executor;
 mod fastmath;
 pub mod gufunc;
+pub mod lanes;
 pub mod math;
 mod npy;
 mod out;
@@ -142,7 +143,7 @@ pub use numbox_macros::stencil;
 ///
 /// Options: `target = "cpu" | "parallel"` (the default target of `call`), `identity = expr`
 /// (the value of an empty reduction), `associative` (or `associative = true | false`),
-/// `fastmath` (below), and a
+/// `fastmath` (below), `lanes = N` (below), and a
 /// list of signatures `fn(f32, f32) -> f32, ...` that compiles the kernel for run-time
 /// dispatch over [`DynArray`]s (`name::call_dyn`, `name::signatures()`, `name::ufunc()` for
 /// a [`Registry`]).
@@ -188,6 +189,14 @@ pub use numbox_macros::stencil;
 /// assert_eq!(log_exp(0.5, 2.0), z[0]); // the function is the kernel
 /// # Ok(()) }
 /// ```
+///
+/// A kernel whose body has loops that depend on the data (an escape-time `while`, a Newton
+/// iteration with a tolerance, with branches and early `return`s inside) also gets a *lockstep*
+/// version that runs several elements at once in SIMD lanes, branches as masks, with results
+/// bit-identical to the function's; see [`lanes`] for the subset of Rust it handles
+/// (anything else runs the function one element at a time, as before). `lanes = N` (a power
+/// of two from 2 to 64) sets the lanes per group, by default 8, or 16 with AVX-512;
+/// `lanes = 1` turns the lockstep version off.
 ///
 /// Kernels take 1 to 12 parameters of any `Copy + Send + Sync` type, may be generic, and
 /// return one value or a tuple of up to 4. Shape problems are `Err`s naming the operands and

@@ -59,3 +59,8 @@ pub mod gufunc {
         Layout, OutArg, OutputList,
     };
 }
+
+/// The lane types of `#[vectorize]`'s lockstep versions.
+pub mod lanes {
+    pub use crate::lanes::*;
+}

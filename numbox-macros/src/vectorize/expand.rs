@@ -77,6 +77,11 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         quote!(fn __nb_body(#inputs) #output)
     };
     let block = &item.block;
+    let lockstep = lockstep_items(k, options);
+    let (lockstep_fn, lockstep_impl) = match &lockstep {
+        Some((f, i)) => (Some(f), Some(i)),
+        None => (None, None),
+    };
     let item = quote! {
         #(#attrs)*
         #vis #wrapper_sig {
@@ -210,12 +215,14 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
                 #eval_body
             }
             #identity
+            #lockstep_impl
         }
 
         impl #impl_g #name #ty_g #where_user {
             #[inline(always)]
             #(#lint_levels)*
             #body_sig #block
+            #lockstep_fn
         }
 
     });
@@ -229,6 +236,40 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
             #reductions
         }
     }
+}
+
+/// The lockstep function and the `Kernel` items that run it, when the body has one (see
+/// [`super::lockstep`]; `lanes = 1` turns it off).
+fn lockstep_items(k: &ScalarFn<'_>, options: &Options) -> Option<(TokenStream, TokenStream)> {
+    if options.lanes == Some(1) || !k.type_params.is_empty() || k.tuple_return {
+        return None;
+    }
+    let params: Vec<Option<&syn::Ident>> = k
+        .item
+        .sig
+        .inputs
+        .iter()
+        .map(|a| match a {
+            syn::FnArg::Typed(pt) => match &*pt.pat {
+                syn::Pat::Ident(pi) => Some(&pi.ident),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let f = super::lockstep::emit(&params, &k.inputs, k.outputs[0], &k.item.block)?;
+    let lanes = options.lanes.unwrap_or(0);
+    let items = quote! {
+        const LOCKSTEP: bool = true;
+        const LANES: usize = #lanes;
+        #[inline(always)]
+        fn eval_lanes<const __NB_K: usize>(
+            __nb_args: [Self::Args; __NB_K],
+        ) -> [Self::Out; __NB_K] {
+            Self::__nb_lockstep::<__NB_K>(__nb_args)
+        }
+    };
+    Some((f, items))
 }
 
 /// The run-time dispatch of a signature list (see [`crate::loop_table`]).

@@ -1,5 +1,5 @@
-//! `#[vectorize(...)]` options: `target`, `identity`, `associative`, `fastmath` and signature
-//! lists.
+//! `#[vectorize(...)]` options: `target`, `identity`, `associative`, `fastmath`, `lanes` and
+//! signature lists.
 
 use crate::diag::Errors;
 use crate::parse::options::{fastmath, flag, key_value, parse_entries, Once, Target};
@@ -16,6 +16,24 @@ pub(super) struct Options {
     pub(super) signatures: Vec<TypeBareFn>,
     /// `fastmath`: the body's math calls go to `numbox::math`.
     pub(super) fastmath: bool,
+    /// `lanes = N`: the lockstep version's lanes per group (1: no lockstep version).
+    pub(super) lanes: Option<usize>,
+}
+
+/// Parses the value of `lanes = N`: 1, or a power of two from 2 to 64.
+fn lanes_value(value: &Expr) -> syn::Result<usize> {
+    let msg =
+        "expected `lanes = N` with N = 1 (no lockstep version) or a power of two from 2 to 64";
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => match i.base10_parse::<usize>() {
+            Ok(n) if n == 1 || (n.is_power_of_two() && (2..=64).contains(&n)) => Ok(n),
+            _ => Err(syn::Error::new(i.span(), format!("{msg}, not {i}"))),
+        },
+        other => Err(syn::Error::new_spanned(other, msg)),
+    }
 }
 
 impl Options {
@@ -24,8 +42,16 @@ impl Options {
         let mut identity = Once::new("identity");
         let mut associative = Once::new("associative");
         let mut fast = Once::new("fastmath");
+        let mut lanes = Once::new("lanes");
         let mut signatures = Vec::new();
-        let expected = ["target", "identity", "associative", "fn", "fastmath"];
+        let expected = [
+            "target",
+            "identity",
+            "associative",
+            "fn",
+            "fastmath",
+            "lanes",
+        ];
         parse_entries(attr, &expected, errors, |key, input, errors| {
             match key {
                 Some("target") => {
@@ -49,6 +75,12 @@ impl Options {
                     errors.ok(associative.set(&key, (key.clone(), value)));
                 }
                 Some("fastmath") => fastmath(input, errors, &mut fast)?,
+                Some("lanes") => {
+                    let (key, value): (Ident, Expr) = key_value(input)?;
+                    if let Some(n) = errors.ok(lanes_value(&value)) {
+                        errors.ok(lanes.set(&key, n));
+                    }
+                }
                 Some("fn") => signatures.push(input.parse()?),
                 _ => return Ok(false),
             }
@@ -60,6 +92,7 @@ impl Options {
             associative: associative.take(),
             signatures,
             fastmath: fast.take().unwrap_or(false),
+            lanes: lanes.take(),
         }
     }
 }

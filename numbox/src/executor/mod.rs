@@ -10,10 +10,12 @@
 pub(crate) mod reduce;
 pub mod tuple;
 
+use crate::cpu::{cpu_tier, CpuTier};
 use crate::driver::{for_blocks, Blocks};
 use crate::small::Small;
 use crate::target::Target;
 use crate::ufunc::Kernel;
+use std::marker::PhantomData;
 use std::ops::Range;
 use tuple::{InTuple, OutTuple, CHUNK};
 
@@ -130,19 +132,6 @@ impl LoopNest {
     }
 }
 
-/// Kernel `K`'s scalar function as the executor's `f`: an `#[inline(always)]` closure.
-///
-/// Passing the function item `K::eval` instead makes every call go through its `Fn::call`
-/// shim, which only carries an inline *hint*: with a body as large as two `fastmath` math
-/// functions LLVM leaves it a call, compiled for the baseline CPU, inside every tier's loop,
-/// and the loop does not vectorize. A closure's body is its own `Fn::call`, so this one is
-/// always inlined, and `K::eval` with it.
-#[inline(always)]
-pub(crate) fn kernel_fn<K: Kernel>() -> impl Fn(K::Args) -> K::Out + Copy + Send + Sync {
-    #[inline(always)]
-    |args: K::Args| K::eval(args)
-}
-
 /// Runs the per-element function `f` over the plan: inputs `I` read through `srcs`, outputs
 /// `O` written through `dsts`, every output element exactly once.
 ///
@@ -150,7 +139,7 @@ pub(crate) fn kernel_fn<K: Kernel>() -> impl Fn(K::Args) -> K::Out + Copy + Send
 /// `srcs` and `dsts` point at views whose elements cover the plan (every offset the plan
 /// reaches is inside them), borrowed for the duration of the call (inputs shared, outputs
 /// unique), and no output overlaps an input or another output.
-pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: Fn(I) -> O + Sync>(
+pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: ElemFn<I, O>>(
     plan: &LoopNest,
     srcs: I::Srcs,
     dsts: O::Dsts,
@@ -194,7 +183,7 @@ pub(crate) unsafe fn execute<I: InTuple, O: OutTuple, F: Fn(I) -> O + Sync>(
 /// # Safety
 /// As for [`execute`]; `end <= plan.total`.
 #[inline(always)]
-unsafe fn run_range<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
+unsafe fn run_range<I: InTuple, O: OutTuple, F: ElemFn<I, O>>(
     plan: &LoopNest,
     srcs: &I::Srcs,
     dsts: &O::Dsts,
@@ -265,16 +254,127 @@ unsafe fn run_range<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
 /// # Safety
 /// Every slice of `ins` and `outs` has at least `len` elements.
 #[inline(always)]
-unsafe fn kernel_loop<I: InTuple, O: OutTuple, F: Fn(I) -> O>(
+unsafe fn kernel_loop<I: InTuple, O: OutTuple, F: ElemFn<I, O>>(
     ins: &I::Slices<'_>,
     outs: &mut O::Slices<'_>,
     f: &F,
     len: usize,
 ) {
-    for j in 0..len {
+    let start = if F::LOCKSTEP {
+        // SAFETY: forwarded (caller's guarantee).
+        unsafe { lockstep_loop::<I, O, F>(ins, outs, f, len) }
+    } else {
+        0
+    };
+    for j in start..len {
         // SAFETY: `j < len`, the length of every slice (caller's guarantee).
-        unsafe { O::set(outs, j, f(I::get(ins, j))) };
+        unsafe { O::set(outs, j, f.one(I::get(ins, j))) };
     }
+}
+
+/// A per-element function the executor runs: a closure, or a [`Kernel`] through
+/// [`KernelFn`], whose lockstep version (if any) runs groups of elements.
+pub(crate) trait ElemFn<I, O>: Sync {
+    /// Whether [`ElemFn::group`] is a lockstep version worth running.
+    const LOCKSTEP: bool = false;
+    /// The lanes per group, or 0 for the CPU tier's choice.
+    const LANES: usize = 0;
+    /// The function on one element.
+    fn one(&self, x: I) -> O;
+    /// The function on `K` elements.
+    #[inline(always)]
+    fn group<const K: usize>(&self, x: [I; K]) -> [O; K] {
+        x.map(|x| self.one(x))
+    }
+}
+
+impl<I, O, F: Fn(I) -> O + Sync> ElemFn<I, O> for F {
+    #[inline(always)]
+    fn one(&self, x: I) -> O {
+        self(x)
+    }
+}
+
+/// Kernel `K` as an [`ElemFn`]: its scalar `eval` and its lockstep `eval_lanes`.
+///
+/// The executor must never get the function item `K::eval` as its `f`: every call would go
+/// through that item's `Fn::call` shim, which only carries an inline *hint*, and with a body
+/// as large as two `fastmath` math functions LLVM leaves it a call, compiled for the
+/// baseline CPU, inside every tier's loop, so the loop does not vectorize. The methods
+/// here are `#[inline(always)]` and call `K::eval` directly, so the kernel is always inlined.
+pub(crate) struct KernelFn<K>(PhantomData<fn() -> K>);
+
+impl<K> KernelFn<K> {
+    pub(crate) const fn new() -> Self {
+        KernelFn(PhantomData)
+    }
+}
+
+impl<K: Kernel> ElemFn<K::Args, K::Out> for KernelFn<K> {
+    const LOCKSTEP: bool = K::LOCKSTEP;
+    const LANES: usize = K::LANES;
+    #[inline(always)]
+    fn one(&self, x: K::Args) -> K::Out {
+        K::eval(x)
+    }
+    #[inline(always)]
+    fn group<const N: usize>(&self, x: [K::Args; N]) -> [K::Out; N] {
+        K::eval_lanes(x)
+    }
+}
+
+/// Runs the full groups of a chunk through `F`'s lockstep version, `K` elements at a time
+/// (`F::LANES`, or by CPU tier: 16 lanes where 512-bit vectors are, else 8); returns the
+/// number of elements done (the tail is left to the scalar loop).
+///
+/// # Safety
+/// As for [`kernel_loop`].
+#[inline(always)]
+unsafe fn lockstep_loop<I: InTuple, O: OutTuple, F: ElemFn<I, O>>(
+    ins: &I::Slices<'_>,
+    outs: &mut O::Slices<'_>,
+    f: &F,
+    len: usize,
+) -> usize {
+    // SAFETY: every arm forwards the caller's guarantee (every slice has `len` elements).
+    unsafe {
+        match F::LANES {
+            2 => groups::<I, O, F, 2>(ins, outs, f, len),
+            4 => groups::<I, O, F, 4>(ins, outs, f, len),
+            8 => groups::<I, O, F, 8>(ins, outs, f, len),
+            16 => groups::<I, O, F, 16>(ins, outs, f, len),
+            32 => groups::<I, O, F, 32>(ins, outs, f, len),
+            64 => groups::<I, O, F, 64>(ins, outs, f, len),
+            _ if cpu_tier() == CpuTier::Avx512 => groups::<I, O, F, 16>(ins, outs, f, len),
+            _ => groups::<I, O, F, 8>(ins, outs, f, len),
+        }
+    }
+}
+
+/// The groups of `K` elements of a chunk through `F::group`: returns how many elements it
+/// did (a multiple of `K`, at most `len`).
+///
+/// # Safety
+/// As for [`kernel_loop`].
+#[inline(always)]
+unsafe fn groups<I: InTuple, O: OutTuple, F: ElemFn<I, O>, const K: usize>(
+    ins: &I::Slices<'_>,
+    outs: &mut O::Slices<'_>,
+    f: &F,
+    len: usize,
+) -> usize {
+    let mut j = 0;
+    while j + K <= len {
+        // SAFETY: `j + k < j + K <= len`, the length of every slice (caller's guarantee).
+        let args: [I; K] = std::array::from_fn(|k| unsafe { I::get(ins, j + k) });
+        let res = f.group::<K>(args);
+        for (k, r) in res.into_iter().enumerate() {
+            // SAFETY: as above.
+            unsafe { O::set(outs, j + k, r) };
+        }
+        j += K;
+    }
+    j
 }
 
 /// Calls `f(offsets, len)` for every row segment of the elements `start..end`, with each

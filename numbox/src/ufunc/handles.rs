@@ -130,7 +130,7 @@ arity!(A0 x0 T0, A1 x1 T1, A2 x2 T2, A3 x3 T3, A4 x4 T4, A5 x5 T5, A6 x6 T6, A7 
     A8 x8 T8, A9 x9 T9, A10 x10 T10, A11 x11 T11);
 
 /// The kernel as a binary function: an `#[inline(always)]` closure, so that the reduction
-/// loops inline it (see `executor::kernel_fn`).
+/// loops inline it (see `executor::KernelFn`).
 #[inline(always)]
 fn binary<K: Kernel<Args = (T, T), Out = (T,)>, T>() -> impl Fn(T, T) -> T + Copy + Send + Sync {
     #[inline(always)]

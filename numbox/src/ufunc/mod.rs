@@ -21,7 +21,7 @@ pub use outputs::OutArrays;
 use crate::broadcast::{broadcast_iter, broadcast_stride, describe_operands, dim_from_shape};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::tuple::{InTuple, OutTuple};
-use crate::executor::{execute, kernel_fn, LoopNest};
+use crate::executor::{execute, KernelFn, LoopNest};
 use crate::target::Target;
 
 /// A scalar kernel lifted to arrays; implemented by the companion type `#[vectorize]` makes.
@@ -72,6 +72,18 @@ pub trait Kernel {
     /// The value of a reduction over zero elements (`#[vectorize(identity = ...)]`).
     fn identity() -> Option<Self::Out> {
         None
+    }
+    /// Whether [`eval_lanes`](Kernel::eval_lanes) is a lockstep version worth running
+    /// (see [`lanes`](crate::lanes)): the executor then runs full groups of elements
+    /// through it and the rest through [`eval`](Kernel::eval).
+    const LOCKSTEP: bool = false;
+    /// The lanes per group of a lockstep kernel (`#[vectorize(lanes = N)]`, a power of two
+    /// from 2 to 64), or 0 for the CPU tier's choice.
+    const LANES: usize = 0;
+    /// The kernel on `K` elements at once; the same results as `eval` on each element.
+    #[inline(always)]
+    fn eval_lanes<const K: usize>(args: [Self::Args; K]) -> [Self::Out; K] {
+        args.map(Self::eval)
     }
 }
 
@@ -169,7 +181,7 @@ pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
         let plan = LoopNest::flat(shape.iter().product(), nops);
         // SAFETY: every input and the fresh outputs hold `shape`'s elements contiguously in
         // the same order, so the flat plan walks each exactly once, inside its memory.
-        unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
+        unsafe { execute(&plan, srcs, dsts, KernelFn::<K>::new(), target) };
         // SAFETY: the executor wrote every element of every output.
         return Ok(unsafe { <K::Out as OutArrays>::assume_init(out) });
     }
@@ -184,7 +196,7 @@ pub fn call<K: ElementKernel, Ops: Operands<K::Args>>(
     // SAFETY: `srcs` point into the views `ops` lends for this whole function and the plan's
     // strides are those views' strides broadcast to `shape` (stride 0 on broadcast axes), so
     // every offset stays inside them; the outputs are fresh arrays of exactly `shape`.
-    unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
+    unsafe { execute(&plan, srcs, dsts, KernelFn::<K>::new(), target) };
     // SAFETY: the executor wrote every element of every output (the plan covers `shape`).
     Ok(unsafe { <K::Out as OutArrays>::assume_init(out) })
 }
@@ -247,7 +259,7 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
         let plan = LoopNest::flat(total, metas.len() + out_metas.len());
         // SAFETY: every input and output (unique borrows: no overlap) holds the same shape
         // contiguously in the same order, so the flat plan walks each exactly once.
-        unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
+        unsafe { execute(&plan, srcs, dsts, KernelFn::<K>::new(), target) };
         return Ok(());
     }
     let shape = out_shape(K::NAME, metas, out_metas)?;
@@ -255,6 +267,6 @@ pub fn call_into<K: ElementKernel, Ops: Operands<K::Args>, O: OutArgs<K::Out>>(
     // SAFETY: as in `call` (the inputs broadcast to `shape`, so their broadcast strides stay
     // inside them); the outputs are unique borrows (so they overlap no input and no other
     // output) and were checked to have exactly `shape`.
-    unsafe { execute(&plan, srcs, dsts, kernel_fn::<K>(), target) };
+    unsafe { execute(&plan, srcs, dsts, KernelFn::<K>::new(), target) };
     Ok(())
 }
