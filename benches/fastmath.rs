@@ -1,5 +1,6 @@
 //! `fastmath` against the same kernels without it, 10^6 elements, serial: seed 2's
-//! `ln(exp(x) * ln(y))` (seed 2's inputs) and the exp of a softmax.
+//! `ln(exp(x) * ln(y))` (seed 2's inputs), the exp of a softmax, and a `prange` sum of
+//! exponentials (a lane-grid reduction) beside a plain loop.
 //!
 //! `cargo bench --bench fastmath -- --warm-up-time 1 --measurement-time 3`, and the same with
 //! `RUSTFLAGS="-C target-cpu=native"`.
@@ -80,5 +81,39 @@ fn softmax_exp(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, seed2, softmax_exp);
+/// `s += x[i].exp()` in a `prange` loop: the C library's `exp` on the plain block grid.
+#[parallel_loop]
+fn sum_exp(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in prange(0..x.len()) {
+        s += x[i].exp();
+    }
+    s
+}
+
+/// The same under `fastmath`: `numbox::math::exp` on the 8-lane grid.
+#[parallel_loop(fastmath)]
+fn sum_exp_fast(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in prange(0..x.len()) {
+        s += x[i].exp();
+    }
+    s
+}
+
+fn prange_sum_exp(c: &mut Criterion) {
+    let x: Vec<f64> = common::uniform(N, 5)
+        .iter()
+        .map(|v| v * 20.0 - 10.0)
+        .collect();
+    let mut g = c.benchmark_group("fastmath_prange_sum_exp_1e6");
+    g.bench_function("plain_loop", |b| {
+        b.iter(|| x.iter().map(|v| v.exp()).sum::<f64>())
+    });
+    g.bench_function("c_library", |b| b.iter(|| sum_exp(&x)));
+    g.bench_function("fastmath", |b| b.iter(|| sum_exp_fast(&x)));
+    g.finish();
+}
+
+criterion_group!(benches, seed2, softmax_exp, prange_sum_exp);
 criterion_main!(benches);
