@@ -309,6 +309,21 @@ fn cos_short(x: f64) -> f64 {
     1.0 - 0.5 * z + z * z * p
 }
 
+/// `|x|` in `f64` and the three parts `f0 + f1 + f2` of `2/pi` for `x`'s exponent (the
+/// row of the reduction table both reductions below use).
+#[inline(always)]
+fn reduction_row(x: f32) -> (f64, f64, f64, f64) {
+    use super::f32_reduction::F32_REDUCTION;
+    let field = (x.to_bits() >> 23) & 0xff;
+    let row = F32_REDUCTION[(field.clamp(101, 254) - 101) as usize];
+    (
+        f64::from(x).abs(),
+        f64::from_bits(row[0]),
+        f64::from_bits(row[1]),
+        f64::from_bits(row[2]),
+    )
+}
+
 /// `|x| = n pi/2 + r`, `|r| <= pi/4` (about), for a finite `f32` `x` with
 /// `|x| >= 2^-26`: returns `r` and `n mod 4`. Exact over the whole `f32` range with one
 /// table row per exponent (three `f64` values, [`F32_REDUCTION`]) and no branch, so it
@@ -318,15 +333,7 @@ fn cos_short(x: f64) -> f64 {
 /// `m f2` (below `2^-28`) and the final product by `pi/2` round.
 #[inline(always)]
 fn reduce_f32(x: f32) -> (f64, u64) {
-    use super::f32_reduction::F32_REDUCTION;
-    let a = f64::from(x).abs();
-    let field = (x.to_bits() >> 23) & 0xff;
-    let row = F32_REDUCTION[(field.clamp(101, 254) - 101) as usize];
-    let (f0, f1, f2) = (
-        f64::from_bits(row[0]),
-        f64::from_bits(row[1]),
-        f64::from_bits(row[2]),
-    );
+    let (a, f0, f1, f2) = reduction_row(x);
     let s0 = mod4(a * f0);
     let s1 = a * f1;
     let n = round_int(s0 + s1);
@@ -340,15 +347,7 @@ fn reduce_f32(x: f32) -> (f64, u64) {
 /// instead of two and a select. `(s0 + c - 2h) + s1` is exact as in [`reduce_f32`].
 #[inline(always)]
 fn reduce_f32_half(x: f32, c: f64) -> (f64, u64) {
-    use super::f32_reduction::F32_REDUCTION;
-    let a = f64::from(x).abs();
-    let field = (x.to_bits() >> 23) & 0xff;
-    let row = F32_REDUCTION[(field.clamp(101, 254) - 101) as usize];
-    let (f0, f1, f2) = (
-        f64::from_bits(row[0]),
-        f64::from_bits(row[1]),
-        f64::from_bits(row[2]),
-    );
+    let (a, f0, f1, f2) = reduction_row(x);
     let s0 = mod4(a * f0) + c;
     let s1 = a * f1;
     let h = round_int((s0 + s1) * 0.5);
