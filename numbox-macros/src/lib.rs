@@ -4,6 +4,7 @@
 //! Each entry point only converts tokens and calls its module's `expand`.
 
 mod diag;
+mod dist;
 mod emit;
 mod fastmath;
 mod fn_shape;

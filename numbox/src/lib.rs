@@ -57,6 +57,10 @@ pub mod parallel_loop;
 pub mod prelude;
 pub mod stencil;
 
+#[cfg(feature = "mpi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mpi")))]
+pub mod dist;
+
 pub use broadcast::{broadcast_shapes, ElemStorage, Operand, Scalar, Source};
 pub use cpu::{cpu_tier, CpuTier};
 pub use dispatch::{DynUfunc, Registry, Signature};

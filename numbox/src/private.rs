@@ -64,3 +64,26 @@ pub mod gufunc {
 pub mod lanes {
     pub use crate::lanes::*;
 }
+
+/// `name::dist()` of the attributes: `dist_items! { .. }` expands its input when numbox has
+/// the `mpi` feature and to nothing otherwise (the user's crate cannot see numbox's features).
+#[cfg(feature = "mpi")]
+pub mod dist {
+    pub use crate::dist::Dist;
+}
+
+#[cfg(feature = "mpi")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nb_dist_items {
+    ($($t:tt)*) => { $($t)* };
+}
+
+#[cfg(not(feature = "mpi"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __nb_dist_items {
+    ($($t:tt)*) => {};
+}
+
+pub use crate::__nb_dist_items as dist_items;

@@ -135,6 +135,11 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
         Target::Parallel => quote!(parallel),
         _ => quote!(serial),
     };
+    let dist = crate::dist::method(
+        quote!(#vis),
+        quote!(#rt::Handle<Self, #n>),
+        quote!(Self::#default_handle()),
+    );
     let params_span = scalar_tys
         .first()
         .map_or_else(Span::call_site, |t| t.span());
@@ -268,6 +273,8 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 #vis fn parallel() -> #rt::Handle<Self, #n> {
                     #rt::Handle::new(#p::Target::Parallel)
                 }
+
+                #dist
             }
         };
     }

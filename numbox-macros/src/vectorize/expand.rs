@@ -112,6 +112,11 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
 
     let a: Vec<_> = (0..n).map(|i| format_ident!("__nb_A{}", i)).collect();
     let x: Vec<_> = (0..n).map(|i| format_ident!("__nb_x{}", i)).collect();
+    let dist = crate::dist::method(
+        quote!(pub),
+        quote!(#p::Ufunc<Self>),
+        quote!(Self::default_target()),
+    );
     let methods = quote! {
         /// Applies the kernel elementwise to the broadcast operands (scalars, arrays, views of
         /// any layout, slices), into newly allocated arrays, on the attribute's target.
@@ -150,6 +155,8 @@ pub(super) fn emit(k: &ScalarFn<'_>, options: &Options) -> TokenStream {
         pub const fn default_target() -> #p::Ufunc<Self> {
             #p::Ufunc::new(<Self as #p::Kernel>::TARGET)
         }
+
+        #dist
     };
     let reductions = k.is_binary_homogeneous().then(|| {
         let t = inputs[0];

@@ -381,7 +381,7 @@ where
 /// One block of the grid: eight contiguous sub-blocks folded side by side, then combined
 /// in order; a short (last) block is folded left to right.
 #[inline(always)]
-fn fold_block_all<T: Element, F: Fn(T, T) -> T>(b: &[T], f: &F) -> T {
+pub(crate) fn fold_block_all<T: Element, F: Fn(T, T) -> T>(b: &[T], f: &F) -> T {
     if b.len() == BLOCK {
         const SUB: usize = BLOCK / LANES;
         let s: [&[T]; LANES] = std::array::from_fn(|q| &b[q * SUB..(q + 1) * SUB]);

@@ -47,7 +47,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod boundary;
-mod exec;
+pub(crate) mod exec;
 mod field;
 mod handle;
 mod neighbors;

@@ -1,0 +1,475 @@
+//! Distributed kernels over MPI (the `mpi` feature): arrays block-partitioned along axis 0
+//! over the ranks of a communicator, and every attribute's kernel run on them through its
+//! companion's `name::dist()`.
+//!
+//! A [`DistArray`] holds this rank's block of rows of a global array; the partition is a
+//! function of the global row count `n` and the communicator size `p` alone: every rank gets
+//! `n / p` rows and the first `n % p` ranks one more ([`Partition`]). Arrays come from
+//! [`DistArray::scatter`] (from a root), [`DistArray::from_local`] (each rank builds its own
+//! block) or a distributed kernel call, and go back with [`DistArray::gather`].
+//!
+//! `name::dist()` returns a [`Dist`] wrapping the kernel's usual handle (on the attribute's
+//! target, which then applies inside each rank):
+//!
+//! - `#[vectorize]`: `call` applies the kernel to the local blocks (every distributed operand
+//!   must have the same partition; scalars and ordinary arrays that broadcast along the
+//!   trailing axes are passed to every rank as they are); `reduce_all` and `reduce` give
+//!   every rank the result of the single-process call on the gathered array, bit for bit,
+//!   for any number of ranks (see [`Dist::reduce_all`]).
+//! - `#[stencil]`: `call` exchanges halo rows with the ranks that own them (as many rows as
+//!   the neighbourhood reaches along axis 0), applies the border mode at the *global* edges
+//!   (`wrap` wraps across the first and last rank) and gives the bits of the single-process
+//!   call, whatever the partition, blocks thinner than the halo included.
+//! - `#[guvectorize]`: `call` runs the loop over the local blocks when axis 0 is a loop
+//!   dimension of every distributed operand (core dimensions stay local).
+//! - `#[parallel_loop]`: [`prange_rows`] gives each rank its part of a global range, and
+//!   [`Dist::reduce_all`]-style combination is available through [`fold_ranks`].
+//!
+//! Errors are `Err(numbox::Error)` naming the operands and shapes, and are raised on every
+//! rank alike (every check uses data all ranks share), so a failing call never leaves one
+//! rank waiting in a collective. Communication failures inside MPI follow MPI's error handler,
+//! which by default aborts the whole job (`MPI_ERRORS_ARE_FATAL`).
+//!
+//! ```no_run
+//! use numbox::dist::{mpi, DistArray};
+//! use numbox::ndarray::Array2;
+//! use numbox::prelude::*;
+//!
+//! #[stencil(mode = "wrap")]
+//! fn heat(u: Neighbors2<f64>) -> f64 {
+//!     u[[0, 0]] + 0.1 * (u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]])
+//! }
+//!
+//! # fn main() -> numbox::Result<()> {
+//! let universe = mpi::initialize().expect("MPI initialised once");
+//! let world = universe.world();
+//! let root = (world.rank() == 0).then(|| Array2::from_shape_fn((64, 64), |(i, j)| (i * j) as f64));
+//! let mut u = DistArray::scatter(&world, 0, root.as_ref())?; // rows split over the ranks
+//! for _ in 0..10 {
+//!     u = heat::dist().call(&u)?; // halo rows exchanged with the neighbouring ranks
+//! }
+//! if let Some(all) = u.gather(0)? {
+//!     println!("{}", all.sum()); // only on rank 0
+//! }
+//! # Ok(()) }
+//! ```
+
+use crate::error::{shape_str, Error, ErrorKind, Result};
+use mpi::collective::{CommunicatorCollectives, Root};
+use mpi::datatype::{Equivalence, Partition as MpiPartition, PartitionMut};
+use mpi::topology::{Communicator, SimpleCommunicator};
+use ndarray::{Array, ArrayBase, ArrayView, ArrayViewMut, Data, Dimension};
+use std::ops::Range;
+use std::rc::Rc;
+
+mod halo;
+mod reduce;
+mod stencil;
+mod ufunc;
+
+pub use stencil::DistArg;
+pub use ufunc::DistOperand;
+
+/// The `mpi` crate (rsmpi), re-exported: `mpi::initialize()`, the communicator traits and
+/// [`Equivalence`] for element types of your own.
+pub use mpi;
+
+/// The element types a [`DistArray`] can send between ranks: numbox elements with an MPI
+/// datatype and a default value (every primitive number, `bool`, `Complex32`, `Complex64`,
+/// or a `Default` type implementing [`Equivalence`]). Receive buffers start as
+/// `T::default()`.
+pub trait DistElement: crate::Element + Equivalence + Default {}
+
+impl<T: crate::Element + Equivalence + Default> DistElement for T {}
+
+/// The split of `rows` global rows over `ranks` ranks: `rows / ranks` each, one more for each
+/// of the first `rows % ranks` ranks, in rank order. Every rank gets at least one row.
+///
+/// ```
+/// use numbox::dist::Partition;
+/// let p = Partition::new(10, 3).unwrap();
+/// assert_eq!((p.range(0), p.range(1), p.range(2)), (0..4, 4..7, 7..10));
+/// assert_eq!(p.owner(6), 1);
+/// assert!(Partition::new(2, 3).is_err()); // more ranks than rows
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partition {
+    starts: Rc<[usize]>,
+}
+
+impl Partition {
+    /// The partition of `rows` rows over `ranks` ranks; an `Err` of kind `InvalidArgument`
+    /// when there are fewer rows than ranks (a rank would hold nothing).
+    pub fn new(rows: usize, ranks: usize) -> Result<Self> {
+        if ranks == 0 || rows < ranks {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "cannot split {rows} rows (axis 0) over {ranks} ranks: every rank needs at least one row; \
+                     use fewer ranks or distribute a longer axis"
+                ),
+            ));
+        }
+        let (base, rem) = (rows / ranks, rows % ranks);
+        let mut starts = Vec::with_capacity(ranks + 1);
+        let mut s = 0;
+        starts.push(0);
+        for r in 0..ranks {
+            s += base + usize::from(r < rem);
+            starts.push(s);
+        }
+        Ok(Partition {
+            starts: starts.into(),
+        })
+    }
+
+    /// The number of ranks.
+    pub fn ranks(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The global row count.
+    pub fn rows(&self) -> usize {
+        self.starts[self.ranks()]
+    }
+
+    /// The global rows of rank `r`.
+    pub fn range(&self, r: usize) -> Range<usize> {
+        self.starts[r]..self.starts[r + 1]
+    }
+
+    /// The rank that owns global row `row` (which must be `< rows()`).
+    pub fn owner(&self, row: usize) -> usize {
+        debug_assert!(row < self.rows());
+        self.starts.partition_point(|&s| s <= row) - 1
+    }
+}
+
+/// An n-dimensional array block-partitioned along axis 0 over the ranks of a communicator:
+/// this rank's rows ([`local`](Self::local), always in standard C order), the global shape
+/// and the [`Partition`].
+///
+/// Every method that communicates is collective: all ranks of the communicator call it, in
+/// the same order.
+pub struct DistArray<T, D: Dimension> {
+    comm: Rc<SimpleCommunicator>,
+    part: Partition,
+    global: D,
+    local: Array<T, D>,
+}
+
+impl<T: std::fmt::Debug, D: Dimension> std::fmt::Debug for DistArray<T, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistArray")
+            .field("rank", &self.rank())
+            .field("global_shape", &self.global.slice())
+            .field("rows", &self.rows())
+            .field("local", &self.local)
+            .finish()
+    }
+}
+
+fn mpi_count(n: usize, what: &str) -> Result<i32> {
+    i32::try_from(n).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{what}: {n} elements on one rank exceed MPI's count limit (2^31 - 1); use more ranks"),
+        )
+    })
+}
+
+/// Counts and displacements (in elements) of every rank's block, for the varcount collectives.
+fn counts_displs(part: &Partition, row_len: usize, what: &str) -> Result<(Vec<i32>, Vec<i32>)> {
+    let counts = (0..part.ranks())
+        .map(|r| mpi_count(part.range(r).len() * row_len, what))
+        .collect::<Result<Vec<_>>>()?;
+    let displs = (0..part.ranks())
+        .map(|r| mpi_count(part.range(r).start * row_len, what))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((counts, displs))
+}
+
+fn check_root<C: Communicator>(comm: &C, root: i32, what: &str) -> Result<()> {
+    if !(0..comm.size()).contains(&root) {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "{what}: root rank {root} is out of range for a communicator of {} ranks",
+                comm.size()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `D` of the given shape, or an `Err` when `D` has another fixed dimensionality.
+fn dim_of<D: Dimension>(shape: &[usize], what: &str) -> Result<D> {
+    if D::NDIM.is_some_and(|n| n != shape.len()) {
+        return Err(Error::new(
+            ErrorKind::ShapeMismatch,
+            format!(
+                "{what}: shape {} does not have the array type's {} dimensions",
+                shape_str(shape),
+                D::NDIM.map_or("dynamic".to_string(), |n| n.to_string())
+            ),
+        ));
+    }
+    let mut d = D::zeros(shape.len());
+    d.slice_mut().copy_from_slice(shape);
+    Ok(d)
+}
+
+impl<T: DistElement, D: Dimension> DistArray<T, D> {
+    /// Splits `global`, given on rank `root` (ignored elsewhere: pass `None`), into blocks
+    /// of rows, one per rank of `comm` (collective). The array gets a duplicate of `comm`,
+    /// so its messages never mix with the caller's.
+    ///
+    /// `Err` on every rank when `root` has no array, the array has no axis, fewer rows than
+    /// `comm` has ranks, or `root` is out of range.
+    pub fn scatter<C: Communicator, S: Data<Elem = T>>(
+        comm: &C,
+        root: i32,
+        global: Option<&ArrayBase<S, D>>,
+    ) -> Result<Self> {
+        const WHAT: &str = "DistArray::scatter";
+        check_root(comm, root, WHAT)?;
+        let comm = Rc::new(comm.duplicate());
+        let me = comm.rank();
+        let root_proc = comm.process_at_rank(root);
+        // [has an array, ndim], then the shape.
+        let mut head = [0u64; 2];
+        if me == root {
+            if let Some(a) = global {
+                head = [1, a.ndim() as u64];
+            }
+        }
+        root_proc.broadcast_into(&mut head[..]);
+        if head[0] == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{WHAT}: the root rank {root} passed no array (None)"),
+            ));
+        }
+        let mut shape = vec![0u64; head[1] as usize];
+        if me == root {
+            let a = global.expect("checked above");
+            shape
+                .iter_mut()
+                .zip(a.shape())
+                .for_each(|(s, &n)| *s = n as u64);
+        }
+        root_proc.broadcast_into(&mut shape[..]);
+        let shape: Vec<usize> = shape.iter().map(|&n| n as usize).collect();
+        if shape.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("{WHAT}: a 0-dimensional array has no axis 0 to distribute"),
+            ));
+        }
+        let part = Partition::new(shape[0], comm.size() as usize).map_err(|e| e.context(WHAT))?;
+        let global_dim: D = dim_of(&shape, WHAT)?;
+        let row_len: usize = shape[1..].iter().product();
+        let (counts, displs) = counts_displs(&part, row_len, WHAT)?;
+        let mut local_dim = global_dim.clone();
+        local_dim[0] = part.range(me as usize).len();
+        let mut buf: Vec<T> = recv_buffer(local_dim.size());
+        if me == root {
+            let a = global.expect("checked above");
+            let std = a.as_standard_layout();
+            let send = std.as_slice().expect("standard layout");
+            let sendp = MpiPartition::new(send, &counts[..], &displs[..]);
+            root_proc.scatter_varcount_into_root(&sendp, &mut buf[..]);
+        } else {
+            root_proc.scatter_varcount_into(&mut buf[..]);
+        }
+        let local = Array::from_shape_vec(local_dim, buf).expect("the block's size");
+        Ok(DistArray {
+            comm,
+            part,
+            global: global_dim,
+            local,
+        })
+    }
+
+    /// The array whose block on this rank is `local` (collective): the blocks are stacked
+    /// in rank order along axis 0. The blocks must have the same shape apart from axis 0 and
+    /// the row counts of the [`Partition`] of their total; anything else is an `Err` on
+    /// every rank naming each rank's block shape. The array gets a duplicate of `comm`.
+    pub fn from_local<C: Communicator, S: Data<Elem = T>>(
+        comm: &C,
+        local: &ArrayBase<S, D>,
+    ) -> Result<Self> {
+        const WHAT: &str = "DistArray::from_local";
+        let comm = Rc::new(comm.duplicate());
+        let p = comm.size() as usize;
+        let mut ndims = vec![0u64; p];
+        comm.all_gather_into(&(local.ndim() as u64), &mut ndims[..]);
+        let nd = ndims[0] as usize;
+        if nd == 0 || ndims.iter().any(|&n| n as usize != nd) {
+            return Err(Error::new(
+                ErrorKind::ShapeMismatch,
+                format!("{WHAT}: the blocks have {ndims:?} dimensions on ranks 0..{p}; they need one dimensionality with an axis 0"),
+            ));
+        }
+        let mine: Vec<u64> = local.shape().iter().map(|&n| n as u64).collect();
+        let mut all = vec![0u64; p * nd];
+        comm.all_gather_into(&mine[..], &mut all[..]);
+        let shapes: Vec<Vec<usize>> = all
+            .chunks(nd)
+            .map(|c| c.iter().map(|&n| n as usize).collect())
+            .collect();
+        let describe = || {
+            shapes
+                .iter()
+                .enumerate()
+                .map(|(r, s)| format!("rank {r} has {}", shape_str(s)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if shapes.iter().any(|s| s[1..] != shapes[0][1..]) {
+            return Err(Error::new(
+                ErrorKind::ShapeMismatch,
+                format!("{WHAT}: the blocks differ beyond axis 0: {}", describe()),
+            ));
+        }
+        let rows: usize = shapes.iter().map(|s| s[0]).sum();
+        let part = Partition::new(rows, p).map_err(|e| e.context(WHAT))?;
+        if let Some(r) = (0..p).find(|&r| shapes[r][0] != part.range(r).len()) {
+            return Err(Error::new(
+                ErrorKind::ShapeMismatch,
+                format!(
+                    "{WHAT}: rank {r} has {} rows, but the partition of {rows} rows over {p} ranks gives it {} \
+                     (rows / ranks each, one more on the first rows % ranks ranks): {}",
+                    shapes[r][0],
+                    part.range(r).len(),
+                    describe()
+                ),
+            ));
+        }
+        let mut global_shape = shapes[0].clone();
+        global_shape[0] = rows;
+        let global = dim_of(&global_shape, WHAT)?;
+        Ok(DistArray {
+            comm,
+            part,
+            global,
+            local: local.as_standard_layout().into_owned(),
+        })
+    }
+
+    /// The global array on rank `root` (`Some`), `None` on the others (collective).
+    pub fn gather(&self, root: i32) -> Result<Option<Array<T, D>>> {
+        const WHAT: &str = "DistArray::gather";
+        check_root(&*self.comm, root, WHAT)?;
+        let row_len = self.row_len();
+        let (counts, displs) = counts_displs(&self.part, row_len, WHAT)?;
+        let root_proc = self.comm.process_at_rank(root);
+        let send = self
+            .local
+            .as_slice()
+            .expect("blocks are in standard layout");
+        if self.comm.rank() == root {
+            let mut buf: Vec<T> = recv_buffer(self.global.size());
+            {
+                let mut recv = PartitionMut::new(&mut buf[..], &counts[..], &displs[..]);
+                root_proc.gather_varcount_into_root(send, &mut recv);
+            }
+            Ok(Some(
+                Array::from_shape_vec(self.global.clone(), buf).expect("the global size"),
+            ))
+        } else {
+            root_proc.gather_varcount_into(send);
+            Ok(None)
+        }
+    }
+
+    /// The global array on every rank (collective).
+    pub fn all_gather(&self) -> Result<Array<T, D>> {
+        const WHAT: &str = "DistArray::all_gather";
+        let (counts, displs) = counts_displs(&self.part, self.row_len(), WHAT)?;
+        let send = self
+            .local
+            .as_slice()
+            .expect("blocks are in standard layout");
+        let mut buf: Vec<T> = recv_buffer(self.global.size());
+        {
+            let mut recv = PartitionMut::new(&mut buf[..], &counts[..], &displs[..]);
+            self.comm.all_gather_varcount_into(send, &mut recv);
+        }
+        Ok(Array::from_shape_vec(self.global.clone(), buf).expect("the global size"))
+    }
+}
+
+/// A buffer of `n` elements for MPI to overwrite (filled with `T::default()` first, so that
+/// it is initialised whatever MPI does).
+fn recv_buffer<T: DistElement>(n: usize) -> Vec<T> {
+    vec![T::default(); n]
+}
+
+impl<T, D: Dimension> DistArray<T, D> {
+    /// The global shape.
+    pub fn global_shape(&self) -> &[usize] {
+        self.global.slice()
+    }
+
+    /// The global rows (along axis 0) this rank holds.
+    pub fn rows(&self) -> Range<usize> {
+        self.part.range(self.rank())
+    }
+
+    /// The partition of axis 0 over the ranks.
+    pub fn partition(&self) -> &Partition {
+        &self.part
+    }
+
+    /// This rank's index in the array's communicator.
+    pub fn rank(&self) -> usize {
+        self.comm.rank() as usize
+    }
+
+    /// The communicator the array is distributed over (a duplicate of the one it was made
+    /// from, shared by every array computed from it).
+    pub fn comm(&self) -> &SimpleCommunicator {
+        &self.comm
+    }
+
+    /// This rank's block: the global rows [`rows()`](Self::rows), in standard layout.
+    pub fn local(&self) -> ArrayView<'_, T, D> {
+        self.local.view()
+    }
+
+    /// This rank's block, writable (the global shape and the partition cannot change).
+    pub fn local_mut(&mut self) -> ArrayViewMut<'_, T, D> {
+        self.local.view_mut()
+    }
+
+    /// The block, consumed.
+    pub fn into_local(self) -> Array<T, D> {
+        self.local
+    }
+
+    /// Elements per row (the product of the global shape past axis 0).
+    fn row_len(&self) -> usize {
+        self.global.slice()[1..].iter().product()
+    }
+}
+
+/// The companion's `name::dist()`: the kernel's handle `H` (a [`Ufunc`](crate::ufunc::Ufunc),
+/// a stencil [`Handle`](crate::stencil::Handle) or a [`Gufunc`](crate::Gufunc)) run on
+/// [`DistArray`]s. Build one for another target with [`Dist::new`]`(name::parallel())`.
+#[derive(Clone, Copy, Debug)]
+pub struct Dist<H> {
+    handle: H,
+}
+
+impl<H> Dist<H> {
+    /// The distributed calls of `handle`'s kernel, on `handle`'s target inside each rank.
+    pub const fn new(handle: H) -> Self {
+        Dist { handle }
+    }
+
+    /// The wrapped single-process handle.
+    pub fn handle(&self) -> &H {
+        &self.handle
+    }
+}

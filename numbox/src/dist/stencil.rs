@@ -1,0 +1,338 @@
+//! `name::dist().call(..)` of a `#[stencil]`: the halo exchange, then the single-process
+//! kernel on this rank's block and on two thin strips around its edges.
+//!
+//! A point of the block whose neighbourhood stays inside the block is computed from the
+//! block alone (one call on the block, no copy). The `up` rows at the top and `down` at the
+//! bottom read rows of other ranks: each edge is recomputed on a strip (the halo rows and
+//! `up + down` rows of the block) and copied over. A block thinner than `up + down` rows is
+//! computed in one call on the block with both halos. Along axis 0 the kept points never
+//! read past a strip's own edges, except at the global edges, where the strip's edge *is*
+//! the global edge (`skip`, `constant`) or the halo holds the rows the mode resolves to
+//! (`nearest`, `reflect`, `mirror`, `wrap`): every point gets the bits of the
+//! single-process call.
+
+use super::{halo, Dist, DistArray, DistElement, Partition};
+use crate::error::{shape_str, Error, ErrorKind, Result};
+use crate::stencil::{exec, ArgSlot, Handle, Input, Param, StencilKernel};
+use mpi::topology::{Communicator, SimpleCommunicator};
+use ndarray::{Array, ArrayView, Axis, Dim, Dimension, Slice};
+use std::rc::Rc;
+
+/// What the kernel is run on: the block, the top or bottom strip, or the block with both
+/// halos (a block thinner than the halo).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Block,
+    Top,
+    Bottom,
+    Full,
+}
+
+/// The distribution every distributed argument of a call must share.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct Layout {
+    pub(crate) comm: Rc<SimpleCommunicator>,
+    pub(crate) part: Partition,
+    pub(crate) global: Vec<usize>,
+}
+
+impl<T, D: Dimension> DistArray<T, D> {
+    pub(crate) fn dist_layout(&self) -> Layout {
+        Layout {
+            comm: self.comm.clone(),
+            part: self.part.clone(),
+            global: self.global.slice().to_vec(),
+        }
+    }
+}
+
+/// The reach of a call: rows above and below, and how the edges are computed.
+#[doc(hidden)]
+pub struct Plan {
+    up: usize,
+    down: usize,
+    mode: crate::stencil::Mode,
+    strips: bool,
+}
+
+/// An argument of `name::dist().call(..)` at a position `S` of an `N`-dimensional stencil:
+/// a `&DistArray` of the kernel's dimensionality for a `Neighbors` parameter, a value of the
+/// parameter's type for a scalar one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an argument for a `{S}` parameter of this distributed {N}-dimensional stencil",
+    label = "expected `&DistArray` of the kernel's dimensionality for a `Neighbors` parameter, or a value of the parameter's type"
+)]
+pub trait DistArg<S: ArgSlot<N>, const N: usize> {
+    /// The argument after the halo exchange.
+    #[doc(hidden)]
+    type Held: HeldArg<S, N>;
+    /// The distribution of a distributed argument.
+    #[doc(hidden)]
+    fn layout(&self) -> Option<Layout>;
+    /// Exchanges the halo (collective).
+    #[doc(hidden)]
+    fn exchange(self, plan: &Plan) -> Self::Held;
+}
+
+/// An argument after the halo exchange: what the kernel's runtime takes, per piece.
+#[doc(hidden)]
+pub trait HeldArg<S: ArgSlot<N>, const N: usize> {
+    fn piece<'b>(&'b self, piece: Piece) -> S::Value<'b>
+    where
+        S: 'b;
+}
+
+#[doc(hidden)]
+pub struct HeldInput<'a, T, const N: usize>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    block: ArrayView<'a, T, Dim<[usize; N]>>,
+    edges: [Array<T, Dim<[usize; N]>>; 2],
+}
+
+#[doc(hidden)]
+pub struct HeldParam<T>(T);
+
+impl<'a, T: DistElement, const N: usize> DistArg<Input<T>, N> for &'a DistArray<T, Dim<[usize; N]>>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    type Held = HeldInput<'a, T, N>;
+
+    fn layout(&self) -> Option<Layout> {
+        Some(self.dist_layout())
+    }
+
+    fn exchange(self, plan: &Plan) -> HeldInput<'a, T, N> {
+        let (above, below) = halo::exchange(self, plan.up, plan.down, plan.mode);
+        let row_len = self.row_len();
+        let block = self.local.view();
+        let flat = self
+            .local
+            .as_slice()
+            .expect("blocks are in standard layout");
+        let l = block.len_of(Axis(0));
+        let reach = plan.up + plan.down;
+        // Whole C-order rows, stacked.
+        let stack = |parts: &[&[T]]| {
+            let data: Vec<T> = parts.concat();
+            let mut dim = self.local.raw_dim();
+            dim[0] = if row_len == 0 {
+                0
+            } else {
+                data.len() / row_len
+            };
+            Array::from_shape_vec(dim, data).expect("whole rows")
+        };
+        let edges = if plan.strips {
+            [
+                stack(&[&above, &flat[..reach * row_len]]),
+                stack(&[&flat[(l - reach) * row_len..], &below]),
+            ]
+        } else {
+            [stack(&[&above, flat, &below]), stack(&[])]
+        };
+        HeldInput { block, edges }
+    }
+}
+
+impl<'a, T, const N: usize> HeldArg<Input<T>, N> for HeldInput<'a, T, N>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    fn piece<'b>(&'b self, piece: Piece) -> ArrayView<'b, T, Dim<[usize; N]>>
+    where
+        Input<T>: 'b,
+    {
+        match piece {
+            Piece::Block => self.block.view(),
+            Piece::Top | Piece::Full => self.edges[0].view(),
+            Piece::Bottom => self.edges[1].view(),
+        }
+    }
+}
+
+impl<T: Copy, const N: usize> DistArg<Param<T>, N> for T {
+    type Held = HeldParam<T>;
+
+    fn layout(&self) -> Option<Layout> {
+        None
+    }
+
+    fn exchange(self, _: &Plan) -> HeldParam<T> {
+        HeldParam(self)
+    }
+}
+
+impl<T: Copy, const N: usize> HeldArg<Param<T>, N> for HeldParam<T> {
+    fn piece<'b>(&'b self, _: Piece) -> T
+    where
+        Param<T>: 'b,
+    {
+        self.0
+    }
+}
+
+/// The one layout of the distributed arguments, or an `Err` naming each argument's
+/// (`inputs`: the names of the distributed ones, in order).
+#[doc(hidden)]
+pub fn common_layout(name: &str, inputs: &[&str], layouts: &[Option<Layout>]) -> Result<Layout> {
+    let mut it = layouts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, l)| Some((k, l.as_ref()?)));
+    let Some((_, first)) = it.next() else {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("{name}.dist: no argument is a DistArray"),
+        ));
+    };
+    let differs = it.any(|(_, l)| {
+        l.part != first.part
+            || l.global != first.global
+            || !(Rc::ptr_eq(&l.comm, &first.comm)
+                || matches!(
+                    l.comm.compare(&*first.comm),
+                    mpi::topology::CommunicatorRelation::Identical
+                        | mpi::topology::CommunicatorRelation::Congruent
+                ))
+    });
+    if differs {
+        let each = layouts
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(k, l)| {
+                let n = inputs.get(k).copied().unwrap_or("?");
+                format!(
+                    "`{n}` has global shape {} split as {:?}",
+                    shape_str(&l.global),
+                    (0..l.part.ranks())
+                        .map(|r| l.part.range(r))
+                        .collect::<Vec<_>>()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::new(
+            ErrorKind::ShapeMismatch,
+            format!(
+                "{name}.dist: the distributed inputs must have one global shape, partition and communicator: {each}"
+            ),
+        ));
+    }
+    Ok(first.clone())
+}
+
+impl Layout {
+    /// The distributed array with this layout's communicator and partition whose block on
+    /// this rank is `local` (which has this rank's rows).
+    pub(crate) fn with_local<U: Clone, E: Dimension>(
+        self,
+        local: ndarray::Array<U, E>,
+    ) -> DistArray<U, E> {
+        let mut global = local.raw_dim();
+        global[0] = self.part.rows();
+        DistArray {
+            comm: self.comm,
+            part: self.part,
+            global,
+            local: local.as_standard_layout().into_owned(),
+        }
+    }
+}
+
+/// Runs `run` on the pieces of this rank and assembles its block of the result.
+#[doc(hidden)]
+pub fn assemble<O, const N: usize>(
+    layout: Layout,
+    plan: &Plan,
+    run: impl Fn(Piece) -> Result<Array<O, Dim<[usize; N]>>>,
+) -> Result<DistArray<O, Dim<[usize; N]>>>
+where
+    Dim<[usize; N]>: Dimension,
+    O: Clone,
+{
+    let me = layout.comm.rank() as usize;
+    let (above, _) = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode);
+    let h = above.len();
+    let l = layout.part.range(me).len();
+    let local = if plan.up + plan.down == 0 {
+        run(Piece::Block)?
+    } else if plan.strips {
+        let mut out = run(Piece::Block)?;
+        let top = run(Piece::Top)?;
+        out.slice_axis_mut(Axis(0), Slice::from(..plan.up))
+            .assign(&top.slice_axis(Axis(0), Slice::from(h..h + plan.up)));
+        let bottom = run(Piece::Bottom)?;
+        out.slice_axis_mut(Axis(0), Slice::from(l - plan.down..))
+            .assign(&bottom.slice_axis(Axis(0), Slice::from(plan.up..plan.up + plan.down)));
+        out
+    } else {
+        let full = run(Piece::Full)?;
+        full.slice_axis(Axis(0), Slice::from(h..h + l)).to_owned()
+    };
+    let mut global = Dim::<[usize; N]>::default();
+    global.slice_mut().copy_from_slice(&layout.global);
+    Ok(DistArray {
+        comm: layout.comm,
+        part: layout.part,
+        global,
+        local,
+    })
+}
+
+impl Plan {
+    /// The plan of kernel `K` on this rank of `layout`.
+    fn of<K: StencilKernel<N>, const N: usize>(layout: &Layout) -> Plan {
+        let [lo, hi] = if N > 0 { K::NEIGHBORHOOD[0] } else { [0, 0] };
+        // A neighbourhood without offset 0 is the kernel call's own `Err`; reach nothing.
+        let (up, down) = (lo.min(0).unsigned_abs(), hi.max(0) as usize);
+        let l = layout.part.range(layout.comm.rank() as usize).len();
+        Plan {
+            up,
+            down,
+            mode: K::MODE,
+            strips: l >= up + down,
+        }
+    }
+}
+
+macro_rules! arity {
+    ($($S:ident $X:ident $x:ident $h:ident),+) => {
+        impl<K, $($S: ArgSlot<N>,)+ const N: usize> Dist<Handle<K, N, ($($S,)+)>>
+        where
+            K: StencilKernel<N, Args = ($($S,)+)>,
+            Dim<[usize; N]>: Dimension,
+        {
+            /// Runs the kernel at every point of the distributed inputs (`&DistArray`s of
+            /// one global shape and partition; scalar parameters as in `call`), exchanging
+            /// halo rows with the ranks that own them (collective). The result has the
+            /// inputs' partition, and its gathered array the bits of the single-process
+            /// call on the gathered inputs.
+            #[allow(clippy::too_many_arguments)]
+            pub fn call<$($X: DistArg<$S, N>),+>(&self, $($x: $X),+) -> Result<DistArray<K::Output, Dim<[usize; N]>>> {
+                let layout = common_layout(K::NAME, K::INPUTS, &[$($x.layout()),+])?;
+                let plan = Plan::of::<K, N>(&layout);
+                $(let $h = $x.exchange(&plan);)+
+                let target = self.handle.target();
+                assemble(layout, &plan, |piece| {
+                    let (views, params) = K::split(($($h.piece(piece),)+));
+                    exec::call::<K, N>(target, views, params)
+                })
+            }
+        }
+    };
+}
+arity!(S0 X0 x0 h0);
+arity!(S0 X0 x0 h0, S1 X1 x1 h1);
+arity!(S0 X0 x0 h0, S1 X1 x1 h1, S2 X2 x2 h2);
+arity!(S0 X0 x0 h0, S1 X1 x1 h1, S2 X2 x2 h2, S3 X3 x3 h3);
+arity!(S0 X0 x0 h0, S1 X1 x1 h1, S2 X2 x2 h2, S3 X3 x3 h3, S4 X4 x4 h4);
+arity!(S0 X0 x0 h0, S1 X1 x1 h1, S2 X2 x2 h2, S3 X3 x3 h3, S4 X4 x4 h4, S5 X5 x5 h5);
+arity!(S0 X0 x0 h0, S1 X1 x1 h1, S2 X2 x2 h2, S3 X3 x3 h3, S4 X4 x4 h4, S5 X5 x5 h5, S6 X6 x6 h6);
+arity!(S0 X0 x0 h0, S1 X1 x1 h1, S2 X2 x2 h2, S3 X3 x3 h3, S4 X4 x4 h4, S5 X5 x5 h5, S6 X6 x6 h6,
+    S7 X7 x7 h7);

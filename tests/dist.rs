@@ -1,0 +1,559 @@
+//! Distributed kernels over MPI, checked against the single-process calls bit for bit.
+//!
+//! Not a libtest harness: run under MPI with any rank count, e.g.
+//! `mpirun -n 3 --allow-run-as-root --oversubscribe target/debug/deps/dist-<hash>`
+//! (`cargo test --features mpi --test dist` runs it as one rank). Every rank builds the same
+//! global inputs, runs the distributed call, gathers, and compares with the single-process
+//! call; the failures of all ranks are summed, and every rank exits nonzero if any failed.
+//! A watchdog ends the process after `NUMBOX_DIST_TIMEOUT` seconds (default 300), so a
+//! deadlock fails the run instead of hanging it (mpirun then stops the other ranks).
+
+use numbox::dist::mpi::collective::CommunicatorCollectives;
+use numbox::dist::mpi::topology::{Communicator, SimpleCommunicator};
+use numbox::dist::{mpi, Dist, DistArray, Partition};
+use numbox::ndarray::{array, Array, Array1, Array2, Array3, ArrayD, Axis, Dimension, IxDyn};
+use numbox::prelude::*;
+use numbox::ErrorKind;
+
+type Check = Result<(), String>;
+
+fn same_bits<D: Dimension>(what: &str, got: &Array<f64, D>, want: &Array<f64, D>) -> Check {
+    if got.shape() != want.shape() {
+        return Err(format!(
+            "{what}: shape {:?}, want {:?}",
+            got.shape(),
+            want.shape()
+        ));
+    }
+    for (k, (g, w)) in got.iter().zip(want.iter()).enumerate() {
+        if g.to_bits() != w.to_bits() {
+            return Err(format!(
+                "{what}: element {k} (C order) is {g:e}, want {w:e}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn ok<T>(what: &str, r: numbox::Result<T>) -> Result<T, String> {
+    r.map_err(|e| format!("{what}: unexpected Err: {e}"))
+}
+
+fn err_kind<T>(what: &str, r: numbox::Result<T>, kind: ErrorKind, needle: &str) -> Check {
+    match r {
+        Ok(_) => Err(format!("{what}: expected an Err of kind {kind:?}, got Ok")),
+        Err(e) if e.kind() != kind || !e.message().contains(needle) => Err(format!(
+            "{what}: expected {kind:?} mentioning {needle:?}, got {:?}: {e}",
+            e.kind()
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
+fn grid(n0: usize, n1: usize, seed: u64) -> Array2<f64> {
+    Array2::from_shape_fn((n0, n1), |(i, j)| {
+        let x = (i as u64 * 7919 + j as u64 * 104729 + seed * 31) % 1009;
+        x as f64 / 17.0 - 20.0
+    })
+}
+
+/// Scatters `a` from rank 0 (every rank holds it; only rank 0's is read).
+fn scatter<D: Dimension>(
+    w: &SimpleCommunicator,
+    a: &Array<f64, D>,
+) -> Result<DistArray<f64, D>, String> {
+    let root = (w.rank() == 0).then_some(a);
+    ok("scatter", DistArray::scatter(w, 0, root))
+}
+
+fn gathered<T: numbox::dist::DistElement, D: Dimension>(
+    what: &str,
+    d: &DistArray<T, D>,
+) -> Result<Array<T, D>, String> {
+    ok(what, d.all_gather())
+}
+
+// ---------------------------------------------------------------- kernels
+
+#[stencil]
+fn laplace_skip(u: Neighbors2<f64>) -> f64 {
+    u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
+}
+
+#[stencil(mode = "constant", cval = 0.5)]
+fn laplace_constant(u: Neighbors2<f64>) -> f64 {
+    u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
+}
+
+#[stencil(mode = "nearest")]
+fn laplace_nearest(u: Neighbors2<f64>) -> f64 {
+    u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
+}
+
+#[stencil(mode = "reflect", target = "parallel")]
+fn laplace_reflect(u: Neighbors2<f64>) -> f64 {
+    u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
+}
+
+#[stencil(mode = "mirror")]
+fn laplace_mirror(u: Neighbors2<f64>) -> f64 {
+    u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
+}
+
+#[stencil(mode = "wrap")]
+fn laplace_wrap(u: Neighbors2<f64>) -> f64 {
+    u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]]
+}
+
+/// A reach of 3 rows up and 2 down, asymmetric: thicker than some blocks.
+#[stencil(mode = "wrap")]
+fn far_wrap(u: Neighbors2<f64>) -> f64 {
+    u[[-3, 0]] * 0.5 + u[[2, 1]] - u[[-1, -1]] * 0.25
+}
+
+#[stencil(mode = "reflect")]
+fn far_reflect(u: Neighbors2<f64>) -> f64 {
+    u[[-3, 0]] * 0.5 + u[[2, 1]] - u[[-1, -1]] * 0.25
+}
+
+#[stencil(mode = "mirror")]
+fn far_mirror(a: Neighbors1<f64>) -> f64 {
+    a[-2] - 3.0 * a[1] + a[3] * 0.125
+}
+
+#[stencil]
+fn far_skip(a: Neighbors1<f64>) -> f64 {
+    a[-2] - 3.0 * a[1] + a[3] * 0.125
+}
+
+#[stencil(mode = "constant", cval = -1.0)]
+fn far_constant(a: Neighbors1<f64>) -> f64 {
+    a[-2] - 3.0 * a[1] + a[3] * 0.125
+}
+
+#[stencil(mode = "nearest")]
+fn blend(a: Neighbors2<f64>, w: f64, b: Neighbors2<f64>) -> f64 {
+    w * (a[[0, 1]] - a[[-1, 0]]) + (1.0 - w) * b[[1, 0]]
+}
+
+#[stencil(mode = "wrap")]
+fn seven_point(u: Neighbors3<f64>) -> f64 {
+    u[[-1, 0, 0]] + u[[1, 0, 0]] + u[[0, -1, 0]] + u[[0, 1, 0]] + u[[0, 0, -1]] + u[[0, 0, 1]]
+        - 6.0 * u[[0, 0, 0]]
+}
+
+#[vectorize(identity = 0.0, associative)]
+fn add(x: f64, y: f64) -> f64 {
+    x + y
+}
+
+#[vectorize]
+fn sub(x: f64, y: f64) -> f64 {
+    x - y
+}
+
+#[vectorize(identity = 0, associative)]
+fn add_i(x: i64, y: i64) -> i64 {
+    x.wrapping_add(y)
+}
+
+#[vectorize(associative)]
+fn maximum(x: f64, y: f64) -> f64 {
+    x.max(y)
+}
+
+#[vectorize]
+fn axpb(a: f64, x: f64, b: f64) -> f64 {
+    a * x + b
+}
+
+#[vectorize]
+fn near(x: f64, y: f64) -> bool {
+    (x - y).abs() < 1.0
+}
+
+// ---------------------------------------------------------------- checks
+
+fn partition_and_roundtrips(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let part = Partition::new(10 + p, p).map_err(|e| e.to_string())?;
+    for r in 0..p {
+        let want = (10 + p) / p + usize::from(r < (10 + p) % p);
+        if part.range(r).len() != want {
+            return Err(format!("partition: rank {r} has {:?}", part.range(r)));
+        }
+    }
+    // 1-D, 2-D, 3-D and dynamic arrays, through scatter/gather, all_gather and from_local.
+    let a1 = Array1::from_iter((0..(7 + p)).map(|k| k as f64 * 0.5));
+    let d1 = scatter(w, &a1)?;
+    if d1.rows() != part_of(a1.len(), w).range(w.rank() as usize) {
+        return Err("DistArray::rows is not the partition's range".into());
+    }
+    if d1.local() != a1.slice(numbox::ndarray::s![d1.rows()]) {
+        return Err("the local block is not the global rows".into());
+    }
+    let back = ok("gather", d1.gather(0))?;
+    match (w.rank(), back) {
+        (0, Some(b)) => same_bits("gather 1-D", &b, &a1)?,
+        (0, None) => return Err("gather gave None on the root".into()),
+        (_, Some(_)) => return Err("gather gave Some off the root".into()),
+        _ => {}
+    }
+    let a2 = grid(3 * p + 1, 5, 1);
+    let d2 = scatter(w, &a2)?;
+    same_bits("all_gather 2-D", &gathered("2-D", &d2)?, &a2)?;
+    if d2.global_shape() != a2.shape() {
+        return Err(format!("global_shape {:?}", d2.global_shape()));
+    }
+    // A transposed (F-order) global array scatters in logical order.
+    let t = grid(5, 2 * p + 1, 2).reversed_axes();
+    let dt = scatter(w, &t.to_owned())?;
+    same_bits(
+        "scatter of an F-order array",
+        &gathered("F", &dt)?,
+        &t.to_owned(),
+    )?;
+    let a3 = Array3::from_shape_fn((p + 2, 2, 3), |(i, j, k)| (i * 100 + j * 10 + k) as f64);
+    same_bits("3-D", &gathered("3-D", &scatter(w, &a3)?)?, &a3)?;
+    let ad: ArrayD<f64> = a3.clone().into_dyn();
+    same_bits("IxDyn", &gathered("IxDyn", &scatter(w, &ad)?)?, &ad)?;
+    // from_local: each rank builds its own rows.
+    let rows = part_of(a2.nrows(), w).range(w.rank() as usize);
+    let mine = a2.slice(numbox::ndarray::s![rows, ..]).to_owned();
+    let dl = ok("from_local", DistArray::from_local(w, &mine))?;
+    same_bits("from_local", &gathered("from_local", &dl)?, &a2)?;
+    // Integer elements and a mutable block.
+    let ai = Array2::from_shape_fn((p + 1, 3), |(i, j)| (i * 3 + j) as i64);
+    let mut di = ok(
+        "scatter i64",
+        DistArray::scatter(w, 0, (w.rank() == 0).then_some(&ai)),
+    )?;
+    di.local_mut().mapv_inplace(|x| x * 2);
+    if ok("i64", di.all_gather())? != ai.mapv(|x| x * 2) {
+        return Err("local_mut writes do not reach the gathered array".into());
+    }
+    Ok(())
+}
+
+fn part_of(rows: usize, w: &SimpleCommunicator) -> Partition {
+    Partition::new(rows, w.size() as usize).expect("rows >= ranks")
+}
+
+fn errors(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    // More ranks than rows (with one rank: an empty axis).
+    let short = Array2::<f64>::zeros((p - 1, 3));
+    err_kind(
+        "more ranks than rows",
+        DistArray::scatter(w, 0, (w.rank() == 0).then_some(&short)),
+        ErrorKind::InvalidArgument,
+        "at least one row",
+    )?;
+    // The root passes nothing.
+    err_kind(
+        "scatter without an array",
+        DistArray::<f64, numbox::ndarray::Ix2>::scatter(w, 0, None::<&Array2<f64>>),
+        ErrorKind::InvalidArgument,
+        "passed no array",
+    )?;
+    err_kind(
+        "root out of range",
+        DistArray::scatter(w, p as i32, Some(&short)),
+        ErrorKind::InvalidArgument,
+        "out of range",
+    )?;
+    // from_local with a block that is not the partition's (the last rank one row too many,
+    // where the partition gives the extra row to rank 0).
+    let extra = usize::from(w.rank() as usize == p - 1 && p > 1);
+    let mine = Array2::<f64>::zeros((2 + extra, 3));
+    if p > 1 {
+        err_kind(
+            "from_local off the partition",
+            DistArray::from_local(w, &mine),
+            ErrorKind::ShapeMismatch,
+            "rank 0 has 2 rows",
+        )?;
+    }
+    let wide = Array2::<f64>::zeros((2, 3 + w.rank() as usize));
+    if p > 1 {
+        err_kind(
+            "from_local rows of different lengths",
+            DistArray::from_local(w, &wide),
+            ErrorKind::ShapeMismatch,
+            "differ beyond axis 0",
+        )?;
+    }
+    // Operands of different global shapes.
+    let a = scatter(w, &grid(2 * p, 4, 3))?;
+    let b = scatter(w, &grid(2 * p + 1, 4, 3))?;
+    err_kind(
+        "vectorize on two partitions",
+        add::dist().call(&a, &b),
+        ErrorKind::ShapeMismatch,
+        "one global shape",
+    )?;
+    err_kind(
+        "stencil on two partitions",
+        blend::dist().call(&a, 0.5, &b),
+        ErrorKind::ShapeMismatch,
+        "`b` has global shape",
+    )?;
+    // An ordinary array along the distributed axis.
+    let full = grid(2 * p, 4, 3);
+    err_kind(
+        "replicated array along axis 0",
+        add::dist().call(&a, &full),
+        ErrorKind::Broadcast,
+        "ordinary array of shape",
+    )?;
+    err_kind(
+        "reduce axis out of range",
+        add::dist().reduce(&a, Axis(2)),
+        ErrorKind::AxisOutOfBounds,
+        "axis 2",
+    )?;
+    let empty = scatter(w, &Array2::<f64>::zeros((p, 0)))?;
+    err_kind(
+        "empty reduce_all without identity",
+        sub::dist().reduce_all(&empty),
+        ErrorKind::EmptyReduction,
+        "identity",
+    )?;
+    if ok("empty add", add::dist().reduce_all(&empty))?.to_bits() != 0.0f64.to_bits() {
+        return Err("the empty sum is not the identity".into());
+    }
+    Ok(())
+}
+
+fn stencils(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    // Thin (one or two rows per rank) and thick blocks.
+    for &rows in &[p, 2 * p + 1, 17 * p + 3] {
+        let g = grid(rows, 9, rows as u64);
+        let d = scatter(w, &g)?;
+        macro_rules! cmp {
+            ($k:ident) => {
+                same_bits(
+                    concat!(stringify!($k), " (rows ", "per grid)"),
+                    &gathered(stringify!($k), &ok(stringify!($k), $k::dist().call(&d))?)?,
+                    &ok(stringify!($k), $k::call(&g))?,
+                )
+                .map_err(|e| format!("{e} [{rows} rows]"))?;
+            };
+        }
+        cmp!(laplace_skip);
+        cmp!(laplace_constant);
+        cmp!(laplace_nearest);
+        cmp!(laplace_reflect);
+        cmp!(laplace_mirror);
+        cmp!(laplace_wrap);
+        cmp!(far_wrap);
+        cmp!(far_reflect);
+        let g2 = grid(rows, 9, 77);
+        let d2 = scatter(w, &g2)?;
+        same_bits(
+            "blend (two inputs, a scalar)",
+            &gathered("blend", &ok("blend", blend::dist().call(&d, 0.25, &d2))?)?,
+            &ok("blend", blend::call(&g, 0.25, &g2))?,
+        )?;
+        let v = Array1::from_iter((0..rows).map(|k| ((k * 37) % 23) as f64 - 7.5));
+        let dv = scatter(w, &v)?;
+        for (name, got, want) in [
+            (
+                "far_mirror",
+                far_mirror::dist().call(&dv),
+                far_mirror::call(&v),
+            ),
+            ("far_skip", far_skip::dist().call(&dv), far_skip::call(&v)),
+            (
+                "far_constant",
+                far_constant::dist().call(&dv),
+                far_constant::call(&v),
+            ),
+        ] {
+            same_bits(name, &gathered(name, &ok(name, got)?)?, &ok(name, want)?)
+                .map_err(|e| format!("{e} [{rows} rows]"))?;
+        }
+    }
+    // 3-D, wrap across the first and last rank.
+    let g3 = Array3::from_shape_fn((p + 3, 4, 5), |(i, j, k)| {
+        ((i * 13 + j * 7 + k) % 11) as f64
+    });
+    let d3 = scatter(w, &g3)?;
+    same_bits(
+        "seven_point",
+        &gathered("3-D", &ok("seven_point", seven_point::dist().call(&d3))?)?,
+        &ok("seven_point", seven_point::call(&g3))?,
+    )?;
+    // A time loop: errors would compound.
+    let g = grid(5 * p + 2, 11, 5);
+    let mut d = scatter(w, &g)?;
+    let mut s = g.clone();
+    for _ in 0..6 {
+        d = ok("step", laplace_wrap::dist().call(&d))?;
+        d = ok(
+            "scale",
+            axpb::dist().call(0.1, &d, &gathered_local_like(&d)?),
+        )?;
+        s = ok("step", laplace_wrap::call(&s))?;
+        s = ok("scale", axpb::call(0.1, &s, &s))?;
+    }
+    same_bits("time loop", &gathered("loop", &d)?, &s)
+}
+
+/// `d`'s own block as a second distributed operand (the same partition).
+fn gathered_local_like(
+    d: &DistArray<f64, numbox::ndarray::Ix2>,
+) -> Result<DistArray<f64, numbox::ndarray::Ix2>, String> {
+    ok("from_local", DistArray::from_local(d.comm(), &d.local()))
+}
+
+fn elementwise_and_reductions(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let g = grid(7 * p + 2, 13, 9);
+    let d = scatter(w, &g)?;
+    // A distributed operand, a scalar and a replicated row (broadcast along axis 1).
+    let row = Array1::from_iter((0..13).map(|k| k as f64 * 0.25 - 1.0));
+    same_bits(
+        "axpb",
+        &gathered("axpb", &ok("axpb", axpb::dist().call(&d, &row, 2.5))?)?,
+        &ok("axpb", axpb::call(&g, &row, 2.5))?,
+    )?;
+    let col = array![[3.0]];
+    same_bits(
+        "axpb with a [1, 1] array",
+        &gathered("axpb", &ok("axpb", axpb::dist().call(&col, &d, &row))?)?,
+        &ok("axpb", axpb::call(&col, &g, &row))?,
+    )?;
+    let b = ok("near", near::dist().call(&d, 0.0))?;
+    if ok("near", b.all_gather())? != ok("near", near::call(&g, 0.0))? {
+        return Err("near (bool output) differs".into());
+    }
+    // reduce_all across BLOCK boundaries that straddle ranks (several sizes).
+    for &(n0, n1) in &[
+        (p, 1),
+        (3 * p + 1, 7),
+        (2 * p + 1, 4096 + 3),
+        (1500 * p + 7, 11),
+        (p, 4096 * 3),
+    ] {
+        let g = grid(n0, n1, (n0 * n1) as u64);
+        let d = scatter(w, &g)?;
+        for (name, got, want) in [
+            ("add", add::dist().reduce_all(&d), add::reduce_all(&g)),
+            (
+                "add parallel",
+                Dist::new(add::parallel()).reduce_all(&d),
+                add::parallel().reduce_all(&g),
+            ),
+            ("sub", sub::dist().reduce_all(&d), sub::reduce_all(&g)),
+            (
+                "max",
+                maximum::dist().reduce_all(&d),
+                maximum::reduce_all(&g),
+            ),
+        ] {
+            let (got, want) = (ok(name, got)?, ok(name, want)?);
+            if got.to_bits() != want.to_bits() {
+                return Err(format!(
+                    "{name}.reduce_all on [{n0}, {n1}]: {got:e}, want {want:e}"
+                ));
+            }
+        }
+        let gi = g.mapv(|x| (x * 1e6) as i64);
+        let di = ok(
+            "scatter",
+            DistArray::scatter(w, 0, (w.rank() == 0).then_some(&gi)),
+        )?;
+        if ok("add_i", add_i::dist().reduce_all(&di))? != ok("add_i", add_i::reduce_all(&gi))? {
+            return Err(format!("add_i.reduce_all on [{n0}, {n1}] differs"));
+        }
+        for axis in [Axis(0), Axis(1)] {
+            same_bits(
+                &format!("sub.reduce({axis:?}) on [{n0}, {n1}]"),
+                &ok("sub.reduce", sub::dist().reduce(&d, axis))?,
+                &ok("sub.reduce", sub::serial().reduce(&g, axis))?,
+            )?;
+            same_bits(
+                &format!("add.reduce({axis:?}) on [{n0}, {n1}]"),
+                &ok("add.reduce", add::dist().reduce(&d, axis))?,
+                &ok("add.reduce", add::serial().reduce(&g, axis))?,
+            )?;
+        }
+    }
+    // A 3-D reduce along the last axis.
+    let g3 = Array3::from_shape_fn((p + 1, 3, 40), |(i, j, k)| {
+        ((i * 7 + j * 5 + k) % 13) as f64 * 0.1
+    });
+    let d3 = scatter(w, &g3)?;
+    same_bits(
+        "sub.reduce(2) 3-D",
+        &ok("reduce", sub::dist().reduce(&d3, Axis(2)))?,
+        &ok("reduce", sub::reduce(&g3, Axis(2)))?,
+    )?;
+    let dd = scatter(w, &g3.clone().into_dyn())?;
+    let want: ArrayD<f64> = ok("reduce", sub::reduce(&g3.clone().into_dyn(), Axis(0)))?;
+    same_bits(
+        "sub.reduce(0) IxDyn",
+        &ok("reduce", sub::dist().reduce(&dd, Axis(0)))?,
+        &want,
+    )?;
+    let _ = IxDyn(&[0]);
+    Ok(())
+}
+
+fn main() {
+    let secs: u64 = std::env::var("NUMBOX_DIST_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(secs));
+        eprintln!("dist: timed out after {secs} s (NUMBOX_DIST_TIMEOUT): a rank is stuck");
+        std::process::exit(124);
+    });
+    let universe = mpi::initialize().expect("MPI is initialised once");
+    let w = universe.world();
+    let checks: [(&str, fn(&SimpleCommunicator) -> Check); 4] = [
+        ("partition_and_roundtrips", partition_and_roundtrips),
+        ("errors", errors),
+        ("stencils", stencils),
+        ("elementwise_and_reductions", elementwise_and_reductions),
+    ];
+    let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let mut failed = 0u64;
+    for (name, check) in checks {
+        if filter.as_deref().is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        match check(&w) {
+            Ok(()) => {
+                if w.rank() == 0 {
+                    println!("test {name} ... ok ({} ranks)", w.size());
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!(
+                    "test {name} ... FAILED on rank {} of {}: {e}",
+                    w.rank(),
+                    w.size()
+                );
+            }
+        }
+        // Keep the ranks in step between checks, so a failure cannot desynchronise the next.
+        w.barrier();
+    }
+    let mut total = 0u64;
+    w.all_reduce_into(&failed, &mut total, mpi::collective::SystemOperation::sum());
+    if w.rank() == 0 {
+        println!(
+            "dist: {} on {} ranks ({} failures over all ranks)",
+            if total == 0 { "ok" } else { "FAILED" },
+            w.size(),
+            total
+        );
+    }
+    drop(universe);
+    std::process::exit(if total == 0 { 0 } else { 1 });
+}
