@@ -11,7 +11,9 @@
 use numbox::dist::mpi::collective::CommunicatorCollectives;
 use numbox::dist::mpi::topology::{Communicator, SimpleCommunicator};
 use numbox::dist::{mpi, Dist, DistArray, Partition};
-use numbox::ndarray::{array, Array, Array1, Array2, Array3, ArrayD, Axis, Dimension, IxDyn};
+use numbox::ndarray::{
+    array, Array, Array1, Array2, Array3, ArrayD, ArrayView1, ArrayViewMut1, Axis, Dimension, IxDyn,
+};
 use numbox::prelude::*;
 use numbox::ErrorKind;
 
@@ -140,6 +142,18 @@ fn blend(a: Neighbors2<f64>, w: f64, b: Neighbors2<f64>) -> f64 {
 fn seven_point(u: Neighbors3<f64>) -> f64 {
     u[[-1, 0, 0]] + u[[1, 0, 0]] + u[[0, -1, 0]] + u[[0, 1, 0]] + u[[0, 0, -1]] + u[[0, 0, 1]]
         - 6.0 * u[[0, 0, 0]]
+}
+
+#[guvectorize("(n)->()")]
+fn row_sum(x: ArrayView1<f64>) -> f64 {
+    x.iter().fold(0.0, |s, &v| s * 0.5 + v)
+}
+
+#[guvectorize("(n),(n),()->(n)")]
+fn mix(x: ArrayView1<f64>, w: ArrayView1<f64>, c: f64, out: ArrayViewMut1<f64>) {
+    for ((o, &a), &b) in out.into_iter().zip(x).zip(w) {
+        *o = a * b + c;
+    }
 }
 
 #[vectorize(identity = 0.0, associative)]
@@ -502,6 +516,36 @@ fn elementwise_and_reductions(w: &SimpleCommunicator) -> Check {
     Ok(())
 }
 
+fn gufuncs(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let g = grid(4 * p + 1, 6, 11);
+    let d = scatter(w, &g)?;
+    same_bits(
+        "row_sum",
+        &gathered("row_sum", &ok("row_sum", row_sum::dist().call(&d))?)?,
+        &ok("row_sum", row_sum::call(&g))?.into_dyn(),
+    )?;
+    // Loop dimensions [rows, 3], a replicated core operand and a scalar.
+    let g3 = Array3::from_shape_fn((p + 2, 3, 5), |(i, j, k)| {
+        ((i * 5 + j * 3 + k) % 7) as f64 - 2.5
+    });
+    let d3 = scatter(w, &g3)?;
+    let wv = Array1::from_iter((0..5).map(|k| k as f64 * 0.75));
+    same_bits(
+        "mix",
+        &gathered("mix", &ok("mix", mix::dist().call(&d3, &wv, 0.5))?)?,
+        &ok("mix", mix::call(&g3, &wv, 0.5))?.into_dyn(),
+    )?;
+    // A distributed 1-D operand has its axis 0 as the core dimension: an Err.
+    let v = scatter(w, &Array1::from_iter((0..p + 1).map(|k| k as f64)))?;
+    err_kind(
+        "gufunc on a core-only distributed operand",
+        row_sum::dist().call(&v),
+        ErrorKind::CoreDimension,
+        "no loop dimension",
+    )
+}
+
 fn main() {
     let secs: u64 = std::env::var("NUMBOX_DIST_TIMEOUT")
         .ok()
@@ -514,11 +558,12 @@ fn main() {
     });
     let universe = mpi::initialize().expect("MPI is initialised once");
     let w = universe.world();
-    let checks: [(&str, fn(&SimpleCommunicator) -> Check); 4] = [
+    let checks: [(&str, fn(&SimpleCommunicator) -> Check); 5] = [
         ("partition_and_roundtrips", partition_and_roundtrips),
         ("errors", errors),
         ("stencils", stencils),
         ("elementwise_and_reductions", elementwise_and_reductions),
+        ("gufuncs", gufuncs),
     ];
     let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
     let mut failed = 0u64;

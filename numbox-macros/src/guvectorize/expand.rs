@@ -134,6 +134,11 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
     };
     let private = P;
     let gu = quote!(#private::gufunc);
+    let dist = crate::dist::method(
+        quote!(pub),
+        quote!(#gu::Gufunc<Self>),
+        quote!(#gu::Gufunc::new(<Self as #gu::GufuncKernel>::TARGET)),
+    );
 
     let enum_doc = format!(
         " Array API of the gufunc `{name_str}` (layout `{text}`): `call`, `call_into`, `serial()`, `parallel()`."
@@ -233,6 +238,8 @@ pub(super) fn expand_kernel(k: &Kernel<'_>) -> TokenStream {
                 pub fn parallel() -> #gu::Gufunc<Self> {
                     #gu::Gufunc::new(#private::Target::Parallel)
                 }
+
+                #dist
             }
     }
 }

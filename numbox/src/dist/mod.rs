@@ -62,6 +62,7 @@ use ndarray::{Array, ArrayBase, ArrayView, ArrayViewMut, Data, Dimension};
 use std::ops::Range;
 use std::rc::Rc;
 
+mod gufunc;
 mod halo;
 mod reduce;
 mod stencil;

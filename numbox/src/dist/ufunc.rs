@@ -83,7 +83,7 @@ scalar_operands!(
 );
 
 /// One operand's part on this rank, as the single-process runtime takes it.
-struct Local<'a, T, D: Dimension>(Source<'a, T, D>);
+pub(crate) struct Local<'a, T, D: Dimension>(pub(crate) Source<'a, T, D>);
 
 impl<T: Copy, D: Dimension> Operand<T> for Local<'_, T, D> {
     type Dim = D;
@@ -99,7 +99,7 @@ impl<T: Copy, D: Dimension> Operand<T> for Local<'_, T, D> {
 /// the broadcast's dimensionality (so its axis 0 is the result's), and a replicated array
 /// that reaches axis 0 has length 1 there. `ops` holds each operand's layout (distributed)
 /// and local shape.
-fn check_operands(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<()> {
+pub(crate) fn check_operands(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<()> {
     let nd = ops.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
     let fits = |(l, s): &(Option<Layout>, Vec<usize>)| match l {
         Some(_) => s.len() == nd,
