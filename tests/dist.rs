@@ -10,7 +10,7 @@
 
 use numbox::dist::mpi::collective::CommunicatorCollectives;
 use numbox::dist::mpi::topology::{Communicator, SimpleCommunicator};
-use numbox::dist::{mpi, Dist, DistArray, Partition};
+use numbox::dist::{fold_ranks, mpi, Dist, DistArray, Partition};
 use numbox::ndarray::{
     array, Array, Array1, Array2, Array3, ArrayD, ArrayView1, ArrayViewMut1, Axis, Dimension, IxDyn,
 };
@@ -154,6 +154,17 @@ fn mix(x: ArrayView1<f64>, w: ArrayView1<f64>, c: f64, out: ArrayViewMut1<f64>) 
     for ((o, &a), &b) in out.into_iter().zip(x).zip(w) {
         *o = a * b + c;
     }
+}
+
+#[parallel_loop]
+fn count_and_max(x: &[f64]) -> (i64, f64) {
+    let mut c = 0;
+    let mut m = f64::NEG_INFINITY;
+    for i in prange(0..x.len()) {
+        c += i64::from(x[i] > 0.0);
+        m = m.max(x[i]);
+    }
+    (c, m)
 }
 
 #[vectorize(identity = 0.0, associative)]
@@ -546,6 +557,22 @@ fn gufuncs(w: &SimpleCommunicator) -> Check {
     )
 }
 
+fn parallel_loops(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let g = grid(30 * p + 7, 9, 21);
+    let d = scatter(w, &g)?;
+    let (c, m) = count_and_max(d.local().as_slice().expect("standard layout"));
+    let c = fold_ranks(w, c, |a, b| a + b);
+    let m = fold_ranks(w, m, f64::max);
+    let (c1, m1) = count_and_max(g.as_slice().expect("standard layout"));
+    if (c, m.to_bits()) != (c1, m1.to_bits()) {
+        return Err(format!(
+            "parallel_loop per rank + fold_ranks: ({c}, {m}), want ({c1}, {m1})"
+        ));
+    }
+    Ok(())
+}
+
 fn main() {
     let secs: u64 = std::env::var("NUMBOX_DIST_TIMEOUT")
         .ok()
@@ -558,12 +585,13 @@ fn main() {
     });
     let universe = mpi::initialize().expect("MPI is initialised once");
     let w = universe.world();
-    let checks: [(&str, fn(&SimpleCommunicator) -> Check); 5] = [
+    let checks: [(&str, fn(&SimpleCommunicator) -> Check); 6] = [
         ("partition_and_roundtrips", partition_and_roundtrips),
         ("errors", errors),
         ("stencils", stencils),
         ("elementwise_and_reductions", elementwise_and_reductions),
         ("gufuncs", gufuncs),
+        ("parallel_loops", parallel_loops),
     ];
     let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
     let mut failed = 0u64;

@@ -22,8 +22,9 @@
 //!   call, whatever the partition, blocks thinner than the halo included.
 //! - `#[guvectorize]`: `call` runs the loop over the local blocks when axis 0 is a loop
 //!   dimension of every distributed operand (core dimensions stay local).
-//! - `#[parallel_loop]`: [`prange_rows`] gives each rank its part of a global range, and
-//!   [`Dist::reduce_all`]-style combination is available through [`fold_ranks`].
+//! - `#[parallel_loop]` rewrites a function in place and has no companion: call the function
+//!   on each rank's block ([`DistArray::local`]), where its `prange` splits the block across
+//!   the rank's threads, and combine per-rank reduction results with [`fold_ranks`].
 //!
 //! Errors are `Err(numbox::Error)` naming the operands and shapes, and are raised on every
 //! rank alike (every check uses data all ranks share), so a failing call never leaves one
@@ -453,6 +454,31 @@ impl<T, D: Dimension> DistArray<T, D> {
     fn row_len(&self) -> usize {
         self.global.slice()[1..].iter().product()
     }
+}
+
+/// Combines one value per rank on every rank (collective): the left fold
+/// `f(f(v0, v1), v2)..` of the ranks' values in rank order.
+///
+/// This is how a `#[parallel_loop]` function joins in: run it on each rank's block (its
+/// `prange` then splits the block across the rank's threads, as usual) and fold the per-rank
+/// results. Integer, bit, `min` and `max` reductions equal the single-process loop exactly; a
+/// float sum depends on the rank count (each rank's part is summed on its own grid), unlike
+/// [`Dist::reduce_all`] of an `associative` `#[vectorize]` kernel.
+///
+/// ```no_run
+/// use numbox::dist::{fold_ranks, mpi, mpi::topology::Communicator};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let total = fold_ranks(&world, world.rank() as i64 + 1, |a, b| a + b);
+/// assert_eq!(total, (1..=world.size() as i64).sum::<i64>());
+/// ```
+pub fn fold_ranks<C: Communicator, T: DistElement>(comm: &C, value: T, f: impl Fn(T, T) -> T) -> T {
+    let mut all: Vec<T> = recv_buffer(comm.size() as usize);
+    comm.all_gather_into(&value, &mut all[..]);
+    let mut it = all.into_iter();
+    let first = it.next().expect("a communicator has a rank");
+    it.fold(first, f)
 }
 
 /// The companion's `name::dist()`: the kernel's handle `H` (a [`Ufunc`](crate::ufunc::Ufunc),
