@@ -31,8 +31,8 @@
 //! rank waiting in a collective. Communication failures inside MPI follow MPI's error handler,
 //! which by default aborts the whole job (`MPI_ERRORS_ARE_FATAL`).
 //!
-//! ```no_run
-//! use numbox::dist::{mpi, DistArray};
+//! ```
+//! use numbox::dist::{mpi, mpi::topology::Communicator, DistArray};
 //! use numbox::ndarray::Array2;
 //! use numbox::prelude::*;
 //!
@@ -465,7 +465,7 @@ impl<T, D: Dimension> DistArray<T, D> {
 /// float sum depends on the rank count (each rank's part is summed on its own grid), unlike
 /// [`Dist::reduce_all`] of an `associative` `#[vectorize]` kernel.
 ///
-/// ```no_run
+/// ```
 /// use numbox::dist::{fold_ranks, mpi, mpi::topology::Communicator};
 ///
 /// let universe = mpi::initialize().unwrap();
