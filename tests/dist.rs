@@ -400,6 +400,31 @@ fn stencils(w: &SimpleCommunicator) -> Check {
                 .map_err(|e| format!("{e} [{rows} rows]"))?;
         }
     }
+    // call_into, and its output check.
+    let g = grid(3 * p + 2, 7, 8);
+    let d = scatter(w, &g)?;
+    for (name, want) in [
+        ("far_wrap", ok("far_wrap", far_wrap::call(&g))?),
+        (
+            "laplace_mirror",
+            ok("laplace_mirror", laplace_mirror::call(&g))?,
+        ),
+    ] {
+        let mut out = scatter(w, &Array2::from_elem(g.dim(), f64::NAN))?;
+        let r = match name {
+            "far_wrap" => far_wrap::dist().call_into(&d, &mut out),
+            _ => laplace_mirror::dist().call_into(&d, &mut out),
+        };
+        ok(name, r)?;
+        same_bits(&format!("{name} call_into"), &gathered(name, &out)?, &want)?;
+    }
+    let mut wrong = scatter(w, &grid(3 * p + 3, 7, 8))?;
+    err_kind(
+        "call_into a differently distributed output",
+        far_wrap::dist().call_into(&d, &mut wrong),
+        ErrorKind::OutputShape,
+        "the output has global shape",
+    )?;
     // 3-D, wrap across the first and last rank.
     let g3 = Array3::from_shape_fn((p + 3, 4, 5), |(i, j, k)| {
         ((i * 13 + j * 7 + k) % 11) as f64

@@ -13,9 +13,10 @@
 //!
 //! - `#[vectorize]`: `call` applies the kernel to the local blocks (every distributed operand
 //!   must have the same partition; scalars and ordinary arrays that broadcast along the
-//!   trailing axes are passed to every rank as they are); `reduce_all` and `reduce` give
-//!   every rank the result of the single-process call on the gathered array, bit for bit,
-//!   for any number of ranks (see [`Dist::reduce_all`]).
+//!   trailing axes are passed to every rank as they are); `reduce_all` gives every rank the
+//!   single-process `reduce_all` of the gathered array, and `reduce` the serial
+//!   single-process `reduce`, bit for bit, for any number of ranks (see
+//!   [`Dist::reduce_all`]).
 //! - `#[stencil]`: `call` exchanges halo rows with the ranks that own them (as many rows as
 //!   the neighbourhood reaches along axis 0), applies the border mode at the *global* edges
 //!   (`wrap` wraps across the first and last rank) and gives the bits of the single-process
@@ -50,7 +51,12 @@
 //!     u = heat::dist().call(&u)?; // halo rows exchanged with the neighbouring ranks
 //! }
 //! if let Some(all) = u.gather(0)? {
-//!     println!("{}", all.sum()); // only on rank 0
+//!     // Only on rank 0: the single-process loop gives the same bits.
+//!     let mut want = root.expect("rank 0 has the grid");
+//!     for _ in 0..10 {
+//!         want = heat::call(&want)?;
+//!     }
+//!     assert_eq!(all, want);
 //! }
 //! # Ok(()) }
 //! ```

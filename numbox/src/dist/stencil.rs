@@ -245,35 +245,67 @@ impl Layout {
     }
 }
 
-/// Runs `run` on the pieces of this rank and assembles its block of the result.
-#[doc(hidden)]
-pub fn assemble<O, const N: usize>(
-    layout: Layout,
+/// Runs the kernel on the pieces of this rank and writes its block of the result into
+/// `out` (this rank's rows): `run` computes a piece into a new array, `run_into` the block
+/// straight into `out`.
+fn fill<O: Clone, const N: usize>(
+    layout: &Layout,
     plan: &Plan,
+    mut out: ndarray::ArrayViewMut<'_, O, Dim<[usize; N]>>,
     run: impl Fn(Piece) -> Result<Array<O, Dim<[usize; N]>>>,
-) -> Result<DistArray<O, Dim<[usize; N]>>>
+    run_into: impl FnOnce(ndarray::ArrayViewMut<'_, O, Dim<[usize; N]>>) -> Result<()>,
+) -> Result<()>
 where
     Dim<[usize; N]>: Dimension,
-    O: Clone,
 {
     let me = layout.comm.rank() as usize;
     let (above, _) = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode);
     let h = above.len();
     let l = layout.part.range(me).len();
-    let local = if plan.up + plan.down == 0 {
-        run(Piece::Block)?
+    if plan.up + plan.down == 0 {
+        run_into(out)
     } else if plan.strips {
-        let mut out = run(Piece::Block)?;
+        run_into(out.view_mut())?;
         let top = run(Piece::Top)?;
         out.slice_axis_mut(Axis(0), Slice::from(..plan.up))
             .assign(&top.slice_axis(Axis(0), Slice::from(h..h + plan.up)));
         let bottom = run(Piece::Bottom)?;
         out.slice_axis_mut(Axis(0), Slice::from(l - plan.down..))
             .assign(&bottom.slice_axis(Axis(0), Slice::from(plan.up..plan.up + plan.down)));
-        out
+        Ok(())
     } else {
         let full = run(Piece::Full)?;
-        full.slice_axis(Axis(0), Slice::from(h..h + l)).to_owned()
+        out.assign(&full.slice_axis(Axis(0), Slice::from(h..h + l)));
+        Ok(())
+    }
+}
+
+/// Runs the kernel on the pieces of this rank into a new block of the result.
+fn assemble<O: Clone, const N: usize>(
+    layout: Layout,
+    plan: &Plan,
+    run: impl Fn(Piece) -> Result<Array<O, Dim<[usize; N]>>>,
+) -> Result<DistArray<O, Dim<[usize; N]>>>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    let local = if plan.strips || plan.up + plan.down == 0 {
+        // The block's own call allocates the block of the result.
+        let mut block = run(Piece::Block)?;
+        if plan.up + plan.down > 0 {
+            // The edge rows, over the block's own (`fill` with the block already done).
+            fill(&layout, plan, block.view_mut(), &run, |_| Ok(()))?;
+        }
+        block
+    } else {
+        let me = layout.comm.rank() as usize;
+        let h = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode)
+            .0
+            .len();
+        let l = layout.part.range(me).len();
+        run(Piece::Full)?
+            .slice_axis(Axis(0), Slice::from(h..h + l))
+            .to_owned()
     };
     let mut global = Dim::<[usize; N]>::default();
     global.slice_mut().copy_from_slice(&layout.global);
@@ -283,6 +315,37 @@ where
         global,
         local,
     })
+}
+
+/// `Err` unless `out` is distributed like the inputs (the same global shape, partition and
+/// communicator).
+fn check_out<O, const N: usize>(
+    name: &str,
+    layout: &Layout,
+    out: &DistArray<O, Dim<[usize; N]>>,
+) -> Result<()>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    let theirs = out.dist_layout();
+    if common_layout(
+        name,
+        &["input", "out"],
+        &[Some(layout.clone()), Some(theirs)],
+    )
+    .is_err()
+    {
+        return Err(Error::new(
+            ErrorKind::OutputShape,
+            format!(
+                "{name}.dist: the output has global shape {}, the inputs {}; it must also share their \
+                 partition and communicator",
+                shape_str(out.global_shape()),
+                shape_str(&layout.global)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 impl Plan {
@@ -323,6 +386,36 @@ macro_rules! arity {
                     let (views, params) = K::split(($($h.piece(piece),)+));
                     exec::call::<K, N>(target, views, params)
                 })
+            }
+
+            /// Like `call`, but writes this rank's block of the result into `out`, a
+            /// `DistArray` distributed like the inputs (any other is an `Err` of kind
+            /// `OutputShape`): a time loop can swap two arrays instead of allocating one a
+            /// step.
+            #[allow(clippy::too_many_arguments)]
+            pub fn call_into<$($X: DistArg<$S, N>),+>(
+                &self,
+                $($x: $X,)+
+                out: &mut DistArray<K::Output, Dim<[usize; N]>>,
+            ) -> Result<()> {
+                let layout = common_layout(K::NAME, K::INPUTS, &[$($x.layout()),+])?;
+                check_out(K::NAME, &layout, out)?;
+                let plan = Plan::of::<K, N>(&layout);
+                $(let $h = $x.exchange(&plan);)+
+                let target = self.handle.target();
+                fill(
+                    &layout,
+                    &plan,
+                    out.local.view_mut(),
+                    |piece| {
+                        let (views, params) = K::split(($($h.piece(piece),)+));
+                        exec::call::<K, N>(target, views, params)
+                    },
+                    |block| {
+                        let (views, params) = K::split(($($h.piece(Piece::Block),)+));
+                        exec::call_into::<K, N>(target, views, params, block)
+                    },
+                )
             }
         }
     };
