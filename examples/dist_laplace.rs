@@ -11,7 +11,7 @@
 //! block, into the older of two buffers (`call_into`). Rank 0 then gathers the grid, runs the
 //! same loop alone and compares the bits. The times are per step, over steps 2..=steps.
 
-use numbox::dist::mpi::collective::CommunicatorCollectives;
+use numbox::dist::mpi::collective::{CommunicatorCollectives, SystemOperation};
 use numbox::dist::mpi::topology::Communicator;
 use numbox::dist::{mpi, DistArray};
 use numbox::ndarray::Array2;
@@ -22,6 +22,12 @@ use std::time::Instant;
 #[stencil(mode = "reflect")]
 fn heat_step(u: Neighbors2<f64>) -> f64 {
     u[[0, 0]] + 0.2 * (u[[-1, 0]] + u[[1, 0]] + u[[0, -1]] + u[[0, 1]] - 4.0 * u[[0, 0]])
+}
+
+/// This process's time on a CPU so far, in ns (Linux's `/proc/self/schedstat`), if known.
+fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
 }
 
 fn main() -> numbox::Result<()> {
@@ -54,12 +60,17 @@ fn main() -> numbox::Result<()> {
 
     world.barrier();
     let t = Instant::now();
+    let cpu0 = cpu_ns();
     for _ in 1..steps {
         heat_step::dist().call_into(&u, &mut next)?;
         std::mem::swap(&mut u, &mut next);
     }
+    let cpu = cpu_ns().zip(cpu0).map_or(0, |(b, a)| b - a);
     world.barrier();
     let dist_s = t.elapsed().as_secs_f64();
+    // The busiest rank's CPU time: what the step costs when every rank has a core of its own.
+    let mut cpu_max = 0u64;
+    world.all_reduce_into(&cpu, &mut cpu_max, SystemOperation::max());
     // One halo row each way across each of the ranks - 1 boundaries (the reflecting global
     // edges read the rank's own rows).
     let halo_bytes = 2 * (ranks - 1) * n * std::mem::size_of::<f64>();
@@ -79,10 +90,12 @@ fn main() -> numbox::Result<()> {
             .zip(want.iter())
             .all(|(a, b)| a.to_bits() == b.to_bits());
         println!(
-            "dist_laplace {n}x{n}, {steps} steps on {ranks} rank(s): {:.2} ms/step distributed, \
-             {:.2} ms/step single-process on rank 0; halo {halo_bytes} bytes/step; \
-             total heat {:.6e}; bit-identical to the single-process loop: {}",
+            "dist_laplace {n}x{n}, {steps} steps on {ranks} rank(s): {:.2} ms/step distributed \
+             (busiest rank on CPU {:.2} ms/step), {:.2} ms/step single-process on rank 0; \
+             halo {halo_bytes} bytes/step; total heat {:.6e}; bit-identical to the \
+             single-process loop: {}",
             dist_s * 1e3 / (steps - 1) as f64,
+            cpu_max as f64 * 1e-6 / (steps - 1) as f64,
             single_s * 1e3 / (steps - 1) as f64,
             got.sum(),
             if same { "yes" } else { "NO" }
