@@ -400,6 +400,14 @@ fn stencils(w: &SimpleCommunicator) -> Check {
                 .map_err(|e| format!("{e} [{rows} rows]"))?;
         }
     }
+    // Rows of no elements (a [rows, 0] grid) still have a halo of rows.
+    let e = Array2::<f64>::zeros((2 * p + 1, 0));
+    let de = scatter(w, &e)?;
+    same_bits(
+        "far_wrap on [rows, 0]",
+        &gathered("empty rows", &ok("far_wrap", far_wrap::dist().call(&de))?)?,
+        &ok("far_wrap", far_wrap::call(&e))?,
+    )?;
     // call_into, and its output check.
     let g = grid(3 * p + 2, 7, 8);
     let d = scatter(w, &g)?;

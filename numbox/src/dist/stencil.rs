@@ -116,24 +116,23 @@ where
             .expect("blocks are in standard layout");
         let l = block.len_of(Axis(0));
         let reach = plan.up + plan.down;
-        // Whole C-order rows, stacked.
-        let stack = |parts: &[&[T]]| {
-            let data: Vec<T> = parts.concat();
+        let (na, nb) = {
+            let (a, b) = halo::needs(&self.part, self.rank(), plan.up, plan.down, plan.mode);
+            (a.len(), b.len())
+        };
+        // `rows` whole C-order rows, stacked (counted, not derived: a row may be empty).
+        let stack = |parts: &[&[T]], rows: usize| {
             let mut dim = self.local.raw_dim();
-            dim[0] = if row_len == 0 {
-                0
-            } else {
-                data.len() / row_len
-            };
-            Array::from_shape_vec(dim, data).expect("whole rows")
+            dim[0] = rows;
+            Array::from_shape_vec(dim, parts.concat()).expect("whole rows")
         };
         let edges = if plan.strips {
             [
-                stack(&[&above, &flat[..reach * row_len]]),
-                stack(&[&flat[(l - reach) * row_len..], &below]),
+                stack(&[&above, &flat[..reach * row_len]], na + reach),
+                stack(&[&flat[(l - reach) * row_len..], &below], reach + nb),
             ]
         } else {
-            [stack(&[&above, flat, &below]), stack(&[])]
+            [stack(&[&above, flat, &below], na + l + nb), stack(&[], 0)]
         };
         HeldInput { block, edges }
     }
