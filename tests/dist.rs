@@ -18,6 +18,8 @@ use numbox::prelude::*;
 use numbox::ErrorKind;
 
 type Check = Result<(), String>;
+/// A named check, run by every rank.
+type Named = (&'static str, fn(&SimpleCommunicator) -> Check);
 
 fn same_bits<D: Dimension>(what: &str, got: &Array<f64, D>, want: &Array<f64, D>) -> Check {
     if got.shape() != want.shape() {
@@ -618,7 +620,7 @@ fn main() {
     });
     let universe = mpi::initialize().expect("MPI is initialised once");
     let w = universe.world();
-    let checks: [(&str, fn(&SimpleCommunicator) -> Check); 6] = [
+    let checks: [Named; 6] = [
         ("partition_and_roundtrips", partition_and_roundtrips),
         ("errors", errors),
         ("stencils", stencils),
