@@ -145,7 +145,7 @@ fn is_prim(ty: &Type) -> bool {
 }
 
 /// Whether `ty` is a type the lanes implement arithmetic for.
-fn is_lane_type(ty: &Type) -> bool {
+pub(crate) fn is_lane_type(ty: &Type) -> bool {
     let ty = ungroup(ty);
     if is_prim(ty) {
         return true;
@@ -171,7 +171,7 @@ fn is_lane_type(ty: &Type) -> bool {
 
 /// The hidden lockstep function of a kernel `fn(params: inputs) -> output`, or `None` when
 /// the body is outside the subset or has no data-dependent control flow.
-pub(super) fn emit(
+pub(crate) fn emit(
     params: &[Option<&Ident>],
     inputs: &[&Type],
     output: &Type,
