@@ -21,8 +21,8 @@
 //!     HEAD
 //!     fn __nb_lockstep<const __NB_K: usize>(..) -> .. { .. }   // the lane kernel
 //!     struct __NbLock;                                          // ... as a `Lockstep`
-//!     impl Lockstep<(IN..), (OUT,)> for __NbLock { .. }
-//!     for_each_lanes(__nb_range, SCHEDULE, CHUNK, &mut __nb_parts, LANES, __NbLock,
+//!     impl Lockstep<(IN..), (OUT,)> for __NbLock { const LANES = N; .. }
+//!     for_each_lanes(__nb_range, SCHEDULE, CHUNK, &mut __nb_parts, __NbLock,
 //!         |i, (mut __nb_lz_out, ())| BODY',                     // the tail, scalar
 //!         |i| (zs[i], cs[i], maxiter),                          // one iteration's inputs
 //!         |i, (mut __nb_lz_out, ()), (v,)| { __nb_lz_out.get()[0] = v; });
@@ -125,6 +125,7 @@ pub fn expand(
             #[allow(non_camel_case_types)]
             struct #lock;
             impl #pr::Lockstep<(#(#inputs,)*), (#output,)> for #lock {
+                const LANES: usize = #k;
                 #[inline(always)]
                 fn group<const __NB_K: usize>(
                     __nb_args: [(#(#inputs,)*); __NB_K],
@@ -133,7 +134,7 @@ pub fn expand(
                 }
             }
             #pr::for_each_lanes(
-                #range, #schedule, #chunk, &mut #parts_id, #k, #lock,
+                #range, #schedule, #chunk, &mut #parts_id, #lock,
                 #[inline(always)] |#pat, #lazies| #body,
                 #[inline(always)] |#pat| (#(#reads,)*),
                 #[inline(always)]

@@ -55,6 +55,8 @@ pub fn for_each<'p, R, P, B>(
 /// "reads at the loop index, a data-dependent loop, one store at the loop index". Safe: the
 /// runner relies on nothing about it but its signature.
 pub trait Lockstep<In, Out> {
+    /// The lanes per group (`#[parallel_loop(lanes = N)]`), or 0 for the CPU tier's choice.
+    const LANES: usize = 0;
     /// The body on `K` iterations at once.
     fn group<const K: usize>(args: [In; K]) -> [Out; K];
 }
@@ -72,7 +74,6 @@ pub fn for_each_lanes<'p, R, P, B, In, Out, L, Rd, St>(
     schedule: Schedule,
     chunk: Option<usize>,
     parts: &'p mut P,
-    lanes: usize,
     _lockstep: L,
     body: B,
     read: Rd,
@@ -105,7 +106,7 @@ pub fn for_each_lanes<'p, R, P, B, In, Out, L, Rd, St>(
             // injective on `0..n`, so each index gets its handles once (in `groups` or in
             // `leaf`, never both: `leaf` starts where `groups` stopped).
             unsafe {
-                let done = match lanes {
+                let done = match L::LANES {
                     2 => g.groups::<In, Out, L, 2>(piece.clone()),
                     4 => g.groups::<In, Out, L, 4>(piece.clone()),
                     8 => g.groups::<In, Out, L, 8>(piece.clone()),
@@ -497,10 +498,12 @@ mod tests {
         assert_thread_independent(lane_sum);
     }
 
-    /// A hand-written lockstep version of `v * 3 + 1` (for `u64`), counting its groups.
-    struct Triple;
+    /// A hand-written lockstep version of `v * 3 + 1` (for `u64`) on `L` lanes, counting its
+    /// groups.
+    struct Triple<const L: usize>;
     static GROUPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    impl Lockstep<(u64,), (u64,)> for Triple {
+    impl<const L: usize> Lockstep<(u64,), (u64,)> for Triple<L> {
+        const LANES: usize = L;
         fn group<const K: usize>(args: [(u64,); K]) -> [(u64,); K] {
             GROUPS.fetch_add(1, Ordering::Relaxed);
             args.map(|(v,)| (v * 3 + 1,))
@@ -511,7 +514,7 @@ mod tests {
     fn for_each_lanes_runs_full_groups_and_the_tail_scalar() {
         use super::super::disjoint::DisjointExt;
         let x: Vec<u64> = (0..40).map(|k| k * k).collect();
-        for (n, lanes, groups) in [(0, 4, 0), (3, 4, 0), (4, 4, 1), (19, 4, 4), (40, 8, 5)] {
+        fn run<const L: usize>(x: &[u64], n: usize, groups: usize, k: usize) {
             let mut out = vec![0_u64; n];
             let mut parts = (out.__nb_disjoint(), ());
             let scalar = std::sync::atomic::AtomicUsize::new(0);
@@ -521,8 +524,7 @@ mod tests {
                 Schedule::Static,
                 None,
                 &mut parts,
-                lanes,
-                Triple,
+                Triple::<L>,
                 |i, (mut lz, ())| {
                     scalar.fetch_add(1, Ordering::Relaxed);
                     lz.get()[0] = x[i] * 3 + 1;
@@ -535,9 +537,16 @@ mod tests {
             if cfg!(miri) || rayon::current_num_threads() == 1 {
                 // One piece: the groups are the full ones from the start.
                 assert_eq!(GROUPS.load(Ordering::Relaxed), groups, "n = {n}");
-                assert_eq!(scalar.into_inner(), n - groups * lanes, "n = {n}");
+                assert_eq!(scalar.into_inner(), n - groups * k, "n = {n}");
             }
         }
+        for (n, groups) in [(0, 0), (3, 0), (4, 1), (19, 4)] {
+            run::<4>(&x, n, groups, 4);
+        }
+        run::<8>(&x, 40, 5, 8);
+        // The tier's choice: 16 lanes on AVX-512, else 8; the rest scalar.
+        let wide = crate::cpu::cpu_tier() == crate::cpu::CpuTier::Avx512;
+        run::<0>(&x, 37, if wide { 2 } else { 4 }, if wide { 16 } else { 8 });
     }
 
     #[test]
