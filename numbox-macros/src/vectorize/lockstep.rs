@@ -2,6 +2,9 @@
 //! `Lanes<T, K>`, every branch a `Mask<K>`, every data-dependent loop running while any lane
 //! is still in it.
 //!
+//! `#[parallel_loop]` reuses [`emit`] for prange bodies (see `parallel_loop::lanes`), with
+//! the body's reads and captured parameters as the kernel's parameters.
+//!
 //! The transform is syntactic and conservative: [`emit`] returns `None` (the kernel keeps only
 //! its scalar path, exactly as before) for anything outside the subset below, so it never
 //! makes a kernel that compiles without it fail to compile.
