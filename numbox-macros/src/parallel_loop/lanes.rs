@@ -189,14 +189,15 @@ pub fn plan(
     let mut params: Vec<Ident> = hoist.inputs.iter().map(|(id, _, _)| id.clone()).collect();
     let mut inputs: Vec<Type> = hoist.inputs.iter().map(|(_, t, _)| t.clone()).collect();
     let mut reads: Vec<Expr> = hoist.inputs.into_iter().map(|(_, _, e)| e).collect();
+    if names.0.contains(&index) {
+        return Err(format!(
+            "the loop variable `{index}` may only index reads (`x[{index}]`) that every \
+             iteration makes (in a top-level `let`, assignment or the store, outside `if`, \
+             `&&`, `||` and loops)"
+        ));
+    }
     let mut seen = HashSet::new();
     for id in names.0 {
-        if id == index {
-            return Err(format!(
-                "the loop variable `{index}` may only index reads (`x[{index}]`) \
-                 that every iteration makes"
-            ));
-        }
         if params.contains(&id) || !seen.insert(id.clone()) {
             continue;
         }
