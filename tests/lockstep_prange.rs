@@ -309,6 +309,37 @@ fn newton_collatz_and_bisection_match_the_plain_loops_bit_for_bit() {
     }
 }
 
+// 6. Untyped integer and float locals (their types inferred as in the scalar body), a cast
+// in the store.
+twin!(
+    halvings_ref,
+    #[parallel_loop(lanes = 8)]
+    fn halvings(x: &[f64], out: &mut [f64]) {
+        for i in prange(0..x.len()) {
+            let mut v = x[i];
+            let mut n = 0;
+            while v > 1.0 && n < 64 {
+                v = v * 0.5;
+                n += 1;
+            }
+            out[i] = n as f64 + v;
+        }
+    }
+);
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn inferred_local_types_match_the_plain_loop() {
+    for n in LENGTHS {
+        let mut r = lcg(n as u64 + 9);
+        let x: Vec<f64> = (0..n).map(|_| 1e3 * r()).collect();
+        let (mut want, mut got) = (vec![0.0; n], vec![0.0; n]);
+        halvings_ref::reference(&x, &mut want);
+        halvings(&x, &mut got);
+        assert_eq!(got, want, "n = {n}");
+    }
+}
+
 // Bodies outside the shape: each compiles and runs its scalar path. (The kernels above
 // with `lanes = N` would not compile without the lockstep path.)
 
