@@ -1,6 +1,8 @@
 //! Lockstep lanes (`numbox::lanes`): each kernel shape of `tests/lockstep.rs` with its scalar
 //! path (`#[vectorize(lanes = 1)]`, the same body) beside the lockstep one, serial, 10^6
-//! elements. Force a CPU tier with `NUMBOX_CPU=baseline|avx2|avx512`.
+//! elements. Force a CPU tier with `NUMBOX_CPU=baseline|avx2|avx512`. The seed's Julia set as
+//! a `#[parallel_loop]` too, its prange body on lockstep lanes beside `lanes = 1`, on a
+//! one-thread pool.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use numbox::ndarray::Array1;
@@ -108,6 +110,45 @@ pair!(logistic, logistic_scalar, fn(r: f32, x0: f32) -> u16 {
     n
 });
 
+/// The seed's `#[parallel_loop]` Julia set: its prange body runs on lockstep lanes.
+#[parallel_loop]
+fn julia_prange(maxiter: u32, zs: &[Complex64], cs: &[Complex64], out: &mut [u32]) {
+    for i in prange(0..zs.len()) {
+        let (mut z, c, mut n) = (zs[i], cs[i], 0);
+        while n < maxiter && z.norm_sqr() < 4.0 {
+            z = z * z + c;
+            n += 1;
+        }
+        out[i] = n;
+    }
+}
+
+/// The lockstep path with 4 lanes on every tier.
+#[parallel_loop(lanes = 4)]
+fn julia_prange4(maxiter: u32, zs: &[Complex64], cs: &[Complex64], out: &mut [u32]) {
+    for i in prange(0..zs.len()) {
+        let (mut z, c, mut n) = (zs[i], cs[i], 0);
+        while n < maxiter && z.norm_sqr() < 4.0 {
+            z = z * z + c;
+            n += 1;
+        }
+        out[i] = n;
+    }
+}
+
+/// The same with the lockstep path turned off (the scalar body per iteration).
+#[parallel_loop(lanes = 1)]
+fn julia_prange_scalar(maxiter: u32, zs: &[Complex64], cs: &[Complex64], out: &mut [u32]) {
+    for i in prange(0..zs.len()) {
+        let (mut z, c, mut n) = (zs[i], cs[i], 0);
+        while n < maxiter && z.norm_sqr() < 4.0 {
+            z = z * z + c;
+            n += 1;
+        }
+        out[i] = n;
+    }
+}
+
 const N: usize = 1_000_000;
 
 /// `N` values of a fixed pseudo-random sequence in `[lo, hi)`.
@@ -199,5 +240,37 @@ fn shapes(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, shapes);
+fn prange_julia(c: &mut Criterion) {
+    let w = 1000;
+    let zs: Vec<Complex64> = (0..w * w)
+        .map(|k| {
+            let (y, x) = (k / w, k % w);
+            Complex64::new(
+                -1.8 + 3.6 * x as f64 / w as f64,
+                1.8 - 3.6 * y as f64 / w as f64,
+            )
+        })
+        .collect();
+    let cs = vec![Complex64::new(-0.62772, -0.42193); zs.len()];
+    let mut out = vec![0_u32; zs.len()];
+    let one = numbox::rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut g = c.benchmark_group("lockstep_prange_julia_1000x1000_300_one_thread");
+    g.sample_size(10)
+        .throughput(Throughput::Elements((w * w) as u64));
+    g.bench_function("scalar", |b| {
+        b.iter(|| one.install(|| julia_prange_scalar(300, &zs, &cs, &mut out)))
+    });
+    g.bench_function("lockstep", |b| {
+        b.iter(|| one.install(|| julia_prange(300, &zs, &cs, &mut out)))
+    });
+    g.bench_function("lockstep_lanes_4", |b| {
+        b.iter(|| one.install(|| julia_prange4(300, &zs, &cs, &mut out)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, shapes, prange_julia);
 criterion_main!(benches);

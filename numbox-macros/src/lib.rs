@@ -82,7 +82,9 @@ pub fn stencil(
 /// like the same code without the macro; any other macro is opaque, so it may not mention the
 /// loop variable, a container the loop indexes or writes, or a reduction (pass it a plain
 /// local instead). Options: `schedule = "static" | "dynamic" | "guided"`
-/// and `chunk = N` (Cython's names; default: rayon's adaptive splitting). A `prange` nested in
+/// and `chunk = N` (Cython's names; default: rayon's adaptive splitting); `lanes = N` for the
+/// lockstep lanes of a body with a data-dependent loop (1: off; a power of two: required, with
+/// `N` lanes; by default on where the body fits, see the module docs). A `prange` nested in
 /// another's body runs serially inside each parallel iteration. See
 /// [`numbox::parallel_loop`](https://docs.rs/numbox/latest/numbox/parallel_loop/) for the details.
 ///

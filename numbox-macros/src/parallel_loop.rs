@@ -6,6 +6,7 @@
 
 mod expand;
 mod ir;
+mod lanes;
 pub(crate) mod macros;
 mod options;
 mod scan;
@@ -34,8 +35,10 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let original = func.clone();
     let mut errors = Errors::default();
     let options = Options::parse(args, &mut errors);
+    let cx = lanes::FnContext::new(&func);
     let mut finder = Finder {
         options: &options,
+        cx: &cx,
         errors: &mut errors,
         found: 0,
     };
@@ -62,6 +65,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Rewrites every outermost prange loop; a prange nested in one's body stays a serial loop.
 struct Finder<'a> {
     options: &'a Options,
+    cx: &'a lanes::FnContext,
     errors: &'a mut Errors,
     found: usize,
 }
@@ -73,7 +77,10 @@ impl VisitMut for Finder<'_> {
                 self.found += 1;
                 let arg = arg.clone();
                 match validate::validate(l, &arg) {
-                    Ok(plan) => *e = expand::expand(l, &arg, &plan, self.options),
+                    Ok(plan) => match expand::expand(l, &arg, &plan, self.options, self.cx) {
+                        Ok(new) => *e = new,
+                        Err(err) => self.errors.push(err),
+                    },
                     Err(err) => self.errors.push(err),
                 }
                 return;
@@ -87,7 +94,7 @@ impl VisitMut for Finder<'_> {
 }
 
 /// The argument of `prange(ARG)` when `l` loops over one.
-fn prange_arg(l: &ExprForLoop) -> Option<&Expr> {
+pub(crate) fn prange_arg(l: &ExprForLoop) -> Option<&Expr> {
     let Expr::Call(call) = peel(&l.expr) else {
         return None;
     };

@@ -7,7 +7,7 @@
 //! and branches.
 
 mod expand;
-mod lockstep;
+pub(crate) mod lockstep;
 mod options;
 mod validate;
 

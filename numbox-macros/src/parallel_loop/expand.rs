@@ -13,8 +13,24 @@
 //! ```
 //! `BODY'` is the body with `s += e` as `*s += e`, `out[i]` as `__nb_lz_out.get()[0]`,
 //! `out.len()` as `__nb_lz_out.whole().len()` and `continue` as `return`.
+//!
+//! A body with a lockstep path ([`super::lanes`]) runs through `for_each_lanes` instead:
+//!
+//! ```text
+//! {
+//!     HEAD
+//!     fn __nb_lockstep<const __NB_K: usize>(..) -> .. { .. }   // the lane kernel
+//!     struct __NbLock;                                          // ... as a `Lockstep`
+//!     impl Lockstep<(IN..), (OUT,)> for __NbLock { const LANES = N; .. }
+//!     for_each_lanes(__nb_range, SCHEDULE, CHUNK, &mut __nb_parts, __NbLock,
+//!         |i, (mut __nb_lz_out, ())| BODY',                     // the tail, scalar
+//!         |i| (zs[i], cs[i], maxiter),                          // one iteration's inputs
+//!         |i, (mut __nb_lz_out, ()), (v,)| { __nb_lz_out.get()[0] = v; });
+//! }
+//! ```
 
 use super::ir::{Plan, RedOp};
+use super::lanes::{self, FnContext, LaneLoop};
 use super::macros::{classify, Invocation, Piece};
 use super::options::Options;
 use super::scan::{
@@ -27,8 +43,30 @@ use std::collections::HashSet;
 use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Expr, ExprForLoop};
 
-/// The replacement of loop `l` (over `prange(arg)`), whose body `plan` classified.
-pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Expr {
+/// The replacement of loop `l` (over `prange(arg)`), whose body `plan` classified; an error
+/// when `lanes = N` asks for a lockstep path the body cannot have.
+pub fn expand(
+    l: &ExprForLoop,
+    arg: &Expr,
+    plan: &Plan,
+    options: &Options,
+    cx: &FnContext,
+) -> syn::Result<Expr> {
+    let lane_loop = match &options.lanes {
+        Some((1, _)) => None,
+        forced => match lanes::plan(l, plan, options, cx) {
+            Ok(lane_loop) => Some(lane_loop),
+            Err(why) => match forced {
+                Some((n, lit)) => {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!("`lanes = {n}`: this prange loop has no lockstep path: {why}"),
+                    ))
+                }
+                None => None,
+            },
+        },
+    };
     let mut body = l.body.clone();
     let locals = locals_of(l);
     let mut rw = Rewrite {
@@ -68,11 +106,48 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
         use #pr::DisjointExt as _;
         let mut #parts_id = #parts;
     };
+    if let Some(LaneLoop {
+        lockstep,
+        inputs,
+        output,
+        reads,
+        place,
+    }) = lane_loop
+    {
+        let v = format_ident!("__nb_v", span = Span::mixed_site());
+        let mut store: syn::Block = parse_quote!({ #place = #v; });
+        rw.visit_block_mut(&mut store);
+        let k = options.lanes.as_ref().map_or(0, |l| l.0);
+        let lock = format_ident!("__NbLock", span = Span::mixed_site());
+        return Ok(parse_quote! {{
+            #head
+            #lockstep
+            #[allow(non_camel_case_types)]
+            struct #lock;
+            impl #pr::Lockstep<(#(#inputs,)*), (#output,)> for #lock {
+                const LANES: usize = #k;
+                #[inline(always)]
+                fn group<const __NB_K: usize>(
+                    __nb_args: [(#(#inputs,)*); __NB_K],
+                ) -> [(#output,); __NB_K] {
+                    __nb_lockstep::<__NB_K>(__nb_args)
+                }
+            }
+            #pr::for_each_lanes(
+                #range, #schedule, #chunk, &mut #parts_id, #lock,
+                #[inline(always)] |#pat, #lazies| #body,
+                #[inline(always)] |#pat| (#(#reads,)*),
+                #[inline(always)]
+                #[allow(unused_variables)]
+                |#pat, #lazies, (#v,)| #store,
+            );
+        }});
+    }
     if plan.reductions.is_empty() {
-        return parse_quote! {{
+        return Ok(parse_quote! {{
             #head
             #pr::for_each(#range, #schedule, #chunk, &mut #parts_id, #[inline(always)] |#pat, #lazies| #body);
-        }};
+        }});
     }
 
     let acc = format_ident!("__nb_acc", span = Span::mixed_site());
@@ -121,7 +196,7 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
             "reduce"
         }
     );
-    parse_quote! {{
+    Ok(parse_quote! {{
         #head
         let #total = #pr::#reduce(
             #range, #schedule, #chunk, &mut #parts_id,
@@ -134,7 +209,7 @@ pub fn expand(l: &ExprForLoop, arg: &Expr, plan: &Plan, options: &Options) -> Ex
             |#a, #b| { #(#combines;)* },
         );
         #(#finals)*
-    }}
+    }})
 }
 
 /// Rewrites the body for the closure (see the module docs).

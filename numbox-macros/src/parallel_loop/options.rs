@@ -1,4 +1,4 @@
-//! `#[parallel_loop(schedule = "...", chunk = N, fastmath)]`.
+//! `#[parallel_loop(schedule = "...", chunk = N, fastmath, lanes = N)]`.
 
 use crate::diag::Errors;
 use crate::emit::Private;
@@ -30,6 +30,9 @@ pub struct Options {
     pub chunk: Option<usize>,
     /// `fastmath`: math calls go to `numbox::math`, reductions run on the lane grid.
     pub fastmath: bool,
+    /// `lanes = N`: 1 keeps every loop on the scalar path; a power of two from 2 to 64
+    /// requires the lockstep path with `N` lanes (the literal, for errors).
+    pub lanes: Option<(usize, LitInt)>,
 }
 
 impl Options {
@@ -38,9 +41,10 @@ impl Options {
         let mut schedule = Once::new("schedule");
         let mut chunk = Once::new("chunk");
         let mut fast = Once::new("fastmath");
+        let mut lanes = Once::new("lanes");
         parse_entries(
             attr,
-            &["schedule", "chunk", "fastmath"],
+            &["schedule", "chunk", "fastmath", "lanes"],
             errors,
             |key, input, errors| {
                 match key {
@@ -78,6 +82,21 @@ impl Options {
                         }
                     }
                     Some("fastmath") => fastmath(input, errors, &mut fast)?,
+                    Some("lanes") => {
+                        let (key, lit): (_, LitInt) = key_value(input)?;
+                        match lit.base10_parse::<usize>() {
+                            Ok(n) if n == 1 || (n.is_power_of_two() && (2..=64).contains(&n)) => {
+                                errors.ok(lanes.set(&key, (n, lit)));
+                            }
+                            _ => errors.error(
+                                &lit,
+                                format!(
+                                    "expected `lanes = N` with N = 1 (no lockstep path) or a \
+                                     power of two from 2 to 64, not {lit}"
+                                ),
+                            ),
+                        }
+                    }
                     _ => return Ok(false),
                 }
                 Ok(true)
@@ -87,6 +106,7 @@ impl Options {
             schedule: schedule.take().unwrap_or_default(),
             chunk: chunk.take(),
             fastmath: fast.take().unwrap_or(false),
+            lanes: lanes.take(),
         }
     }
 
@@ -126,6 +146,9 @@ mod tests {
         assert!(err(r#"schedule = "fast""#).contains("unknown schedule \"fast\""));
         assert!(err("chunk = 0").contains("at least 1"));
         assert!(err("chunk = 1, chunk = 2").contains("duplicate option `chunk`"));
+        assert_eq!(parse("lanes = 4").unwrap().lanes.map(|l| l.0), Some(4));
+        assert!(err("lanes = 3").contains("power of two from 2 to 64, not 3"));
+        assert!(err("lanes = 128").contains("not 128"));
         assert!(err("threads = 2").contains("expected one of: `schedule`, `chunk`"));
     }
 }

@@ -2,6 +2,9 @@
 //! `Lanes<T, K>`, every branch a `Mask<K>`, every data-dependent loop running while any lane
 //! is still in it.
 //!
+//! `#[parallel_loop]` reuses [`emit`] for prange bodies (see `parallel_loop::lanes`), with
+//! the body's reads and captured parameters as the kernel's parameters.
+//!
 //! The transform is syntactic and conservative: [`emit`] returns `None` (the kernel keeps only
 //! its scalar path, exactly as before) for anything outside the subset below, so it never
 //! makes a kernel that compiles without it fail to compile.
@@ -145,7 +148,7 @@ fn is_prim(ty: &Type) -> bool {
 }
 
 /// Whether `ty` is a type the lanes implement arithmetic for.
-fn is_lane_type(ty: &Type) -> bool {
+pub(crate) fn is_lane_type(ty: &Type) -> bool {
     let ty = ungroup(ty);
     if is_prim(ty) {
         return true;
@@ -171,7 +174,7 @@ fn is_lane_type(ty: &Type) -> bool {
 
 /// The hidden lockstep function of a kernel `fn(params: inputs) -> output`, or `None` when
 /// the body is outside the subset or has no data-dependent control flow.
-pub(super) fn emit(
+pub(crate) fn emit(
     params: &[Option<&Ident>],
     inputs: &[&Type],
     output: &Type,

@@ -58,6 +58,66 @@
 //! grid has at most 1024 blocks, so for up to 1024 iterations (one per block) the results are
 //! equal too. Integer, bit, min and max reductions equal the serial loop exactly.
 //!
+//! # Lockstep lanes
+//!
+//! A body with a loop whose trip count depends on the data runs each iteration alone: LLVM
+//! cannot vectorize it. When the body has the shape below, `#[parallel_loop]` also builds a
+//! lockstep version of it (as `#[vectorize]` does, see [`lanes`](crate::lanes)) and runs
+//! groups of `K` consecutive iterations together, each local `K` lanes wide, the loop
+//! running while any lane is still in it; the iterations left over at the end of each piece
+//! of the schedule run the body as written. Each iteration's result is **bit-identical** to
+//! the body's. `K` is 16 on the AVX-512 CPU tier and 8 otherwise.
+//!
+//! - `prange` over a plain loop variable `i`, and no reduction;
+//! - reads of parameters at the loop index, `x[i]` or `a[[i, j]]` (`j` the same on every
+//!   iteration), only where every iteration makes them: in the body's top-level `let`s
+//!   and assignments and in the store, outside `&&`, `||`, `if` and loops;
+//! - a `while` or `loop` (a body with branches only is left to LLVM, which if-converts it),
+//!   the rest in `#[vectorize]`'s lockstep subset, with parameters of number types
+//!   (`f64`, `u32`, `Complex64`, ...) and constants as the only other outside names;
+//! - as the last statement, one store `out[i] = value;` (or `out[[i, j]]`), into a
+//!   parameter of slice, `Vec` or 1-D/2-D ndarray type (the types come from the signature).
+//!
+//! Anything else keeps the scalar path, silently. `#[parallel_loop(lanes = 1)]` turns the
+//! lockstep path off; `lanes = N` (a power of two from 2 to 64) sets `K` and makes a body
+//! that does not fit a compile error saying why. A `fastmath` body keeps the scalar path.
+//!
+//! ```
+//! use numbox::num_complex::Complex64;
+//! use numbox::prelude::*;
+//!
+//! #[parallel_loop] // runs in lockstep lanes
+//! fn julia(maxiter: u32, zs: &[Complex64], c: Complex64, out: &mut [u32]) {
+//!     for i in prange(0..zs.len()) {
+//!         let (mut z, mut n) = (zs[i], 0);
+//!         while n < maxiter && z.norm_sqr() < 4.0 {
+//!             z = z * z + c;
+//!             n += 1;
+//!         }
+//!         out[i] = n;
+//!     }
+//! }
+//!
+//! #[parallel_loop(lanes = 1)] // the same body, one iteration at a time
+//! fn julia_scalar(maxiter: u32, zs: &[Complex64], c: Complex64, out: &mut [u32]) {
+//!     for i in prange(0..zs.len()) {
+//!         let (mut z, mut n) = (zs[i], 0);
+//!         while n < maxiter && z.norm_sqr() < 4.0 {
+//!             z = z * z + c;
+//!             n += 1;
+//!         }
+//!         out[i] = n;
+//!     }
+//! }
+//!
+//! let zs: Vec<Complex64> = (0..100).map(|k| Complex64::new(k as f64 / 50.0 - 1.0, 0.3)).collect();
+//! let c = Complex64::new(-0.62772, -0.42193);
+//! let (mut a, mut b) = (vec![0; 100], vec![0; 100]);
+//! julia(300, &zs, c, &mut a);
+//! julia_scalar(300, &zs, c, &mut b);
+//! assert_eq!(a, b);
+//! ```
+//!
 //! In a generic kernel, a reduction of `T` needs `T: Zero` (`+=`, `-=`, `|=`, `^=`), `T: One`
 //! (`*=`) or `T: AllOnes` (`&=`), and `T: Clone` for `max`/`min`:
 //!

@@ -48,6 +48,116 @@ pub fn for_each<'p, R, P, B>(
     );
 }
 
+/// The lockstep version of a `prange` body (see `numbox::lanes`): `K` iterations' inputs
+/// in, their outputs out, bit-identical to the scalar body on each.
+///
+/// `#[parallel_loop]` implements it, on a unit struct of its own, for a body of the shape
+/// "reads at the loop index, a data-dependent loop, one store at the loop index". Safe: the
+/// runner relies on nothing about it but its signature.
+pub trait Lockstep<In, Out> {
+    /// The lanes per group (`#[parallel_loop(lanes = N)]`), or 0 for the CPU tier's choice.
+    const LANES: usize = 0;
+    /// The body on `K` iterations at once.
+    fn group<const K: usize>(args: [In; K]) -> [Out; K];
+}
+
+/// [`for_each`] for a body with a lockstep version `L`: within each piece of the schedule,
+/// groups of `K` consecutive iterations run through `L` (`read` gives each iteration's
+/// inputs, `store` writes its output through its parts), the rest through `body`. `K` is
+/// `lanes`, or with `lanes == 0` 16 on the AVX-512 tier and 8 otherwise.
+///
+/// Every iteration's result is the scalar body's (the lockstep version is bit-identical
+/// per iteration), so the grouping, which depends on the pieces, changes no result.
+#[allow(clippy::too_many_arguments)]
+pub fn for_each_lanes<'p, R, P, B, In, Out, L, Rd, St>(
+    range: R,
+    schedule: Schedule,
+    chunk: Option<usize>,
+    parts: &'p mut P,
+    _lockstep: L,
+    body: B,
+    read: Rd,
+    store: St,
+) where
+    R: PrangeRange,
+    P: Parts<R::Idx>,
+    L: Lockstep<In, Out>,
+    B: Fn(R::Idx, P::Lazies<'p>) + Sync,
+    Rd: Fn(R::Idx) -> In + Sync,
+    St: Fn(R::Idx, P::Lazies<'p>, Out) + Sync,
+{
+    // Taken as `&mut` for all of `'p`, as in `for_each`.
+    let parts: &'p P = parts;
+    let (start, n) = range.bounds();
+    let wide = crate::cpu::cpu_tier() == crate::cpu::CpuTier::Avx512;
+    for_schedule(
+        n,
+        schedule,
+        chunk,
+        #[inline(always)]
+        |piece: Range<usize>| {
+            let g = Group {
+                start,
+                parts,
+                read: &read,
+                store: &store,
+            };
+            // SAFETY: `for_schedule` visits each `k` in `0..n` once and `offset` is
+            // injective on `0..n`, so each index gets its handles once (in `groups` or in
+            // `leaf`, never both: `leaf` starts where `groups` stopped).
+            unsafe {
+                let done = match L::LANES {
+                    2 => g.groups::<In, Out, L, 2>(piece.clone()),
+                    4 => g.groups::<In, Out, L, 4>(piece.clone()),
+                    8 => g.groups::<In, Out, L, 8>(piece.clone()),
+                    16 => g.groups::<In, Out, L, 16>(piece.clone()),
+                    32 => g.groups::<In, Out, L, 32>(piece.clone()),
+                    64 => g.groups::<In, Out, L, 64>(piece.clone()),
+                    _ if wide => g.groups::<In, Out, L, 16>(piece.clone()),
+                    _ => g.groups::<In, Out, L, 8>(piece.clone()),
+                };
+                leaf::<R, P, B>(done..piece.end, start, parts, &body)
+            }
+        },
+    );
+}
+
+/// What [`for_each_lanes`] hands its groups.
+struct Group<'a, 'p, I, P, Rd, St> {
+    start: I,
+    parts: &'p P,
+    read: &'a Rd,
+    store: &'a St,
+}
+
+impl<'p, I: PrangeIndex, P: Parts<I>, Rd, St> Group<'_, 'p, I, P, Rd, St> {
+    /// The full groups of `K` iterations at the start of `ks` through `L`; returns where
+    /// they stopped (the first iteration left for the scalar body).
+    ///
+    /// # Safety
+    /// No other call may cover the same `ks` values while `parts` is borrowed.
+    #[inline(always)]
+    unsafe fn groups<In, Out, L, const K: usize>(&self, ks: Range<usize>) -> usize
+    where
+        L: Lockstep<In, Out>,
+        Rd: Fn(I) -> In,
+        St: Fn(I, P::Lazies<'p>, Out),
+    {
+        let mut k = ks.start;
+        while ks.end - k >= K {
+            let args = std::array::from_fn(|l| (self.read)(I::offset(self.start, k + l)));
+            for (l, out) in L::group::<K>(args).into_iter().enumerate() {
+                let i = I::offset(self.start, k + l);
+                // SAFETY: `k + l` is in `ks` (caller's guarantee: covered once) and `offset`
+                // is injective on `0..n`.
+                (self.store)(i, unsafe { self.parts.lazies(i) }, out);
+            }
+            k += K;
+        }
+        k
+    }
+}
+
 /// Runs `body` for every value of `range` on the caller's pool, each block of the fixed grid
 /// accumulating into its own `identity()`, and returns the blocks' results combined in block
 /// order with `combine` (the identity itself when the range is empty).
@@ -386,6 +496,57 @@ mod tests {
     #[cfg_attr(miri, ignore)]
     fn lane_reduction_bits_do_not_depend_on_threads_or_schedule() {
         assert_thread_independent(lane_sum);
+    }
+
+    /// A hand-written lockstep version of `v * 3 + 1` (for `u64`) on `L` lanes, counting its
+    /// groups.
+    struct Triple<const L: usize>;
+    static GROUPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    impl<const L: usize> Lockstep<(u64,), (u64,)> for Triple<L> {
+        const LANES: usize = L;
+        fn group<const K: usize>(args: [(u64,); K]) -> [(u64,); K] {
+            GROUPS.fetch_add(1, Ordering::Relaxed);
+            args.map(|(v,)| (v * 3 + 1,))
+        }
+    }
+
+    #[test]
+    fn for_each_lanes_runs_full_groups_and_the_tail_scalar() {
+        use super::super::disjoint::DisjointExt;
+        let x: Vec<u64> = (0..40).map(|k| k * k).collect();
+        fn run<const L: usize>(x: &[u64], n: usize, groups: usize, k: usize) {
+            let mut out = vec![0_u64; n];
+            let mut parts = (out.__nb_disjoint(), ());
+            let scalar = std::sync::atomic::AtomicUsize::new(0);
+            GROUPS.store(0, Ordering::Relaxed);
+            for_each_lanes(
+                0..n,
+                Schedule::Static,
+                None,
+                &mut parts,
+                Triple::<L>,
+                |i, (mut lz, ())| {
+                    scalar.fetch_add(1, Ordering::Relaxed);
+                    lz.get()[0] = x[i] * 3 + 1;
+                },
+                |i| (x[i],),
+                |_, (mut lz, ()), (v,)| lz.get()[0] = v,
+            );
+            let want: Vec<u64> = x[..n].iter().map(|v| v * 3 + 1).collect();
+            assert_eq!(out, want, "n = {n}");
+            if cfg!(miri) || rayon::current_num_threads() == 1 {
+                // One piece: the groups are the full ones from the start.
+                assert_eq!(GROUPS.load(Ordering::Relaxed), groups, "n = {n}");
+                assert_eq!(scalar.into_inner(), n - groups * k, "n = {n}");
+            }
+        }
+        for (n, groups) in [(0, 0), (3, 0), (4, 1), (19, 4)] {
+            run::<4>(&x, n, groups, 4);
+        }
+        run::<8>(&x, 40, 5, 8);
+        // The tier's choice: 16 lanes on AVX-512, else 8; the rest scalar.
+        let wide = crate::cpu::cpu_tier() == crate::cpu::CpuTier::Avx512;
+        run::<0>(&x, 37, if wide { 2 } else { 4 }, if wide { 16 } else { 8 });
     }
 
     #[test]
