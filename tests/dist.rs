@@ -158,6 +158,27 @@ fn mix(x: ArrayView1<f64>, w: ArrayView1<f64>, c: f64, out: ArrayViewMut1<f64>) 
     }
 }
 
+/// Two outputs, a scalar core and an `(n)` core, with a scalar input.
+#[guvectorize("(n),()->(),(n)")]
+fn low_and_shift(x: ArrayView1<f64>, s: f64, lo: &mut f64, shifted: ArrayViewMut1<f64>) {
+    *lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+    for (o, &v) in shifted.into_iter().zip(x) {
+        *o = v - *lo + s;
+    }
+}
+
+#[guvectorize("(n)->(),(),()")]
+fn three_stats(x: ArrayView1<f64>, lo: &mut f64, hi: &mut f64, n_pos: &mut i64) {
+    *lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+    *hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    *n_pos = x.iter().filter(|&&v| v > 0.0).count() as i64;
+}
+
+#[vectorize]
+fn floor_frac(x: f64, s: f64) -> (f64, f64) {
+    ((x * s).floor(), (x * s) - (x * s).floor())
+}
+
 #[parallel_loop]
 fn count_and_max(x: &[f64]) -> (i64, f64) {
     let mut c = 0;
@@ -592,6 +613,201 @@ fn gufuncs(w: &SimpleCommunicator) -> Check {
     )
 }
 
+/// A global array of NaNs, scattered: an output whose every element must be overwritten.
+fn nans<D: Dimension>(w: &SimpleCommunicator, shape: D) -> Result<DistArray<f64, D>, String> {
+    scatter(w, &Array::from_elem(shape, f64::NAN))
+}
+
+fn vectorize_call_into(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    for &rows in &[p, 3 * p + 2] {
+        let g = grid(rows, 13, rows as u64 + 40);
+        let d = scatter(w, &g)?;
+        let row = Array1::from_iter((0..13).map(|k| k as f64 * 0.25 - 1.0));
+        // One output: a distributed operand, a replicated row and a scalar.
+        let mut out = nans(w, g.raw_dim())?;
+        ok("axpb", axpb::dist().call_into(&d, &row, 2.5, &mut out))?;
+        let mut want = Array2::from_elem(g.dim(), f64::NAN);
+        ok("axpb", axpb::call_into(&g, &row, 2.5, &mut want))?;
+        same_bits("axpb call_into", &gathered("axpb", &out)?, &want)?;
+        // Into a DistArray computed by a distributed call (the same partition).
+        let mut again = ok("sub", sub::dist().call(&d, 1.0))?;
+        ok("sub", sub::dist().call_into(&d, &row, &mut again))?;
+        same_bits(
+            "sub call_into a computed array",
+            &gathered("sub", &again)?,
+            &ok("sub", sub::call(&g, &row))?,
+        )?;
+        // The operands broadcast to the output: a distributed [rows, 1] column fills [rows, 13].
+        let c = g.slice(numbox::ndarray::s![.., ..1]).to_owned();
+        let dc = scatter(w, &c)?;
+        let mut wide = nans(w, g.raw_dim())?;
+        ok("axpb", axpb::dist().call_into(&dc, &row, 0.5, &mut wide))?;
+        let mut want = Array2::from_elem(g.dim(), f64::NAN);
+        ok("axpb", axpb::call_into(&c, &row, 0.5, &mut want))?;
+        same_bits(
+            "axpb call_into, broadcast",
+            &gathered("axpb", &wide)?,
+            &want,
+        )?;
+        // Two outputs, as a tuple.
+        let (mut fl, mut fr) = (nans(w, g.raw_dim())?, nans(w, g.raw_dim())?);
+        ok(
+            "floor_frac",
+            floor_frac::dist().call_into(&d, 0.3, (&mut fl, &mut fr)),
+        )?;
+        let (mut wl, mut wr) = (
+            Array2::from_elem(g.dim(), f64::NAN),
+            Array2::from_elem(g.dim(), f64::NAN),
+        );
+        ok(
+            "floor_frac",
+            floor_frac::call_into(&g, 0.3, (&mut wl, &mut wr)),
+        )?;
+        same_bits("floor_frac output 0", &gathered("fl", &fl)?, &wl)?;
+        same_bits("floor_frac output 1", &gathered("fr", &fr)?, &wr)?;
+    }
+    // Errors, on every rank alike: another partition, another dimensionality, a trailing
+    // shape the operands do not broadcast to.
+    let g = grid(3 * p + 2, 13, 3);
+    let d = scatter(w, &g)?;
+    let mut longer = nans(w, numbox::ndarray::Ix2(3 * p + 3, 13))?;
+    err_kind(
+        "vectorize call_into another partition",
+        add::dist().call_into(&d, 1.0, &mut longer),
+        ErrorKind::OutputShape,
+        "output 0 has global shape [",
+    )?;
+    let mut deeper = nans(w, numbox::ndarray::Ix3(3 * p + 2, 2, 13))?;
+    err_kind(
+        "vectorize call_into with more dimensions",
+        add::dist().call_into(&d, 1.0, &mut deeper),
+        ErrorKind::OutputShape,
+        "2 dimensions",
+    )?;
+    let mut narrow = nans(w, numbox::ndarray::Ix2(3 * p + 2, 12))?;
+    err_kind(
+        "vectorize call_into a narrower output",
+        add::dist().call_into(&d, 1.0, &mut narrow),
+        ErrorKind::OutputShape,
+        "add.dist (this rank's blocks)",
+    )?;
+    let mut ok0 = nans(w, g.raw_dim())?;
+    err_kind(
+        "floor_frac call_into, second output on another partition",
+        floor_frac::dist().call_into(&d, 0.3, (&mut ok0, &mut longer)),
+        ErrorKind::OutputShape,
+        "output 1 has global shape",
+    )?;
+    Ok(())
+}
+
+fn gufunc_call_into_and_outputs(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let g = grid(4 * p + 1, 6, 12);
+    let d = scatter(w, &g)?;
+    // One output, 1-D loop.
+    let mut sums = nans(w, numbox::ndarray::Ix1(g.nrows()))?;
+    ok("row_sum", row_sum::dist().call_into(&d, &mut sums))?;
+    let mut want = Array1::from_elem(g.nrows(), f64::NAN);
+    ok("row_sum", row_sum::call_into(&g, &mut want))?;
+    same_bits("row_sum call_into", &gathered("row_sum", &sums)?, &want)?;
+    // Loop dimensions [rows, 3], a replicated core operand and a scalar; into IxDyn.
+    let g3 = Array3::from_shape_fn((p + 2, 3, 5), |(i, j, k)| {
+        ((i * 5 + j * 3 + k) % 7) as f64 - 2.5
+    });
+    let d3 = scatter(w, &g3)?;
+    let wv = Array1::from_iter((0..5).map(|k| k as f64 * 0.75));
+    let mut m = nans(w, IxDyn(&[p + 2, 3, 5]))?;
+    ok("mix", mix::dist().call_into(&d3, &wv, 0.5, &mut m))?;
+    let mut want = Array3::from_elem((p + 2, 3, 5), f64::NAN);
+    ok("mix", mix::call_into(&g3, &wv, 0.5, &mut want))?;
+    same_bits("mix call_into", &gathered("mix", &m)?, &want.into_dyn())?;
+    // Two outputs: call gives a tuple, call_into takes one.
+    let (lo, sh) = ok("low_and_shift", low_and_shift::dist().call(&d, 0.5))?;
+    let (wlo, wsh) = ok("low_and_shift", low_and_shift::call(&g, 0.5))?;
+    same_bits(
+        "low_and_shift.0",
+        &gathered("lo", &lo)?,
+        &wlo.clone().into_dyn(),
+    )?;
+    same_bits(
+        "low_and_shift.1",
+        &gathered("sh", &sh)?,
+        &wsh.clone().into_dyn(),
+    )?;
+    let (mut lo, mut sh) = (
+        nans(w, numbox::ndarray::Ix1(g.nrows()))?,
+        nans(w, g.raw_dim())?,
+    );
+    ok(
+        "low_and_shift",
+        low_and_shift::dist().call_into(&d, 0.5, (&mut lo, &mut sh)),
+    )?;
+    same_bits("low_and_shift call_into.0", &gathered("lo", &lo)?, &wlo)?;
+    same_bits("low_and_shift call_into.1", &gathered("sh", &sh)?, &wsh)?;
+    // Three outputs of two element types.
+    let (a, b, c) = ok("three_stats", three_stats::dist().call(&d))?;
+    let (wa, wb, wc) = ok("three_stats", three_stats::call(&g))?;
+    same_bits("three_stats.0", &gathered("a", &a)?, &wa.clone().into_dyn())?;
+    same_bits("three_stats.1", &gathered("b", &b)?, &wb.clone().into_dyn())?;
+    if gathered("c", &c)? != wc.clone().into_dyn() {
+        return Err("three_stats.2 (i64) differs".into());
+    }
+    let (mut a, mut b) = (
+        nans(w, numbox::ndarray::Ix1(g.nrows()))?,
+        nans(w, numbox::ndarray::Ix1(g.nrows()))?,
+    );
+    let mut c = ok(
+        "scatter i64",
+        DistArray::scatter(
+            w,
+            0,
+            (w.rank() == 0).then_some(&Array1::<i64>::from_elem(g.nrows(), -1)),
+        ),
+    )?;
+    ok(
+        "three_stats",
+        three_stats::dist().call_into(&d, (&mut a, &mut b, &mut c)),
+    )?;
+    same_bits("three_stats call_into.0", &gathered("a", &a)?, &wa)?;
+    same_bits("three_stats call_into.1", &gathered("b", &b)?, &wb)?;
+    if gathered("c", &c)? != wc {
+        return Err("three_stats call_into.2 (i64) differs".into());
+    }
+    // Errors: an output on another partition; an output whose axis 0 is not the loop axis
+    // (a [rows, 1] output for a scalar core); a core length that does not fit.
+    let mut longer = nans(w, numbox::ndarray::Ix1(g.nrows() + 1))?;
+    err_kind(
+        "gufunc call_into another partition",
+        row_sum::dist().call_into(&d, &mut longer),
+        ErrorKind::OutputShape,
+        "output 0 has global shape [",
+    )?;
+    let mut deeper = nans(w, numbox::ndarray::Ix2(g.nrows(), 1))?;
+    err_kind(
+        "gufunc call_into with an extra axis",
+        row_sum::dist().call_into(&d, &mut deeper),
+        ErrorKind::OutputShape,
+        "1 dimensions",
+    )?;
+    let (mut lo, mut narrow) = (
+        nans(w, numbox::ndarray::Ix1(g.nrows()))?,
+        nans(w, numbox::ndarray::Ix2(g.nrows(), 5))?,
+    );
+    let r = low_and_shift::dist().call_into(&d, 0.5, (&mut lo, &mut narrow));
+    match r {
+        Err(e)
+            if e.message()
+                .contains("low_and_shift.dist (this rank's blocks)") =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(format!("low_and_shift with a narrow core output: {e}")),
+        Ok(()) => Err("low_and_shift with a narrow core output: Ok".into()),
+    }
+}
+
 fn parallel_loops(w: &SimpleCommunicator) -> Check {
     let p = w.size() as usize;
     let g = grid(30 * p + 7, 9, 21);
@@ -620,12 +836,14 @@ fn main() {
     });
     let universe = mpi::initialize().expect("MPI is initialised once");
     let w = universe.world();
-    let checks: [Named; 6] = [
+    let checks: [Named; 8] = [
         ("partition_and_roundtrips", partition_and_roundtrips),
         ("errors", errors),
         ("stencils", stencils),
         ("elementwise_and_reductions", elementwise_and_reductions),
+        ("vectorize_call_into", vectorize_call_into),
         ("gufuncs", gufuncs),
+        ("gufunc_call_into_and_outputs", gufunc_call_into_and_outputs),
         ("parallel_loops", parallel_loops),
     ];
     let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));

@@ -16,13 +16,16 @@
 //!   trailing axes are passed to every rank as they are); `reduce_all` gives every rank the
 //!   single-process `reduce_all` of the gathered array, and `reduce` the serial
 //!   single-process `reduce`, bit for bit, for any number of ranks (see
-//!   [`Dist::reduce_all`]).
+//!   [`Dist::reduce_all`]). `call_into` writes into `&mut DistArray` outputs (a tuple of
+//!   them for several outputs, [`DistOutputs`]) distributed like the inputs.
 //! - `#[stencil]`: `call` exchanges halo rows with the ranks that own them (as many rows as
 //!   the neighbourhood reaches along axis 0), applies the border mode at the *global* edges
 //!   (`wrap` wraps across the first and last rank) and gives the bits of the single-process
 //!   call, whatever the partition, blocks thinner than the halo included.
 //! - `#[guvectorize]`: `call` runs the loop over the local blocks when axis 0 is a loop
-//!   dimension of every distributed operand (core dimensions stay local).
+//!   dimension of every distributed operand (core dimensions stay local); several outputs
+//!   come back as a tuple, and `call_into` takes `&mut DistArray` outputs (a tuple of them
+//!   for several) distributed like the inputs.
 //! - `#[parallel_loop]` rewrites a function in place and has no companion: call the function
 //!   on each rank's block ([`DistArray::local`]), where its `prange` splits the block across
 //!   the rank's threads, and combine per-rank reduction results with [`fold_ranks`].
@@ -76,7 +79,7 @@ mod stencil;
 mod ufunc;
 
 pub use stencil::DistArg;
-pub use ufunc::DistOperand;
+pub use ufunc::{DistOperand, DistOutputs};
 
 /// The `mpi` crate (rsmpi), re-exported: `mpi::initialize()`, the communicator traits and
 /// [`Equivalence`] for element types of your own.

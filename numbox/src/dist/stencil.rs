@@ -189,16 +189,7 @@ pub fn common_layout(name: &str, inputs: &[&str], layouts: &[Option<Layout>]) ->
             format!("{name}.dist: no argument is a DistArray"),
         ));
     };
-    let differs = it.any(|(_, l)| {
-        l.part != first.part
-            || l.global != first.global
-            || !(Rc::ptr_eq(&l.comm, &first.comm)
-                || matches!(
-                    l.comm.compare(&*first.comm),
-                    mpi::topology::CommunicatorRelation::Identical
-                        | mpi::topology::CommunicatorRelation::Congruent
-                ))
-    });
+    let differs = it.any(|(_, l)| l.global != first.global || !l.same_split(first));
     if differs {
         let each = layouts
             .iter()
@@ -227,6 +218,28 @@ pub fn common_layout(name: &str, inputs: &[&str], layouts: &[Option<Layout>]) ->
 }
 
 impl Layout {
+    /// Whether `other` splits axis 0 the same way over the same ranks: an equal partition and
+    /// the same (or a congruent) communicator. The shapes past axis 0 are not compared.
+    pub(crate) fn same_split(&self, other: &Layout) -> bool {
+        self.part == other.part
+            && (Rc::ptr_eq(&self.comm, &other.comm)
+                || matches!(
+                    self.comm.compare(&*other.comm),
+                    mpi::topology::CommunicatorRelation::Identical
+                        | mpi::topology::CommunicatorRelation::Congruent
+                ))
+    }
+
+    /// `[rows of rank 0, rows of rank 1, ..]`, for error messages.
+    pub(crate) fn split_str(&self) -> String {
+        format!(
+            "{:?}",
+            (0..self.part.ranks())
+                .map(|r| self.part.range(r))
+                .collect::<Vec<_>>()
+        )
+    }
+
     /// The distributed array with this layout's communicator and partition whose block on
     /// this rank is `local` (which has this rank's rows).
     pub(crate) fn with_local<U: Clone, E: Dimension>(

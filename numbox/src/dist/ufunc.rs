@@ -5,8 +5,8 @@ use super::{Dist, DistArray};
 use crate::broadcast::{Operand, Source};
 use crate::element::Element;
 use crate::error::{shape_str, Error, ErrorKind, Result};
-use crate::ufunc::{call, DimFold, Kernel, Ufunc};
-use ndarray::{ArrayBase, Dimension, Ix0};
+use crate::ufunc::{call, call_into, DimFold, Kernel, OutArgs, OutArrays, Ufunc};
+use ndarray::{ArrayBase, ArrayViewMut, Dimension, Ix0};
 use num_complex::Complex;
 
 /// An operand of a distributed `#[vectorize]` call: a `&DistArray` (its local block takes
@@ -131,6 +131,129 @@ pub(crate) fn check_operands(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -
     ))
 }
 
+/// The output argument(s) of a distributed `call_into`: `&mut DistArray` for a kernel with
+/// one output, a tuple of them for several (as the single-process `call_into` takes
+/// `&mut` arrays). Each must be distributed like the inputs: the same partition and
+/// communicator, with axis 0 the distributed one.
+///
+/// ```
+/// use numbox::dist::{mpi, mpi::topology::Communicator, DistArray};
+/// use numbox::ndarray::Array1;
+/// use numbox::prelude::*;
+///
+/// #[vectorize]
+/// fn split(x: f64) -> (f64, f64) {
+///     (x.trunc(), x.fract())
+/// }
+///
+/// # fn main() -> numbox::Result<()> {
+/// let universe = mpi::initialize().expect("MPI initialised once");
+/// let world = universe.world();
+/// let x = Array1::from_iter((0..8).map(|k| k as f64 * 0.75));
+/// let d = DistArray::scatter(&world, 0, (world.rank() == 0).then_some(&x))?;
+/// let zeros = Array1::<f64>::zeros(8);
+/// let mut whole = DistArray::scatter(&world, 0, (world.rank() == 0).then_some(&zeros))?;
+/// let mut frac = DistArray::scatter(&world, 0, (world.rank() == 0).then_some(&zeros))?;
+/// split::dist().call_into(&d, (&mut whole, &mut frac))?;
+/// assert_eq!(frac.all_gather()?, x.mapv(f64::fract));
+/// # Ok(()) }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot receive the outputs `{Out}` of this distributed call",
+    label = "pass `&mut DistArray` (or a tuple of them for a kernel with several outputs)"
+)]
+pub trait DistOutputs<Out: OutArrays> {
+    /// This rank's blocks of the outputs, as the single-process `call_into` takes them.
+    #[doc(hidden)]
+    type Local<'a>: OutArgs<Out>
+    where
+        Self: 'a;
+    /// The distribution of each output.
+    #[doc(hidden)]
+    fn layouts(&self) -> Vec<Layout>;
+    /// This rank's blocks of the outputs.
+    #[doc(hidden)]
+    fn locals(&mut self) -> Self::Local<'_>;
+}
+
+impl<R: Element, E: Dimension> DistOutputs<(R,)> for &mut DistArray<R, E> {
+    type Local<'a>
+        = ArrayViewMut<'a, R, E>
+    where
+        Self: 'a;
+    fn layouts(&self) -> Vec<Layout> {
+        vec![self.dist_layout()]
+    }
+    fn locals(&mut self) -> ArrayViewMut<'_, R, E> {
+        self.local.view_mut()
+    }
+}
+
+macro_rules! dist_outputs {
+    ($($R:ident $E:ident $i:tt),+) => {
+        impl<$($R: Element, $E: Dimension),+> DistOutputs<($($R,)+)> for ($(&mut DistArray<$R, $E>,)+) {
+            type Local<'a>
+                = ($(ArrayViewMut<'a, $R, $E>,)+)
+            where
+                Self: 'a;
+            fn layouts(&self) -> Vec<Layout> {
+                vec![$(self.$i.dist_layout()),+]
+            }
+            fn locals(&mut self) -> Self::Local<'_> {
+                ($(self.$i.local.view_mut(),)+)
+            }
+        }
+    };
+}
+dist_outputs!(R0 E0 0, R1 E1 1);
+dist_outputs!(R0 E0 0, R1 E1 1, R2 E2 2);
+dist_outputs!(R0 E0 0, R1 E1 1, R2 E2 2, R3 E3 3);
+
+/// `Err` of kind `OutputShape` unless every output (`outs`) splits axis 0 like the inputs
+/// (`layout`) and has `ndim(k)` dimensions, so that its axis 0 is the distributed one.
+pub(crate) fn check_outputs(
+    name: &str,
+    layout: &Layout,
+    outs: &[Layout],
+    ndim: impl Fn(usize) -> usize,
+) -> Result<()> {
+    let Some((k, o)) = outs
+        .iter()
+        .enumerate()
+        .find(|(k, o)| !o.same_split(layout) || o.global.len() != ndim(*k))
+    else {
+        return Ok(());
+    };
+    Err(Error::new(
+        ErrorKind::OutputShape,
+        format!(
+            "{name}.dist: output {k} has global shape {} split as {}, the distributed inputs {} split as {}: \
+             an output needs the inputs' partition and communicator, and {} dimensions (axis 0 the distributed one)",
+            shape_str(&o.global),
+            o.split_str(),
+            shape_str(&layout.global),
+            layout.split_str(),
+            ndim(k)
+        ),
+    ))
+}
+
+/// The operands' layouts and local shapes; `Err` unless the distributed ones share one
+/// layout and the others broadcast along the trailing axes.
+fn operands_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<Layout> {
+    let names: Vec<String> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, (l, _))| l.is_some())
+        .map(|(k, _)| format!("operand {k}"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let layouts: Vec<Option<Layout>> = ops.iter().map(|(l, _)| l.clone()).collect();
+    let layout = common_layout(name, &names, &layouts)?;
+    check_operands(name, ops)?;
+    Ok(layout)
+}
+
 macro_rules! arity {
     ($($X:ident $x:ident $T:ident),+) => {
         impl<K, $($T: Element,)+ R: Element> Dist<Ufunc<K, ($($T,)+)>>
@@ -149,20 +272,8 @@ macro_rules! arity {
             where
                 ($($X::Dim,)+): DimFold,
             {
-                let ops: Vec<(Option<Layout>, Vec<usize>)> = vec![$(($x.layout(), match $x.local() {
-                    Source::Scalar(_) => Vec::new(),
-                    Source::Array(a) => a.shape().to_vec(),
-                })),+];
-                let names: Vec<String> = ops
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (l, _))| l.is_some())
-                    .map(|(k, _)| format!("operand {k}"))
-                    .collect();
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                let layouts: Vec<Option<Layout>> = ops.iter().map(|(l, _)| l.clone()).collect();
-                let layout = common_layout(K::NAME, &names, &layouts)?;
-                check_operands(K::NAME, &ops)?;
+                let ops = vec![$(op_of(&$x)),+];
+                let layout = operands_layout(K::NAME, &ops)?;
                 let locals = ($(Local($x.local()),)+);
                 let out = call::<K, _>(&locals, self.handle.target())?;
                 let out = out
@@ -171,7 +282,45 @@ macro_rules! arity {
                 Ok(layout.with_local(out))
             }
         }
+
+        impl<K, $($T: Element,)+> Dist<Ufunc<K, ($($T,)+)>>
+        where
+            K: Kernel<Args = ($($T,)+), Out: OutArrays>,
+        {
+            /// Like `call`, but writes this rank's block of the result into `out`:
+            /// `&mut DistArray` (a tuple of them for a kernel with several outputs), each
+            /// distributed like the inputs with the result's dimensions (any other is an
+            /// `Err` of kind `OutputShape` naming the output and the inputs). As the
+            /// single-process `call_into`, the operands broadcast to the outputs' shape.
+            /// No communication.
+            #[allow(clippy::too_many_arguments)]
+            pub fn call_into<$($X: DistOperand<$T>,)+ O: DistOutputs<K::Out>>(
+                &self,
+                $($x: $X,)+
+                mut out: O,
+            ) -> Result<()>
+            where
+                ($($X::Dim,)+): DimFold,
+            {
+                let ops = vec![$(op_of(&$x)),+];
+                let layout = operands_layout(K::NAME, &ops)?;
+                let nd = ops.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
+                check_outputs(K::NAME, &layout, &out.layouts(), |_| nd)?;
+                let locals = ($(Local($x.local()),)+);
+                call_into::<K, _, _>(&locals, out.locals(), self.handle.target())
+                    .map_err(|e| e.context(&format!("{}.dist (this rank's blocks)", K::NAME)))
+            }
+        }
     };
+}
+
+/// An operand's layout and local shape (empty for a scalar).
+fn op_of<T, X: DistOperand<T>>(x: &X) -> (Option<Layout>, Vec<usize>) {
+    let shape = match x.local() {
+        Source::Scalar(_) => Vec::new(),
+        Source::Array(a) => a.shape().to_vec(),
+    };
+    (x.layout(), shape)
 }
 
 arity!(A0 x0 T0);
