@@ -358,6 +358,62 @@ twin!(
     }
 );
 
+// A `for` over a range the same for every element, left early by a data-dependent `break`.
+twin!(
+    damped_ref,
+    #[vectorize]
+    fn damped(x: f64) -> f64 {
+        let mut y = x;
+        for k in 0..STEPS {
+            if y > 40.0 {
+                break;
+            }
+            y = y * 1.5 + k as f64;
+        }
+        y
+    }
+);
+
+/// The bound of `damped`'s and `squares_below`'s ranges: an item, the same for every element.
+const STEPS: u32 = 9;
+
+// `continue` in a `while`, skipping the rest of an iteration on some lanes.
+twin!(
+    even_sum_ref,
+    #[vectorize]
+    fn even_sum(n: u64) -> u64 {
+        let (mut s, mut i) = (0, 0);
+        while i < n % 41 {
+            i += 1;
+            if i % 2 == 1 {
+                continue;
+            }
+            s += i;
+        }
+        s
+    }
+);
+
+// `for` over an inclusive range with a `continue` and an early `return`.
+twin!(
+    squares_below_ref,
+    #[vectorize]
+    fn squares_below(x: f64) -> f64 {
+        let mut s = 0.0;
+        for k in 1..=STEPS * 2 {
+            let t = (k as f64) * (k as f64);
+            if t > x {
+                continue;
+            }
+            if s > 150.0 {
+                return -s;
+            }
+            s += t;
+        }
+        s
+    }
+);
+
 // A `bool` used as a number: outside the subset, so scalar (and it still compiles).
 twin!(
     bool_cast_ref,
@@ -548,6 +604,15 @@ macro_rules! paste_ref {
     (straight) => {
         straight_ref::reference
     };
+    (damped) => {
+        damped_ref::reference
+    };
+    (even_sum) => {
+        even_sum_ref::reference
+    };
+    (squares_below) => {
+        squares_below_ref::reference
+    };
 }
 
 fn wide_floats(seed: u64, n: usize) -> Vec<f64> {
@@ -597,6 +662,9 @@ fn kernels_with_control_flow_have_a_lockstep_version_and_the_others_do_not() {
     assert!(<first_above as Kernel>::LOCKSTEP);
     assert!(<floor8 as Kernel>::LOCKSTEP);
     assert!(<tent as Kernel>::LOCKSTEP);
+    assert!(<damped as Kernel>::LOCKSTEP);
+    assert!(<even_sum as Kernel>::LOCKSTEP);
+    assert!(<squares_below as Kernel>::LOCKSTEP);
     assert!(
         !<bool_cast as Kernel>::LOCKSTEP,
         "a bool as a number stays scalar"
@@ -678,6 +746,9 @@ fn unary_kernels_match_the_plain_functions_over_tails_and_layouts() {
         .map(|k| if k % 5 == 0 { k } else { r.next() % 100_000 })
         .collect();
     unary!(collatz, ints);
+    unary!(even_sum, ints);
+    unary!(damped, signed);
+    unary!(squares_below, data);
     let before = HALVINGS.load(Ordering::Relaxed);
     let expected: usize = data
         .iter()

@@ -13,8 +13,10 @@
 //!   number (`f32`, `f64`, the integers) or `Complex32`/`Complex64`/`Complex<f32|f64>`; the
 //!   parameters plain names.
 //! - Statements: `let` of a name (with a primitive type or none) or of a tuple of names from a
-//!   tuple expression; `x = e` and `x op= e` on a local; `if`/`else` (chains too); `while` and
-//!   `loop` without labels; `break` without a value; `return e`; blocks.
+//!   tuple expression; `x = e` and `x op= e` on a local; `if`/`else` (chains too); `while`,
+//!   `loop`, and `for v in a..b` / `a..=b` whose bounds are the same for every element
+//!   (literals, constants and arithmetic on them), all without labels; `break` without a
+//!   value; `continue`; `return e`; blocks.
 //! - Expressions: locals; literals; paths to other items (constants: splat); `+ - * / %`,
 //!   `& | ^`, comparisons, `&&`, `||`, `!`, unary `-`; `if`/`else` and blocks of `let`s with a
 //!   value; `as` casts to primitives; `.re`/`.im`; method calls from the lists below (also as
@@ -229,8 +231,9 @@ pub(crate) fn emit(
 struct Tx {
     /// The locals in scope, innermost last, each with whether it is a `bool` (a mask).
     scopes: Vec<HashMap<String, bool>>,
-    /// The mask of the lanes still in each enclosing loop, innermost last.
-    loops: Vec<Ident>,
+    /// For each enclosing loop, innermost last: the mask of the lanes still in the loop, and
+    /// the mask of those still in this iteration (without the lanes that `continue`d).
+    loops: Vec<(Ident, Ident)>,
     /// Fresh names.
     next: usize,
     /// Whether a `while` or `loop` was seen: without one, LLVM if-converts the branches of
@@ -293,10 +296,11 @@ impl Tx {
         matches!(b.stmts.last(), Some(Stmt::Expr(e, None)) if self.is_boolish(e))
     }
 
-    /// `m &= live & (innermost loop)`: after a statement that may `return` or `break`.
+    /// `m &= live & (innermost iteration)`: after a statement that may `return`, `break` or
+    /// `continue`.
     fn refresh(&self, m: &Ident) -> TokenStream {
         match self.loops.last() {
-            Some(b) => quote!(#m = #m & __nb_live & #b;),
+            Some((_, it)) => quote!(#m = #m & __nb_live & #it;),
             None => quote!(#m = #m & __nb_live;),
         }
     }
@@ -493,9 +497,14 @@ impl Tx {
                     }
                 }})
             }
+            Expr::ForLoop(f) if f.label.is_none() => self.for_loop(f, m),
             Expr::Break(br) if br.label.is_none() && br.expr.is_none() => {
-                let b = self.loops.last()?;
-                Some(quote!(#b = #b & !#m;))
+                let (b, it) = self.loops.last()?;
+                Some(quote!(#b = #b & !#m; #it = #it & !#m;))
+            }
+            Expr::Continue(c) if c.label.is_none() => {
+                let (_, it) = self.loops.last()?;
+                Some(quote!(#it = #it & !#m;))
             }
             Expr::Return(r) => self.ret(r.expr.as_deref()?, m),
             Expr::Block(b) if b.label.is_none() => self.block(&b.block, m, ret),
@@ -504,10 +513,69 @@ impl Tx {
         }
     }
 
+    /// `for v in a..b` (or `a..=b`) with bounds that are the same for every element: the range
+    /// is evaluated once, as the scalar loop evaluates it, and the counter is one scalar
+    /// shared by the lanes still in the loop.
+    fn for_loop(&mut self, f: &syn::ExprForLoop, m: &Ident) -> Option<TokenStream> {
+        let Expr::Range(r) = &*f.expr else {
+            return None;
+        };
+        let (lo, hi) = (r.start.as_deref()?, r.end.as_deref()?);
+        if !r.attrs.is_empty() || !self.is_uniform(lo) || !self.is_uniform(hi) {
+            return None;
+        }
+        let v = plain_name(&f.pat)?;
+        self.control_flow = true;
+        let l = self.l();
+        let b = self.fresh("b");
+        let n = self.fresh("n");
+        let limits = &r.limits;
+        self.scopes.push(HashMap::new());
+        self.declare(v, false);
+        let body = self.loop_body(&f.body, &b);
+        self.scopes.pop();
+        let body = body?;
+        Some(quote! {{
+            let mut #b = #m;
+            for #n in (#lo) #limits (#hi) {
+                #b = #b & __nb_live;
+                if !#b.any() {
+                    break;
+                }
+                let mut #v = #l::Lanes::<_, __NB_K>::splat(#n);
+                #body
+            }
+        }})
+    }
+
+    /// Whether `e` has the same value for every element and no effects: literals, paths to
+    /// items (not locals), and arithmetic, casts and parentheses over them.
+    fn is_uniform(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Lit(l) => l.attrs.is_empty() && matches!(l.lit, Lit::Int(_) | Lit::Float(_)),
+            Expr::Path(p) => {
+                p.attrs.is_empty()
+                    && p.qself.is_none()
+                    && p.path.get_ident().is_none_or(|id| !self.is_local(id))
+            }
+            Expr::Binary(b) => {
+                b.attrs.is_empty()
+                    && compound(&b.op).is_none()
+                    && self.is_uniform(&b.left)
+                    && self.is_uniform(&b.right)
+            }
+            Expr::Unary(u) => u.attrs.is_empty() && self.is_uniform(&u.expr),
+            Expr::Paren(p) => p.attrs.is_empty() && self.is_uniform(&p.expr),
+            Expr::Group(g) => self.is_uniform(&g.expr),
+            Expr::Cast(c) => c.attrs.is_empty() && self.is_uniform(&c.expr),
+            _ => false,
+        }
+    }
+
     /// A loop body under a fresh mask copied from the loop's mask `b`.
     fn loop_body(&mut self, body: &Block, b: &Ident) -> Option<TokenStream> {
         let mb = self.fresh("m");
-        self.loops.push(b.clone());
+        self.loops.push((b.clone(), mb.clone()));
         let inner = self.block(body, &mb, false);
         self.loops.pop();
         let inner = inner?;
@@ -866,6 +934,8 @@ fn attrs_empty(e: &Expr) -> bool {
         Expr::Group(x) => x.attrs.is_empty(),
         Expr::Return(x) => x.attrs.is_empty(),
         Expr::Break(x) => x.attrs.is_empty(),
+        Expr::Continue(x) => x.attrs.is_empty(),
+        Expr::ForLoop(x) => x.attrs.is_empty(),
         _ => false,
     }
 }
@@ -896,11 +966,12 @@ fn is_boolish(e: &Expr) -> bool {
 fn is_unit_flow(e: &Expr) -> bool {
     matches!(
         e,
-        Expr::If(_) | Expr::While(_) | Expr::Loop(_) | Expr::Block(_)
+        Expr::If(_) | Expr::While(_) | Expr::Loop(_) | Expr::ForLoop(_) | Expr::Block(_)
     )
 }
 
-/// Whether a statement may `return` or `break` (so the region's mask must be refreshed).
+/// Whether a statement may `return`, `break` or `continue` (so the region's mask must be
+/// refreshed).
 fn diverges(s: &Stmt) -> bool {
     struct V(bool);
     impl<'a> syn::visit::Visit<'a> for V {
@@ -908,6 +979,9 @@ fn diverges(s: &Stmt) -> bool {
             self.0 = true;
         }
         fn visit_expr_break(&mut self, _: &'a syn::ExprBreak) {
+            self.0 = true;
+        }
+        fn visit_expr_continue(&mut self, _: &'a syn::ExprContinue) {
             self.0 = true;
         }
     }

@@ -40,14 +40,16 @@
 //!
 //! The lockstep version exists when the kernel has no type parameters and one output, every
 //! parameter and the result is a primitive number (`f32`, `f64`, the integers) or
-//! `Complex32`/`Complex64` (`Complex<f32|f64>`), and the body has a `while` or `loop` (a
-//! body with branches only is left to LLVM, which if-converts and vectorizes it) and is
+//! `Complex32`/`Complex64` (`Complex<f32|f64>`), and the body has a `while`, `loop` or `for`
+//! (a body with branches only is left to LLVM, which if-converts and vectorizes it) and is
 //! made of:
 //!
 //! - `let x = e;`, `let x: T = e;` (`T` primitive), `let (a, b) = (e1, e2);`;
 //! - `x = e;` and `x op= e;` on a local or parameter;
-//! - `if`/`else if`/`else` (as statements, or with a value), `while` and `loop` (without
-//!   labels), `break` (without a value), `return e`, blocks;
+//! - `if`/`else if`/`else` (as statements, or with a value), `while`, `loop`, and `for v in
+//!   a..b` or `a..=b` whose bounds are the same for every element (literals, constants and
+//!   arithmetic on them: the range is evaluated once and its counter shared by the lanes), all
+//!   without labels; `break` (without a value), `continue`, `return e`, blocks;
 //! - literals, locals, paths to other items such as constants; `+ - * / %`, `& | ^`,
 //!   comparisons, `&&` and `||` (the right side only evaluated where needed), `!`, unary
 //!   `-`; `as` casts to primitive types; `.re`/`.im`; `Complex64::new(re, im)`;
@@ -57,7 +59,7 @@
 //!   (`abs`, `pow`, `clamp`, `rem_euclid`, `div_euclid`, ... — only active lanes), the tests
 //!   (`is_nan`, `is_finite`, ...), also written as paths (`f64::max(a, b)`).
 //!
-//! Anything else — `for` loops, `continue`, `match`, indexing, references, calls of other
+//! Anything else — `for` over other iterators or element-dependent ranges, `match`, indexing, references, calls of other
 //! functions (they might have effects or panic), macros, shifts, `fastmath` kernels (their
 //! calls go to [`math`](crate::math)) — keeps the kernel on the scalar path, exactly as
 //! without this transform; `#[vectorize(lanes = 1)]` chooses that path explicitly.
