@@ -7,6 +7,7 @@ mod diag;
 mod emit;
 mod fastmath;
 mod fn_shape;
+mod gpu;
 mod guvectorize;
 mod loop_table;
 mod parallel_loop;
