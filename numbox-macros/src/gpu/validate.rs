@@ -170,13 +170,14 @@ impl Validator<'_> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 if !METHODS.contains(&name.as_str()) {
-                    self.reject(
-                        &m.method,
-                        &format!(
-                            "the method `{name}` (CubeCL's float methods are `{}`)",
+                    self.errors.push(syn::Error::new(
+                        m.method.span(),
+                        format!(
+                            "the method `{name}` is not supported in a `target = \"gpu\"` kernel: \
+                             the float methods it may call are CubeCL's, `{}`",
                             methods_list()
                         ),
-                    );
+                    ));
                 }
                 if m.turbofish.is_some() {
                     self.reject(&m.turbofish, "a turbofish");
