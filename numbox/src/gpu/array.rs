@@ -34,11 +34,11 @@ gpu_element!(f32 => false, f64 => true, i32 => false, u32 => false);
 /// made by [`Device::upload`] or [`Device::zeros`], or returned by a GPU kernel's `call`
 /// when an operand is a `DeviceArray`, so that chained kernels keep their data resident.
 ///
-/// ```no_run
+/// ```
 /// use numbox::gpu::Device;
 /// use numbox::ndarray::Array2;
 /// # fn main() -> numbox::Result<()> {
-/// let z = Device::default()?.zeros::<f32, _>(ndarray::Dim([2, 3]))?;
+/// let z = Device::default()?.zeros::<f32, _>(numbox::ndarray::Dim([2, 3]))?;
 /// assert_eq!(z.shape(), &[2, 3]);
 /// assert_eq!(z.download()?, Array2::<f32>::zeros((2, 3)));
 /// # Ok(())

@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 /// Cheap to clone: clones share the device. [`Device::default`] is the device every
 /// `name::gpu()` call without a [`DeviceArray`] operand uses.
 ///
-/// ```no_run
+/// ```
 /// use numbox::gpu::Device;
 /// # fn main() -> numbox::Result<()> {
 /// let device = Device::default()?;
@@ -116,7 +116,7 @@ impl Device {
     /// Copies `a` to the device: any storage, any layout (a non-contiguous array or view is
     /// copied in logical C order, so the device array is always contiguous), shape kept.
     ///
-    /// ```no_run
+    /// ```
     /// use numbox::gpu::Device;
     /// use numbox::ndarray::{array, s};
     /// # fn main() -> numbox::Result<()> {

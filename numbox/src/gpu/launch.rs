@@ -397,7 +397,7 @@ fn launch<K: GpuKernel>(
 /// on the device) as soon as one operand is a `DeviceArray`. The element types select the
 /// device kernel among the function's signatures.
 ///
-/// ```no_run
+/// ```
 /// use numbox::prelude::*;
 /// use numbox::gpu::Device;
 /// use numbox::ndarray::array;

@@ -34,7 +34,7 @@
 //! on Windows), else the temporary directory. The Vulkan driver may keep its own shader
 //! cache (Mesa: `~/.cache/mesa_shader_cache`, moved by `MESA_SHADER_CACHE_DIR`).
 //!
-//! ```no_run
+//! ```
 //! use numbox::gpu::Device;
 //! use numbox::ndarray::array;
 //!
