@@ -8,6 +8,7 @@ mod dist;
 mod emit;
 mod fastmath;
 mod fn_shape;
+mod gpu;
 mod guvectorize;
 mod loop_table;
 mod parallel_loop;

@@ -71,13 +71,46 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     check_reachable(&instances, &mut errors);
-    match (kernel, errors.finish()) {
+    let gpu = kernel.as_ref().zip(options.gpu).map(|(k, at)| {
+        let view = gpu_view(k);
+        crate::gpu::vectorize::check(&view, &instances, at, options.fastmath, &mut errors);
+        view
+    });
+    match (kernel.as_ref(), errors.finish()) {
         (Some(k), Ok(())) => {
-            let mut out = expand::emit(&k, &options);
-            out.extend(expand::emit_dispatch(&k, &instances));
+            let mut out = expand::emit(k, &options);
+            out.extend(expand::emit_dispatch(k, &instances));
+            if let Some(view) = &gpu {
+                out.extend(crate::gpu::vectorize::emit(view, &instances));
+            }
             out
         }
         (_, Err(e)) => emit::failed(&func, e, func.sig.inputs.len(), 1),
         (None, Ok(())) => unreachable!("a kernel that failed to parse recorded an error"),
+    }
+}
+
+/// What the GPU code generation reads of the kernel.
+fn gpu_view<'a>(k: &'a ScalarFn<'a>) -> crate::gpu::vectorize::ScalarFnView<'a> {
+    crate::gpu::vectorize::ScalarFnView {
+        item: k.item,
+        name: k.name,
+        inputs: k.inputs.clone(),
+        outputs: &k.outputs,
+        tuple_return: k.tuple_return,
+        type_params: &k.type_params,
+        param_names: k
+            .item
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|a| match a {
+                syn::FnArg::Typed(pt) => match &*pt.pat {
+                    syn::Pat::Ident(pi) => Some(&pi.ident),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect(),
     }
 }

@@ -375,7 +375,10 @@ pub(crate) mod tests {
     #[test]
     #[cfg_attr(miri, ignore)]
     fn blocks_cover_the_range_once_in_the_callers_grid() {
-        assert_eq!(blocks_of(0, Target::Parallel, Blocks::Len(4)), vec![]);
+        assert_eq!(
+            blocks_of(0, Target::Parallel, Blocks::Len(4)),
+            Vec::<std::ops::Range<usize>>::new()
+        );
         assert_eq!(blocks_of(10, Target::Serial, Blocks::Len(4)), vec![0..10]);
         assert_eq!(blocks_of(10, Target::Parallel, Blocks::Whole), vec![0..10]);
         assert_eq!(

@@ -34,6 +34,14 @@ pub enum ErrorKind {
     Io,
     /// A parameter value out of its valid range.
     InvalidArgument,
+    /// No GPU device: no Vulkan adapter could be opened (feature `gpu`).
+    GpuUnavailable,
+    /// `f64` data or kernels on a GPU device without 64-bit floats (feature `gpu`).
+    GpuF64Unsupported,
+    /// The GPU device ran out of memory, or a buffer exceeds what it binds (feature `gpu`).
+    GpuOutOfMemory,
+    /// Any other GPU device failure: a kernel that failed to compile or to run (feature `gpu`).
+    Gpu,
 }
 
 /// The error returned by every array-facing call of numbox.

@@ -41,6 +41,8 @@ mod element;
 mod error;
 mod executor;
 mod fastmath;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 pub mod gufunc;
 pub mod lanes;
 pub mod math;

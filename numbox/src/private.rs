@@ -89,3 +89,55 @@ macro_rules! __nb_dist_items {
 }
 
 pub use crate::__nb_dist_items as dist_items;
+
+/// The GPU target's runtime, and CubeCL for the `#[cube]` kernels `gpu_items!` expands to
+/// (their expansion names `cubecl::...`, resolved through a `use` of this re-export).
+#[cfg(feature = "gpu")]
+pub mod gpu {
+    pub use crate::gpu::{GpuKernel, GpuUfunc};
+    pub use ::cubecl;
+}
+
+/// Implemented by no type: the bound of `name::gpu()` in a build without the `gpu` feature,
+/// so that calling it is a compile error that says which feature to turn on.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}::gpu()` needs numbox's `gpu` feature",
+    label = "numbox was built without the `gpu` feature",
+    note = "add `features = [\"gpu\"]` to the numbox dependency (it builds CubeCL and wgpu, and needs Rust 1.95)"
+)]
+pub trait GpuFeatureEnabled {}
+
+/// What `#[vectorize(target = "gpu")]` wraps its device kernel in: the items as given in a
+/// build with numbox's `gpu` feature, and in one without it a `gpu()` that cannot be called
+/// (a compile error naming the feature). The cfg is numbox's, not the user crate's: the
+/// expansion lands in the user's crate, whose features are its own.
+#[cfg(feature = "gpu")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __nb_gpu_items {
+    (head = { $($head:tt)* }; items = { $($items:tt)* }) => {
+        $($items)*
+    };
+}
+
+#[cfg(not(feature = "gpu"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __nb_gpu_items {
+    (head = { $($head:tt)* }; items = { $($items:tt)* }) => {
+        const _: () = {
+            #[allow(dead_code)]
+            $($head)* {
+                /// The kernel on the GPU: needs numbox's `gpu` feature.
+                #[doc(hidden)]
+                pub fn gpu() -> ::core::convert::Infallible
+                where
+                    for<'__nb> Self: $crate::__private::GpuFeatureEnabled,
+                {
+                    ::core::unreachable!("no type implements `GpuFeatureEnabled`")
+                }
+            }
+        };
+    };
+}
+pub use crate::__nb_gpu_items as gpu_items;

@@ -18,6 +18,8 @@ pub(super) struct Options {
     pub(super) fastmath: bool,
     /// `lanes = N`: the lockstep version's lanes per group (1: no lockstep version).
     pub(super) lanes: Option<usize>,
+    /// `target = "gpu"` (its span): a device kernel besides the CPU one.
+    pub(super) gpu: Option<proc_macro2::Span>,
 }
 
 /// Parses the value of `lanes = N`: 1, or a power of two from 2 to 64.
@@ -44,6 +46,7 @@ impl Options {
         let mut fast = Once::new("fastmath");
         let mut lanes = Once::new("lanes");
         let mut signatures = Vec::new();
+        let mut gpu = None;
         let expected = [
             "target",
             "identity",
@@ -55,8 +58,11 @@ impl Options {
         parse_entries(attr, &expected, errors, |key, input, errors| {
             match key {
                 Some("target") => {
-                    let (key, lit) = key_value(input)?;
-                    if let Some(t) = errors.ok(Target::parse(&lit)) {
+                    let (key, lit): (Ident, syn::LitStr) = key_value(input)?;
+                    if lit.value() == "gpu" {
+                        gpu = Some(lit.span());
+                        errors.ok(target.set(&key, Target::Cpu));
+                    } else if let Some(t) = errors.ok(Target::parse(&lit)) {
                         errors.ok(target.set(&key, t));
                     }
                 }
@@ -93,6 +99,7 @@ impl Options {
             signatures,
             fastmath: fast.take().unwrap_or(false),
             lanes: lanes.take(),
+            gpu,
         }
     }
 }

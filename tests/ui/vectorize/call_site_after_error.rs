@@ -3,7 +3,7 @@ use numbox::prelude::*;
 
 // One mistake in the attribute is one error: the uses below add none (before the fallback
 // companion, naming the kernel as a type was a second error).
-#[vectorize(target = "gpu")]
+#[vectorize(target = "tpu")]
 fn twice(x: f64) -> f64 {
     2.0 * x
 }

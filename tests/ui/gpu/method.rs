@@ -1,0 +1,8 @@
+use numbox::prelude::*;
+
+#[vectorize(target = "gpu")]
+fn f(x: f32) -> f32 {
+    x.signum() * x.exp()
+}
+
+fn main() {}
