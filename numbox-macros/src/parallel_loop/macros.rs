@@ -24,6 +24,9 @@ pub enum Role {
 
 /// One part of a known macro's arguments, kept in order so the rewritten arguments can be
 /// emitted again with the user's separators and spans.
+// `Expr`'s size depends on the syn features that other crates in the build switch on (the
+// `gpu` and `mpi` features pull in syn with more of them); a few pieces per macro call.
+#[allow(clippy::large_enum_variant)]
 pub enum Piece {
     Expr(Expr, Role),
     /// `matches!`'s pattern, which binds names for its guard.
