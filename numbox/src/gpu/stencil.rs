@@ -45,8 +45,8 @@ where
 /// A `#[stencil(target = "gpu")]` kernel on the GPU: what `name::gpu()` returns.
 ///
 /// `call` and `call_into` take the input as a host array or view of any layout, or a
-/// [`DeviceArray`]; the border mode and `cval` are the attribute's, applied exactly as on
-/// the CPU. The result of `call` is a host `Array` for a host input and a [`DeviceArray`]
+/// [`DeviceArray`](super::DeviceArray); the border mode and `cval` are the attribute's, applied exactly as on
+/// the CPU. The result of `call` is a host `Array` for a host input and a [`DeviceArray`](super::DeviceArray)
 /// (left on the device) for a device one, so a time loop can stay resident.
 ///
 /// ```
@@ -105,7 +105,7 @@ where
     K::Output: GpuElement,
 {
     /// Applies the stencil at every point of `input` on the device, into a new array of its
-    /// shape (a host `Array` for a host input, a [`DeviceArray`] for a device one).
+    /// shape (a host `Array` for a host input, a [`DeviceArray`](super::DeviceArray) for a device one).
     ///
     /// # Errors
     ///
@@ -128,7 +128,7 @@ where
     }
 
     /// Applies the stencil at every point of `input` on the device, writing into `out`
-    /// (`&mut` a [`DeviceArray`], left on the device, or a host array or `ArrayViewMut`),
+    /// (`&mut` a [`DeviceArray`](super::DeviceArray), left on the device, or a host array or `ArrayViewMut`),
     /// which must have the input's shape.
     ///
     /// # Errors
