@@ -429,7 +429,9 @@ fn laplacian_matches_the_cpu_path_in_every_border_mode() {
     // Shapes with a side of 1 and 2 exercise the modes' repetition (reads past the far side).
     for (n, m) in [(37, 53), (1, 5), (2, 2), (5, 1)] {
         let a = grid(n, m, (n * m) as u32);
-        let cases: [(&str, Array2<f32>, Array2<f32>, Mode, f32); 8] = [
+        // (what, GPU, CPU, mode, cval)
+        type Case = (&'static str, Array2<f32>, Array2<f32>, Mode, f32);
+        let cases: [Case; 8] = [
             (
                 "skip",
                 lap_skip::gpu().call(&a).unwrap(),
@@ -515,7 +517,7 @@ fn an_asymmetric_neighbourhood_matches_the_cpu_path() {
     assert_same(
         &d,
         &skew::gpu().call(&t).unwrap(),
-        &skew::call(&t).unwrap(),
+        &skew::call(t).unwrap(),
         "skew on a transposed view",
     );
 }
