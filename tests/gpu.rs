@@ -328,3 +328,267 @@ fn no_adapter_is_an_err_not_a_panic() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("1 passed"), "{text}");
 }
+
+// ---- #[stencil(target = "gpu")] ----
+
+use numbox::stencil::Mode;
+
+macro_rules! laplacians {
+    ($($name:ident: [$($opt:tt)*];)*) => {$(
+        #[stencil($($opt)* target = "gpu")]
+        fn $name(a: Neighbors2<f32>) -> f32 {
+            a[[-1, 0]] + a[[1, 0]] + a[[0, -1]] + a[[0, 1]] - 4.0 * a[[0, 0]]
+        }
+    )*};
+}
+
+laplacians! {
+    lap_skip: [];
+    lap_skip_cval: [cval = -7.5,];
+    lap_constant: [mode = "constant",];
+    lap_constant_cval: [mode = "constant", cval = 2.25,];
+    lap_nearest: [mode = "nearest",];
+    lap_reflect: [mode = "reflect",];
+    lap_mirror: [mode = "mirror",];
+    lap_wrap: [mode = "wrap",];
+}
+
+/// An asymmetric neighbourhood, reaching two points back and one forward on different axes.
+#[stencil(mode = "reflect", target = "gpu")]
+fn skew(a: Neighbors2<f32>) -> f32 {
+    let back = a[[-2, 0]] - a[[0, 1]];
+    if back > 0.0 {
+        back * 0.5
+    } else {
+        a[[0, -1]] + a[[1, 1]]
+    }
+}
+
+#[stencil(mode = "wrap", target = "gpu")]
+fn smooth3(a: Neighbors1<f32>) -> f32 {
+    (a[-1] + a[0] + a[1]) / 3.0
+}
+
+#[stencil(target = "gpu")]
+fn smooth3_skip(a: Neighbors1<f32>) -> f32 {
+    (a[-1] + a[0] + a[1]) / 3.0
+}
+
+/// A naive stencil over `a`: `f(read)` at every point, where `read(di, dj)` resolves its
+/// index with `mode` (`cval` outside under `Constant`); `Skip` leaves `cval` where the
+/// `[lo, hi]` neighbourhood leaves the array.
+fn naive2(
+    a: &Array2<f32>,
+    mode: Mode,
+    cval: f32,
+    nbhd: [[isize; 2]; 2],
+    f: impl Fn(&dyn Fn(isize, isize) -> f32) -> f32,
+) -> Array2<f32> {
+    let (n, m) = a.dim();
+    Array2::from_shape_fn((n, m), |(i, j)| {
+        let (i, j) = (i as isize, j as isize);
+        if mode == Mode::Skip
+            && (i + nbhd[0][0] < 0
+                || i + nbhd[0][1] >= n as isize
+                || j + nbhd[1][0] < 0
+                || j + nbhd[1][1] >= m as isize)
+        {
+            return cval;
+        }
+        let read = |di: isize, dj: isize| match (mode.resolve(i + di, n), mode.resolve(j + dj, m)) {
+            (Some(r), Some(c)) => a[[r, c]],
+            _ => cval,
+        };
+        f(&read)
+    })
+}
+
+fn grid(n: usize, m: usize, seed: u32) -> Array2<f32> {
+    data(n * m, seed).into_shape_with_order((n, m)).unwrap()
+}
+
+fn assert_same(d: &Device, got: &Array2<f32>, want: &Array2<f32>, what: &str) {
+    assert_eq!(got.shape(), want.shape(), "{what}");
+    for ((idx, &g), &w) in got.indexed_iter().zip(want) {
+        if unfused(d) {
+            assert_eq!(g.to_bits(), w.to_bits(), "{what} at {idx:?}: {g} vs {w}");
+        } else {
+            // One fused product `4 * a` or `0.5 * x`: within a rounding of the sum.
+            let bound = 8.0 * 16.0 * f32::EPSILON;
+            assert!((g - w).abs() <= bound, "{what} at {idx:?}: {g} vs {w}");
+        }
+    }
+}
+
+#[test]
+fn laplacian_matches_the_cpu_path_in_every_border_mode() {
+    let d = device();
+    let lap =
+        |r: &dyn Fn(isize, isize) -> f32| r(-1, 0) + r(1, 0) + r(0, -1) + r(0, 1) - 4.0 * r(0, 0);
+    let nb = [[-1, 1], [-1, 1]];
+    // Shapes with a side of 1 and 2 exercise the modes' repetition (reads past the far side).
+    for (n, m) in [(37, 53), (1, 5), (2, 2), (5, 1)] {
+        let a = grid(n, m, (n * m) as u32);
+        // (what, GPU, CPU, mode, cval)
+        type Case = (&'static str, Array2<f32>, Array2<f32>, Mode, f32);
+        let cases: [Case; 8] = [
+            (
+                "skip",
+                lap_skip::gpu().call(&a).unwrap(),
+                lap_skip::call(&a).unwrap(),
+                Mode::Skip,
+                0.0,
+            ),
+            (
+                "skip cval",
+                lap_skip_cval::gpu().call(&a).unwrap(),
+                lap_skip_cval::call(&a).unwrap(),
+                Mode::Skip,
+                -7.5,
+            ),
+            (
+                "constant",
+                lap_constant::gpu().call(&a).unwrap(),
+                lap_constant::call(&a).unwrap(),
+                Mode::Constant,
+                0.0,
+            ),
+            (
+                "constant cval",
+                lap_constant_cval::gpu().call(&a).unwrap(),
+                lap_constant_cval::call(&a).unwrap(),
+                Mode::Constant,
+                2.25,
+            ),
+            (
+                "nearest",
+                lap_nearest::gpu().call(&a).unwrap(),
+                lap_nearest::call(&a).unwrap(),
+                Mode::Nearest,
+                0.0,
+            ),
+            (
+                "reflect",
+                lap_reflect::gpu().call(&a).unwrap(),
+                lap_reflect::call(&a).unwrap(),
+                Mode::Reflect,
+                0.0,
+            ),
+            (
+                "mirror",
+                lap_mirror::gpu().call(&a).unwrap(),
+                lap_mirror::call(&a).unwrap(),
+                Mode::Mirror,
+                0.0,
+            ),
+            (
+                "wrap",
+                lap_wrap::gpu().call(&a).unwrap(),
+                lap_wrap::call(&a).unwrap(),
+                Mode::Wrap,
+                0.0,
+            ),
+        ];
+        for (what, got, cpu, mode, cval) in cases {
+            let what = format!("{what} on {n}x{m}");
+            assert_eq!(cpu, naive2(&a, mode, cval, nb, lap), "{what}: the CPU path");
+            assert_same(&d, &got, &cpu, &what);
+        }
+    }
+}
+
+#[test]
+fn an_asymmetric_neighbourhood_matches_the_cpu_path() {
+    let d = device();
+    let a = grid(23, 31, 9);
+    let f = |r: &dyn Fn(isize, isize) -> f32| {
+        let back = r(-2, 0) - r(0, 1);
+        if back > 0.0 {
+            back * 0.5
+        } else {
+            r(0, -1) + r(1, 1)
+        }
+    };
+    let cpu = skew::call(&a).unwrap();
+    assert_eq!(cpu, naive2(&a, Mode::Reflect, 0.0, [[-2, 1], [-1, 1]], f));
+    // A strided view is made contiguous on upload.
+    assert_same(&d, &skew::gpu().call(&a).unwrap(), &cpu, "skew");
+    let t = a.t();
+    assert_same(
+        &d,
+        &skew::gpu().call(&t).unwrap(),
+        &skew::call(t).unwrap(),
+        "skew on a transposed view",
+    );
+}
+
+#[test]
+fn a_one_dimensional_three_point_kernel_matches_the_cpu_path() {
+    let d = device();
+    for n in [1, 2, 3, 1000] {
+        let x = data(n, 3);
+        for (got, cpu) in [
+            (smooth3::gpu().call(&x).unwrap(), smooth3::call(&x).unwrap()),
+            (
+                smooth3_skip::gpu().call(&x).unwrap(),
+                smooth3_skip::call(&x).unwrap(),
+            ),
+        ] {
+            let got2 = got.clone().into_shape_with_order((1, n)).unwrap();
+            let cpu2 = cpu.clone().into_shape_with_order((1, n)).unwrap();
+            assert_same(&d, &got2, &cpu2, &format!("3-point on {n}"));
+        }
+        // The wrap kernel against a plain loop.
+        let m = n as isize;
+        let naive = Array1::from_shape_fn(n, |i| {
+            let at = |k: isize| x[(i as isize + k).rem_euclid(m) as usize];
+            (at(-1) + at(0) + at(1)) / 3.0
+        });
+        assert_eq!(smooth3::call(&x).unwrap(), naive);
+    }
+}
+
+#[test]
+fn a_resident_time_loop_matches_the_cpu_loop() {
+    let d = device();
+    let a = grid(64, 48, 4);
+    // u <- u + 0.1 * lap(u), 20 steps, on the device throughout.
+    let mut u = d.upload(&a).unwrap();
+    let mut l = d.zeros::<f32, _>(u.raw_dim()).unwrap();
+    let mut host = a.clone();
+    for _ in 0..20 {
+        lap_wrap::gpu().call_into(&u, &mut l).unwrap();
+        u = axpy::gpu().call(0.1f32, &l, &u).unwrap();
+        let hl = lap_wrap::call(&host).unwrap();
+        host = axpy::serial().call(0.1f32, &hl, &host).unwrap();
+    }
+    let got = u.download().unwrap();
+    if unfused(&d) {
+        assert_eq!(got, host);
+    } else {
+        for (g, w) in got.iter().zip(&host) {
+            assert!((g - w).abs() <= 1e-3 * (1.0 + w.abs()), "{g} vs {w}");
+        }
+    }
+    // call returns a device array for a device input.
+    let once: DeviceArray<f32, numbox::ndarray::Ix2> = lap_wrap::gpu().call(&u).unwrap();
+    assert_eq!(once.shape(), &[64, 48]);
+}
+
+#[test]
+fn stencil_shape_errors_name_the_shapes() {
+    let a = grid(4, 5, 1);
+    let mut out = Array2::<f32>::zeros((5, 4));
+    let e = lap_wrap::gpu().call_into(&a, &mut out).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutputShape);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("lap_wrap") && msg.contains("[5, 4]") && msg.contains("[4, 5]"),
+        "{msg}"
+    );
+    let e = lap_wrap::gpu().call(&Array1::<f32>::zeros(3)).unwrap_err();
+    assert!(e.to_string().contains("2-D"), "{e}");
+    // An empty input gives an empty output, as on the CPU.
+    let empty = Array2::<f32>::zeros((0, 3));
+    assert_eq!(lap_wrap::gpu().call(&empty).unwrap().shape(), &[0, 3]);
+}

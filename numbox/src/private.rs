@@ -94,7 +94,7 @@ pub use crate::__nb_dist_items as dist_items;
 /// (their expansion names `cubecl::...`, resolved through a `use` of this re-export).
 #[cfg(feature = "gpu")]
 pub mod gpu {
-    pub use crate::gpu::{GpuKernel, GpuUfunc};
+    pub use crate::gpu::{GpuKernel, GpuStencil, GpuStencilKernel, GpuUfunc};
     pub use ::cubecl;
 }
 

@@ -1,8 +1,10 @@
 //! The GPU target's code generation (`target = "gpu"`): the body subset check
-//! ([`validate`]) and the device kernels of `#[vectorize]` ([`vectorize`]), all emitted
+//! ([`validate`]) and the device kernels of `#[vectorize]` ([`vectorize`]) and `#[stencil]`
+//! ([`stencil`]), all emitted
 //! inside `::numbox::__private::gpu_items! { .. }`, which expands them only in a build of
 //! numbox with its `gpu` feature.
 
+pub mod stencil;
 pub mod validate;
 pub mod vectorize;
 

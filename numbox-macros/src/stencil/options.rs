@@ -127,6 +127,8 @@ pub struct Options {
     pub target: Once<Target>,
     /// `fastmath`: the body's math calls go to `numbox::math`.
     pub fastmath: Once<bool>,
+    /// `target = "gpu"` (its span): a device kernel besides the CPU one.
+    pub gpu: Option<Span>,
 }
 
 impl Options {
@@ -138,6 +140,7 @@ impl Options {
             cval: Once::new("cval"),
             target: Once::new("target"),
             fastmath: Once::new("fastmath"),
+            gpu: None,
         };
         let expected = ["neighborhood", "mode", "cval", "target", "fastmath"];
         parse_entries(attr, &expected, errors, |key, input, errors| {
@@ -159,8 +162,11 @@ impl Options {
                     errors.ok(opts.cval.set(&key, value));
                 }
                 Some("target") => {
-                    let (key, value) = key_value(input)?;
-                    if let Some(t) = errors.ok(Target::parse(&value)) {
+                    let (key, value): (syn::Ident, LitStr) = key_value(input)?;
+                    if value.value() == "gpu" {
+                        opts.gpu = Some(value.span());
+                        errors.ok(opts.target.set(&key, Target::Cpu));
+                    } else if let Some(t) = errors.ok(Target::parse(&value)) {
                         errors.ok(opts.target.set(&key, t));
                     }
                 }
@@ -204,7 +210,7 @@ mod tests {
         assert!(msg("neighborhood = [[1, -1]]").contains("write [-1, 1]"));
         assert!(msg("neighborhood = [[-1, k]]").contains("integer constants"));
         // Every mistake at once, not only the first.
-        let all: Vec<String> = parse(r#"mode = "periodic", border = 1, target = "gpu""#)
+        let all: Vec<String> = parse(r#"mode = "periodic", border = 1, target = "cuda""#)
             .err()
             .unwrap()
             .into_iter()

@@ -130,6 +130,13 @@ pub struct Prepared {
     shape: Option<Vec<usize>>,
 }
 
+impl Prepared {
+    /// The buffer.
+    pub(crate) fn handle(&self) -> &Handle {
+        &self.handle
+    }
+}
+
 /// An operand of a GPU kernel with elements `T`: a host array or view of any layout
 /// (`&ArrayBase`), a scalar, or a [`&DeviceArray`](DeviceArray).
 ///
@@ -256,7 +263,7 @@ impl<R: GpuElement, S: DataMut<Elem = R>, D: Dimension> GpuOut<R> for &mut Array
 
 /// The device of a call: that of its device-array operands (which must agree), else the
 /// default one.
-fn pick_device(name: &str, resident: &[Option<&Device>]) -> Result<Device> {
+pub(crate) fn pick_device(name: &str, resident: &[Option<&Device>]) -> Result<Device> {
     let mut found: Option<&Device> = None;
     for (i, d) in resident.iter().enumerate() {
         if let Some(d) = d {

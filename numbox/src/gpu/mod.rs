@@ -1,6 +1,7 @@
 //! The GPU target (cargo feature `gpu`): a [`Device`], arrays resident on it
-//! ([`DeviceArray`]) and the handle [`GpuUfunc`] that `name::gpu()` of a
-//! `#[vectorize(target = "gpu")]` function returns.
+//! ([`DeviceArray`]) and the handles that `name::gpu()` returns: [`GpuUfunc`] for a
+//! `#[vectorize(target = "gpu")]` function, [`GpuStencil`] for a
+//! `#[stencil(target = "gpu")]` one (the same border modes and `cval` as on the CPU).
 //!
 //! As Numba's `cuda.to_device` / `copy_to_host`: [`Device::upload`] copies any array or
 //! view (non-contiguous ones are made contiguous, in logical C order) and
@@ -51,10 +52,14 @@ mod array;
 mod cache;
 mod device;
 mod launch;
+mod stencil;
 
 pub use array::{DeviceArray, GpuElement};
 pub use device::Device;
 pub use launch::{GpuOperand, GpuOut, GpuUfunc, Host, Place, PlaceFold, Resident};
+pub use stencil::GpuStencil;
 
 #[doc(hidden)]
 pub use launch::{GpuKernel, GRID_BLOCK};
+#[doc(hidden)]
+pub use stencil::GpuStencilKernel;
