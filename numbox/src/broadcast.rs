@@ -9,7 +9,6 @@ use crate::small::Small;
 /// A shape: a few axis lengths, inline.
 pub(crate) type Shape = Small<usize, 6>;
 use ndarray::{ArrayBase, ArrayView, ArrayView1, Data, Dimension, Ix0, Ix1, RawData};
-use num_complex::Complex;
 
 /// One operand as the runtime sees it: a value, or a view of any layout.
 #[derive(Debug)]
@@ -83,26 +82,36 @@ macro_rules! scalar_operands {
         }
     )*};
 }
-scalar_operands!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    f32,
-    f64,
-    char,
-    Complex<f32>,
-    Complex<f64>
-);
+/// Calls `$m!(T1, T2, ..)` with the element types that are operands by value (scalars): the
+/// one list both the single-process and the distributed operands implement.
+macro_rules! for_each_scalar_operand {
+    ($m:ident) => {
+        $m!(
+            bool,
+            i8,
+            i16,
+            i32,
+            i64,
+            i128,
+            isize,
+            u8,
+            u16,
+            u32,
+            u64,
+            u128,
+            usize,
+            f32,
+            f64,
+            char,
+            ::num_complex::Complex<f32>,
+            ::num_complex::Complex<f64>
+        );
+    };
+}
+// Used by `dist` (feature `mpi`) besides the impls below.
+#[cfg_attr(not(feature = "mpi"), allow(unused_imports))]
+pub(crate) use for_each_scalar_operand;
+for_each_scalar_operand!(scalar_operands);
 
 /// The storages of ndarray arrays whose elements are `T`: `Array`, `ArcArray`, `CowArray`
 /// and views. Implemented per storage, with `T` in the storage type itself, so that an array

@@ -7,7 +7,6 @@ use crate::element::Element;
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::ufunc::{call, call_into, DimFold, Kernel, OutArgs, OutArrays, Ufunc};
 use ndarray::{ArrayBase, ArrayViewMut, Dimension, Ix0};
-use num_complex::Complex;
 
 /// An operand of a distributed `#[vectorize]` call: a `&DistArray` (its local block takes
 /// part), a scalar, or an ordinary array that every rank holds whole and that broadcasts
@@ -17,7 +16,7 @@ use num_complex::Complex;
     message = "`{Self}` is not an operand of a distributed call taking `{T}`",
     label = "expected `&DistArray<{T}, _>`, a `{T}` scalar or `&array` replicated on every rank"
 )]
-pub trait DistOperand<T> {
+pub trait DistOperand<T>: sealed::Sealed {
     /// The operand's dimensionality.
     type Dim: Dimension;
     /// The distribution of a distributed operand.
@@ -61,26 +60,7 @@ macro_rules! scalar_operands {
         }
     )*};
 }
-scalar_operands!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    isize,
-    u8,
-    u16,
-    u32,
-    u64,
-    u128,
-    usize,
-    f32,
-    f64,
-    char,
-    Complex<f32>,
-    Complex<f64>
-);
+crate::broadcast::for_each_scalar_operand!(scalar_operands);
 
 /// One operand's part on this rank, as the single-process runtime takes it.
 pub(crate) struct Local<'a, T, D: Dimension>(pub(crate) Source<'a, T, D>);
@@ -162,7 +142,7 @@ pub(crate) fn check_operands(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -
     message = "`{Self}` cannot receive the outputs `{Out}` of this distributed call",
     label = "pass `&mut DistArray` (or a tuple of them for a kernel with several outputs)"
 )]
-pub trait DistOutputs<Out: OutArrays> {
+pub trait DistOutputs<Out: OutArrays>: sealed::Sealed {
     /// This rank's blocks of the outputs, as the single-process `call_into` takes them.
     #[doc(hidden)]
     type Local<'a>: OutArgs<Out>
@@ -208,6 +188,30 @@ macro_rules! dist_outputs {
 dist_outputs!(R0 E0 0, R1 E1 1);
 dist_outputs!(R0 E0 0, R1 E1 1, R2 E2 2);
 dist_outputs!(R0 E0 0, R1 E1 1, R2 E2 2, R3 E3 3);
+
+/// [`DistOperand`] and [`DistOutputs`] are implemented here only: their layouts decide which
+/// rank waits for which message, so a foreign impl could not be allowed to state them.
+mod sealed {
+    use super::DistArray;
+    use ndarray::{ArrayBase, Dimension};
+
+    pub trait Sealed {}
+    impl<T, D: Dimension> Sealed for &DistArray<T, D> {}
+    impl<S: ndarray::RawData, D: Dimension> Sealed for &ArrayBase<S, D> {}
+    impl<T, D: Dimension> Sealed for &mut DistArray<T, D> {}
+    macro_rules! scalars {
+        ($($t:ty),* $(,)?) => {$(impl Sealed for $t {})*};
+    }
+    crate::broadcast::for_each_scalar_operand!(scalars);
+    macro_rules! tuples {
+        ($($R:ident $E:ident),+) => {
+            impl<$($R, $E: Dimension),+> Sealed for ($(&mut DistArray<$R, $E>,)+) {}
+        };
+    }
+    tuples!(R0 E0, R1 E1);
+    tuples!(R0 E0, R1 E1, R2 E2);
+    tuples!(R0 E0, R1 E1, R2 E2, R3 E3);
+}
 
 /// `Err` of kind `OutputShape` unless every output (`outs`) splits axis 0 like the inputs
 /// (`layout`) and has `ndim(k)` dimensions, so that its axis 0 is the distributed one.
