@@ -3,8 +3,13 @@
 //! elements. Force a CPU tier with `NUMBOX_CPU=baseline|avx2|avx512`. The seed's Julia set as
 //! a `#[parallel_loop]` too, its prange body on lockstep lanes beside `lanes = 1`, on a
 //! one-thread pool.
+//!
+//! `NUMBOX_BENCH_CLOCK=cpu` times with the process's CPU time instead of the wall clock
+//! (Linux): on a machine shared with other jobs, a benchmark descheduled for a while then
+//! does not count the wait, so A/B runs compare the code rather than the load.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{Criterion, Throughput};
 use numbox::ndarray::Array1;
 use numbox::num_complex::Complex64;
 use numbox::prelude::*;
@@ -162,7 +167,7 @@ fn floats(seed: u64, lo: f64, hi: f64) -> Array1<f64> {
     })
 }
 
-fn shapes(c: &mut Criterion) {
+fn shapes<M: Measurement>(c: &mut Criterion<M>) {
     // The escape-time kernel on the Julia set's 1000 x 1000 grid.
     let w = 1000;
     let z = Array1::from_shape_fn(w * w, |k| {
@@ -240,7 +245,7 @@ fn shapes(c: &mut Criterion) {
     g.finish();
 }
 
-fn prange_julia(c: &mut Criterion) {
+fn prange_julia<M: Measurement>(c: &mut Criterion<M>) {
     let w = 1000;
     let zs: Vec<Complex64> = (0..w * w)
         .map(|k| {
@@ -272,5 +277,68 @@ fn prange_julia(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, shapes, prange_julia);
-criterion_main!(benches);
+/// The CPU time of this process (every thread), in nanoseconds: `clock_gettime` of
+/// `CLOCK_PROCESS_CPUTIME_ID`.
+#[cfg(target_os = "linux")]
+fn process_cpu_ns() -> u64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: `ts` is a valid `struct timespec` (two 64-bit fields on 64-bit Linux, the
+    // only targets these benchmarks run on) for the call to write.
+    let rc = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)");
+    ts.sec as u64 * 1_000_000_000 + ts.nsec as u64
+}
+
+/// Criterion's measurement by the process's CPU time, formatted as the wall clock is.
+#[cfg(target_os = "linux")]
+struct CpuTime;
+
+#[cfg(target_os = "linux")]
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = std::time::Duration;
+    fn start(&self) -> u64 {
+        process_cpu_ns()
+    }
+    fn end(&self, start: u64) -> std::time::Duration {
+        std::time::Duration::from_nanos(process_cpu_ns() - start)
+    }
+    fn add(&self, a: &Self::Value, b: &Self::Value) -> Self::Value {
+        *a + *b
+    }
+    fn zero(&self) -> Self::Value {
+        std::time::Duration::ZERO
+    }
+    fn to_f64(&self, v: &Self::Value) -> f64 {
+        v.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WallTime.formatter()
+    }
+}
+
+fn main() {
+    #[cfg(target_os = "linux")]
+    if std::env::var("NUMBOX_BENCH_CLOCK").as_deref() == Ok("cpu") {
+        let mut c = Criterion::default()
+            .with_measurement(CpuTime)
+            .configure_from_args();
+        shapes(&mut c);
+        prange_julia(&mut c);
+        c.final_summary();
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    shapes(&mut c);
+    prange_julia(&mut c);
+    c.final_summary();
+}

@@ -67,6 +67,15 @@
 //! Each lane operation is a `#[inline(always)]` loop over a plain array; inlined into the
 //! runtime's per-CPU-tier loops these become vector instructions of the tier (`K` is 8 on the
 //! baseline and AVX2 tiers and 16 on AVX-512 unless the kernel says `#[vectorize(lanes = N)]`).
+//! On AVX2 the escape-time loop above becomes what one would write with intrinsics: the
+//! complex lanes split into real and imaginary vectors held in registers (the split happens
+//! once, when a group is loaded), two independent vectors of 4 per quantity, the loop's exit
+//! test one `vptest` of the OR of the two masks, each conditional update a `vblendvpd`.
+//! Its cost per iteration is the recurrence's latency (multiply, add, compare, blend) and the
+//! `u32` counter's: a mask has 64-bit lanes, so the counter's compare is widened and its
+//! masked increment narrowed every iteration. Measured (one thread, 1000 x 1000 points, 300
+//! iterations, process CPU time): 3.1-3.2x the scalar loop on AVX2, 5.2x on AVX-512, 1.7x
+//! on the SSE2 baseline.
 //!
 //! Semantics on lanes that are not active (lanes whose element took the other branch or left
 //! the loop): their results are computed and then discarded, so every operation here is one
@@ -538,6 +547,50 @@ mod tests {
         assert_eq!(Lanes::select(m, a, b).to_array(), [0, -1, 2, -1]);
         b.set_where(!m, a);
         assert_eq!(b.to_array(), [-1, 1, -1, 3]);
+    }
+
+    /// Every mask of `K` lanes: none, all, and each mixed pattern.
+    fn every_mask<const K: usize>() -> impl Iterator<Item = Mask<K>> {
+        (0..1u32 << K).map(|bits| Mask::from_fn(|k| bits >> k & 1 == 1))
+    }
+
+    #[test]
+    fn selects_and_reductions_match_the_lane_by_lane_loop() {
+        // Floats whose bits a select must carry unchanged: NaN (also negative), signed
+        // zeros, infinities, the smallest subnormal.
+        let specials = [
+            f64::NAN,
+            -f64::NAN,
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::from_bits(1),
+            -1.5,
+        ];
+        let a = Lanes::<f64, 8>(specials);
+        let b = Lanes::<f64, 8>::from_fn(|k| specials[7 - k]);
+        let (ia, ib) = (
+            Lanes::<u32, 8>::from_fn(|k| k as u32),
+            Lanes::splat(u32::MAX),
+        );
+        for m in every_mask::<8>() {
+            let flags = m.to_array();
+            let bits = |l: Lanes<f64, 8>| l.0.map(f64::to_bits);
+            let want: [u64; 8] =
+                std::array::from_fn(|k| if flags[k] { a.0[k] } else { b.0[k] }.to_bits());
+            assert_eq!(bits(Lanes::select(m, a, b)), want);
+            let mut c = b;
+            c.set_where(m, a);
+            assert_eq!(bits(c), want);
+            let want: [u32; 8] = std::array::from_fn(|k| if flags[k] { ia.0[k] } else { ib.0[k] });
+            assert_eq!(Lanes::select(m, ia, ib).to_array(), want);
+            let want: [u32; 8] = std::array::from_fn(|k| if flags[k] { k as u32 + 1 } else { 0 });
+            assert_eq!(ia.map_where(m, |v| v + 1).to_array(), want);
+            assert_eq!(m.any(), flags.contains(&true));
+            assert_eq!(m.all(), !flags.contains(&false));
+            assert_eq!(Mask::select(m, Mask::splat(true), Mask::splat(false)), m);
+        }
     }
 
     #[test]
