@@ -242,9 +242,12 @@ pub(crate) fn check_outputs(
     ))
 }
 
-/// The operands' layouts and local shapes; `Err` unless the distributed ones share one
-/// layout and the others broadcast along the trailing axes.
-fn operands_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<Layout> {
+/// The one layout of the distributed operands (`ops`: each operand's layout, if distributed,
+/// and its shape), or an `Err` naming each distributed operand's (`operand k`).
+pub(crate) fn operands_common_layout(
+    name: &str,
+    ops: &[(Option<Layout>, Vec<usize>)],
+) -> Result<Layout> {
     let names: Vec<String> = ops
         .iter()
         .enumerate()
@@ -253,7 +256,13 @@ fn operands_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<L
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let layouts: Vec<Option<Layout>> = ops.iter().map(|(l, _)| l.clone()).collect();
-    let layout = common_layout(name, &names, &layouts)?;
+    common_layout(name, &names, &layouts)
+}
+
+/// The operands' layouts and local shapes; `Err` unless the distributed ones share one
+/// layout and the others broadcast along the trailing axes.
+fn operands_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<Layout> {
+    let layout = operands_common_layout(name, ops)?;
     check_operands(name, ops)?;
     Ok(layout)
 }
