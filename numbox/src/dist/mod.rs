@@ -13,7 +13,8 @@
 //!
 //! - `#[vectorize]`: `call` applies the kernel to the local blocks (every distributed operand
 //!   must have the same partition; scalars and ordinary arrays that broadcast along the
-//!   trailing axes are passed to every rank as they are); `reduce_all` gives every rank the
+//!   trailing axes are passed to every rank as they are) and returns a `DistArray`, or a
+//!   tuple of them for a kernel with several outputs ([`DistResults`]); `reduce_all` gives every rank the
 //!   single-process `reduce_all` of the gathered array, and `reduce` the serial
 //!   single-process `reduce`, bit for bit, for any number of ranks (see
 //!   [`Dist::reduce_all`]). `call_into` writes into `&mut DistArray` outputs (a tuple of
@@ -21,7 +22,9 @@
 //! - `#[stencil]`: `call` exchanges halo rows with the ranks that own them (as many rows as
 //!   the neighbourhood reaches along axis 0), applies the border mode at the *global* edges
 //!   (`wrap` wraps across the first and last rank) and gives the bits of the single-process
-//!   call, whatever the partition, blocks thinner than the halo included.
+//!   call, whatever the partition, blocks thinner than the halo included. The halo messages
+//!   travel while the rank computes its block; the rows that read the halo are computed
+//!   after they arrive.
 //! - `#[guvectorize]`: `call` runs the loop over the local blocks when axis 0 is a loop
 //!   dimension of every distributed operand (core dimensions stay local); several outputs
 //!   come back as a tuple, and `call_into` takes `&mut DistArray` outputs (a tuple of them

@@ -132,7 +132,7 @@ where
     }
 
     fn exchange(&self, plan: &Plan) -> HeldInput<'a, T, N> {
-        let array: &'a DistArray<T, Dim<[usize; N]>> = *self;
+        let array = *self; // the `&'a DistArray` itself, not a borrow of this argument
         let empty = || {
             let mut dim = array.local.raw_dim();
             dim[0] = 0;
