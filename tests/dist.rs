@@ -115,6 +115,13 @@ fn far_wrap(u: Neighbors2<f64>) -> f64 {
     u[[-3, 0]] * 0.5 + u[[2, 1]] - u[[-1, -1]] * 0.25
 }
 
+/// Panics on a planted value (`panic_during_the_halo`).
+#[stencil(mode = "wrap")]
+fn trip(u: Neighbors2<f64>) -> f64 {
+    assert!(u[[0, 0]] < 1e300, "trip: the planted value");
+    u[[-1, 0]] + u[[1, 0]]
+}
+
 #[stencil(mode = "reflect")]
 fn far_reflect(u: Neighbors2<f64>) -> f64 {
     u[[-3, 0]] * 0.5 + u[[2, 1]] - u[[-1, -1]] * 0.25
@@ -896,6 +903,35 @@ fn overlapped_halos(w: &SimpleCommunicator) -> Check {
     Ok(())
 }
 
+/// A kernel that panics inside the overlapped exchange (on a value planted in the middle of
+/// every rank's block): the halo messages complete before the panic leaves the call, so the
+/// next exchange on the same communicator gets the right rows.
+fn panic_during_the_halo(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let rows = 10 * p;
+    let mut g = grid(rows, 5, 6);
+    let part = part_of(rows, w);
+    for r in 0..p {
+        g[[part.range(r).start + 5, 2]] = 1e301;
+    }
+    let d = scatter(w, &g)?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| trip::dist().call(&d)));
+    std::panic::set_hook(hook);
+    if r.is_ok() {
+        return Err("trip: the planted value did not panic in the kernel".into());
+    }
+    for _ in 0..2 {
+        same_bits(
+            "laplace_wrap after a panic during the halo exchange",
+            &gathered("after", &ok("laplace_wrap", laplace_wrap::dist().call(&d))?)?,
+            &ok("laplace_wrap", laplace_wrap::call(&g))?,
+        )?;
+    }
+    Ok(())
+}
+
 /// `#[vectorize]` `dist().call` of a kernel with several outputs: a tuple of `DistArray`s.
 fn vectorize_call_tuple(w: &SimpleCommunicator) -> Check {
     let p = w.size() as usize;
@@ -968,7 +1004,7 @@ fn main() {
     });
     let universe = mpi::initialize().expect("MPI is initialised once");
     let w = universe.world();
-    let checks: [Named; 11] = [
+    let checks: [Named; 12] = [
         ("partition_and_roundtrips", partition_and_roundtrips),
         ("errors", errors),
         ("stencils", stencils),
@@ -978,6 +1014,7 @@ fn main() {
         ("gufunc_call_into_and_outputs", gufunc_call_into_and_outputs),
         ("mpi_errors", mpi_errors),
         ("overlapped_halos", overlapped_halos),
+        ("panic_during_the_halo", panic_during_the_halo),
         ("vectorize_call_tuple", vectorize_call_tuple),
         ("parallel_loops", parallel_loops),
     ];

@@ -21,7 +21,10 @@
 //! counts (the collective's counts and displacements included) before the call, and the
 //! non-blocking messages of a [`Batch`] borrow their buffers until [`exchange`] has seen
 //! every request complete (also when the code between posting and waiting panics), so MPI
-//! never touches memory Rust has freed or lent to someone else.
+//! never touches memory Rust has freed or lent to someone else. After an MPI failure in an
+//! exchange, its receives still pending are cancelled: a message that arrives later may then
+//! be matched by the next exchange on the communicator, one more reason to treat a
+//! communicator that failed in flight as broken.
 
 use crate::error::{Error, ErrorKind, Result};
 use mpi::datatype::Equivalence;
@@ -373,35 +376,32 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// The requests of an exchange in flight; dropping it waits for them (so that no buffer is
+/// The requests of an exchange in flight; dropping it completes them (so that no buffer is
 /// released while MPI may still read or write it, also when a panic unwinds past).
 struct InFlight {
     reqs: Vec<ffi::MPI_Request>,
-}
-
-impl InFlight {
-    /// Cancels the receives still pending and waits for every request, ignoring errors:
-    /// after a failure, what is left is only to get the buffers back.
-    fn drain(&mut self) {
-        for req in self.reqs.iter_mut() {
-            // SAFETY: `req` is a request this exchange posted (or MPI_REQUEST_NULL, which
-            // MPI_Wait accepts); MPI_Cancel on a completed or send request is harmless and
-            // MPI_Wait then frees it. Codes are ignored: there is nothing left to report to.
-            unsafe {
-                if *req != ffi::RSMPI_REQUEST_NULL {
-                    ffi::MPI_Cancel(req);
-                    ffi::MPI_Wait(req, ffi::RSMPI_STATUS_IGNORE);
-                }
-            }
-        }
-        self.reqs.clear();
-    }
+    /// Whether MPI failed: the receives still pending are then cancelled rather than waited
+    /// for (their sender may be what failed). After a panic they are waited for: the peers
+    /// are sound and send as usual, and a cancelled receive would leave their message to be
+    /// matched by the next exchange.
+    failed: bool,
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        if !self.reqs.is_empty() {
-            self.drain();
+        for req in self.reqs.iter_mut() {
+            // SAFETY: `req` is a request this exchange posted (or MPI_REQUEST_NULL, which is
+            // skipped); MPI_Cancel on a completed request is harmless, and MPI_Wait returns
+            // once MPI no longer uses the buffer, then frees the request. Codes are ignored:
+            // there is no caller left to report to.
+            unsafe {
+                if *req != ffi::RSMPI_REQUEST_NULL {
+                    if self.failed {
+                        ffi::MPI_Cancel(req);
+                    }
+                    ffi::MPI_Wait(req, ffi::RSMPI_STATUS_IGNORE);
+                }
+            }
         }
     }
 }
@@ -453,6 +453,7 @@ pub(crate) fn exchange<R>(
     posts.sort_by_key(|p| !p.receive);
     let mut flight = InFlight {
         reqs: Vec::with_capacity(posts.len()),
+        failed: false,
     };
     // SAFETY: MPI_REQUEST_NULL, a constant the C library initialised before `main`.
     let null = unsafe { ffi::RSMPI_REQUEST_NULL };
@@ -490,6 +491,7 @@ pub(crate) fn exchange<R>(
             } else {
                 format!("MPI_Isend of {} elements to rank {}", p.count, p.peer)
             };
+            flight.failed = true;
             return Err(check(code, comm, what, &op).expect_err("a failure"));
         }
         flight.reqs.push(req);
@@ -502,6 +504,7 @@ pub(crate) fn exchange<R>(
     let out = during(&mut progress);
     let (failed, done) = (progress.failed, progress.done);
     if let Some(code) = failed {
+        flight.failed = true;
         return Err(check(code, comm, what, "MPI_Testall").expect_err("a failure"));
     }
     if !done {
@@ -514,7 +517,10 @@ pub(crate) fn exchange<R>(
                 ffi::RSMPI_STATUSES_IGNORE,
             )
         };
-        check(code, comm, what, "MPI_Waitall")?;
+        if code != SUCCESS {
+            flight.failed = true;
+            return Err(check(code, comm, what, "MPI_Waitall").expect_err("a failure"));
+        }
     }
     flight.reqs.clear();
     Ok(out)

@@ -350,11 +350,7 @@ where
     if plan.up + plan.down == 0 {
         return Ok(());
     }
-    let me = layout.comm.rank() as usize;
-    let h = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode)
-        .0
-        .len();
-    let l = layout.part.range(me).len();
+    let (h, l) = full_rows(layout, plan);
     let top = run(Piece::Top)?;
     out.slice_axis_mut(Axis(0), Slice::from(..plan.up))
         .assign(&top.slice_axis(Axis(0), Slice::from(h..h + plan.up)));
@@ -426,8 +422,8 @@ where
     }
 }
 
-/// Where this rank's rows start in the `Full` piece (the halo rows above) and how many
-/// there are.
+/// How many halo rows this rank reads above its block (where its rows start in the `Full`
+/// and `Top` pieces), and its row count.
 fn full_rows(layout: &Layout, plan: &Plan) -> (usize, usize) {
     let me = layout.comm.rank() as usize;
     let h = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode)
