@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Each rank holds a block of rows; every step exchanges one halo row with each neighbouring
-//! rank (`reflect` borders at the global edges) and runs the single-process stencil on its
-//! block, into the older of two buffers (`call_into`). Rank 0 then gathers the grid, runs the
+//! rank (`reflect` borders at the global edges) while it runs the single-process stencil on
+//! its block, into the older of two buffers (`call_into`), then redoes its edge rows with the
+//! halo. Rank 0 then gathers the grid, runs the
 //! same loop alone and compares the bits. The times are per step, over steps 2..=steps.
 
 use numbox::dist::mpi::collective::{CommunicatorCollectives, SystemOperation};

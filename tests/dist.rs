@@ -115,6 +115,13 @@ fn far_wrap(u: Neighbors2<f64>) -> f64 {
     u[[-3, 0]] * 0.5 + u[[2, 1]] - u[[-1, -1]] * 0.25
 }
 
+/// Panics on a planted value (`panic_during_the_halo`).
+#[stencil(mode = "wrap")]
+fn trip(u: Neighbors2<f64>) -> f64 {
+    assert!(u[[0, 0]] < 1e300, "trip: the planted value");
+    u[[-1, 0]] + u[[1, 0]]
+}
+
 #[stencil(mode = "reflect")]
 fn far_reflect(u: Neighbors2<f64>) -> f64 {
     u[[-3, 0]] * 0.5 + u[[2, 1]] - u[[-1, -1]] * 0.25
@@ -808,6 +815,167 @@ fn gufunc_call_into_and_outputs(w: &SimpleCommunicator) -> Check {
     }
 }
 
+// ------------------------------------------- MPI errors, overlapped halos, tuple results
+
+/// MPI errors on a `DistArray`'s communicator come back as `Err` (the communicator numbox
+/// owns returns error codes), on every rank that makes the failing call, and leave the
+/// communicator usable.
+fn mpi_errors(w: &SimpleCommunicator) -> Check {
+    use numbox::dist::__test_hooks as hooks;
+    let p = w.size() as usize;
+    let g = grid(4 * p + 1, 6, 5);
+    let d = scatter(w, &g)?;
+    let me = format!("on rank {} of {p}", w.rank());
+    let isend = format!("send_to_missing_rank: MPI_Isend of 1 elements to rank {p} failed");
+    for needle in [&isend, &me, "MPI_ERR_RANK: invalid rank"] {
+        err_kind(
+            "a send to a rank the communicator lacks",
+            hooks::send_to_missing_rank(&d),
+            ErrorKind::Mpi,
+            needle,
+        )?;
+    }
+    for needle in [
+        "broadcast_from_missing_root: MPI_Bcast failed",
+        &me,
+        "MPI_ERR_ROOT",
+    ] {
+        err_kind(
+            "a broadcast from a root the communicator lacks",
+            hooks::broadcast_from_missing_root(&d),
+            ErrorKind::Mpi,
+            needle,
+        )?;
+    }
+    // The same communicator, after the errors: halos, gathers and reductions still work.
+    same_bits(
+        "laplace_wrap after MPI errors",
+        &gathered("after", &ok("laplace_wrap", laplace_wrap::dist().call(&d))?)?,
+        &ok("laplace_wrap", laplace_wrap::call(&g))?,
+    )?;
+    let got = ok("add.reduce_all", add::dist().reduce_all(&d))?;
+    let want = ok("add.reduce_all", add::reduce_all(&g))?;
+    if got.to_bits() != want.to_bits() {
+        return Err(format!(
+            "reduce_all after MPI errors: {got:e}, want {want:e}"
+        ));
+    }
+    Ok(())
+}
+
+/// The halo exchange overlapped with the block's call: several inputs' halos in one batch,
+/// rows longer than Open MPI's 4 KiB eager limit on shared memory (the rendezvous protocol),
+/// blocks thinner and thicker than the reach, `call` and `call_into`: the single-process
+/// bits.
+fn overlapped_halos(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    for &(rows, cols) in &[(p, 700), (2 * p + 1, 600), (9 * p + 4, 640), (6 * p, 3)] {
+        let g = grid(rows, cols, 3);
+        let g2 = grid(rows, cols, 4);
+        let (d, d2) = (scatter(w, &g)?, scatter(w, &g2)?);
+        let what = format!("[{rows}, {cols}]");
+        let want = ok("blend", blend::call(&g, -0.75, &g2))?;
+        let got = ok("blend.dist", blend::dist().call(&d, -0.75, &d2))?;
+        same_bits(
+            &format!("blend call {what}"),
+            &gathered("blend", &got)?,
+            &want,
+        )?;
+        let mut out = scatter(w, &Array2::from_elem(g.dim(), f64::NAN))?;
+        ok(
+            "blend.dist",
+            blend::dist().call_into(&d, -0.75, &d2, &mut out),
+        )?;
+        same_bits(
+            &format!("blend call_into {what}"),
+            &gathered("blend", &out)?,
+            &want,
+        )?;
+        let want = ok("far_wrap", far_wrap::call(&g))?;
+        ok("far_wrap.dist", far_wrap::dist().call_into(&d2, &mut out))
+            .and_then(|()| ok("far_wrap.dist", far_wrap::dist().call_into(&d, &mut out)))?;
+        same_bits(
+            &format!("far_wrap call_into {what}"),
+            &gathered("far_wrap", &out)?,
+            &want,
+        )?;
+    }
+    Ok(())
+}
+
+/// A kernel that panics inside the overlapped exchange (on a value planted in the middle of
+/// every rank's block): the halo messages complete before the panic leaves the call, so the
+/// next exchange on the same communicator gets the right rows.
+fn panic_during_the_halo(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let rows = 10 * p;
+    let mut g = grid(rows, 5, 6);
+    let part = part_of(rows, w);
+    for r in 0..p {
+        g[[part.range(r).start + 5, 2]] = 1e301;
+    }
+    let d = scatter(w, &g)?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| trip::dist().call(&d)));
+    std::panic::set_hook(hook);
+    if r.is_ok() {
+        return Err("trip: the planted value did not panic in the kernel".into());
+    }
+    for _ in 0..2 {
+        same_bits(
+            "laplace_wrap after a panic during the halo exchange",
+            &gathered("after", &ok("laplace_wrap", laplace_wrap::dist().call(&d))?)?,
+            &ok("laplace_wrap", laplace_wrap::call(&g))?,
+        )?;
+    }
+    Ok(())
+}
+
+/// `#[vectorize]` `dist().call` of a kernel with several outputs: a tuple of `DistArray`s.
+fn vectorize_call_tuple(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let g = grid(5 * p + 3, 7, 9);
+    let d = scatter(w, &g)?;
+    let (fl, fr) = ok("floor_frac.dist", floor_frac::dist().call(&d, 0.3))?;
+    let (wl, wr) = ok("floor_frac", floor_frac::call(&g, 0.3))?;
+    same_bits("floor_frac call output 0", &gathered("fl", &fl)?, &wl)?;
+    same_bits("floor_frac call output 1", &gathered("fr", &fr)?, &wr)?;
+    if fl.partition() != d.partition() || fr.global_shape() != g.shape() {
+        return Err("floor_frac call: the outputs are not distributed like the input".into());
+    }
+    // A replicated operand broadcasting along the trailing axis, and a 3-D result.
+    let s = Array1::from_iter((0..7).map(|k| 0.1 + k as f64 * 0.2));
+    let (fl, fr) = ok("floor_frac.dist", floor_frac::dist().call(&d, &s))?;
+    let (wl, wr) = ok("floor_frac", floor_frac::call(&g, &s))?;
+    same_bits(
+        "floor_frac call, broadcast, output 0",
+        &gathered("fl", &fl)?,
+        &wl,
+    )?;
+    same_bits(
+        "floor_frac call, broadcast, output 1",
+        &gathered("fr", &fr)?,
+        &wr,
+    )?;
+    let g3 = Array3::from_shape_fn((p + 2, 3, 4), |(i, j, k)| {
+        (i * 12 + j * 4 + k) as f64 * 0.37
+    });
+    let d3 = scatter(w, &g3)?;
+    let (fl, fr) = ok("floor_frac.dist", floor_frac::dist().call(&d3, 2.5))?;
+    let (wl, wr) = ok("floor_frac", floor_frac::call(&g3, 2.5))?;
+    same_bits("floor_frac call 3-D output 0", &gathered("fl", &fl)?, &wl)?;
+    same_bits("floor_frac call 3-D output 1", &gathered("fr", &fr)?, &wr)?;
+    // Operands on two partitions: an Err on every rank.
+    let longer = scatter(w, &grid(5 * p + 4, 7, 9))?;
+    err_kind(
+        "floor_frac call on two partitions",
+        floor_frac::dist().call(&d, &longer),
+        ErrorKind::ShapeMismatch,
+        "floor_frac.dist: the distributed inputs must have one global shape",
+    )
+}
+
 fn parallel_loops(w: &SimpleCommunicator) -> Check {
     let p = w.size() as usize;
     let g = grid(30 * p + 7, 9, 21);
@@ -836,7 +1004,7 @@ fn main() {
     });
     let universe = mpi::initialize().expect("MPI is initialised once");
     let w = universe.world();
-    let checks: [Named; 8] = [
+    let checks: [Named; 12] = [
         ("partition_and_roundtrips", partition_and_roundtrips),
         ("errors", errors),
         ("stencils", stencils),
@@ -844,6 +1012,10 @@ fn main() {
         ("vectorize_call_into", vectorize_call_into),
         ("gufuncs", gufuncs),
         ("gufunc_call_into_and_outputs", gufunc_call_into_and_outputs),
+        ("mpi_errors", mpi_errors),
+        ("overlapped_halos", overlapped_halos),
+        ("panic_during_the_halo", panic_during_the_halo),
+        ("vectorize_call_tuple", vectorize_call_tuple),
         ("parallel_loops", parallel_loops),
     ];
     let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));

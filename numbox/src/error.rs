@@ -42,6 +42,9 @@ pub enum ErrorKind {
     GpuOutOfMemory,
     /// Any other GPU device failure: a kernel that failed to compile or to run (feature `gpu`).
     Gpu,
+    /// An MPI call of numbox's distributed communication failed (feature `mpi`): the message
+    /// has MPI's error text, the operation and the rank.
+    Mpi,
 }
 
 /// The error returned by every array-facing call of numbox.

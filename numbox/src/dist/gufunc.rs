@@ -1,7 +1,7 @@
 //! `name::dist()` of a `#[guvectorize]` kernel: the loop over this rank's rows.
 
-use super::stencil::{common_layout, Layout};
-use super::ufunc::{check_operands, check_outputs, Local};
+use super::stencil::Layout;
+use super::ufunc::{check_operands, check_outputs, operands_common_layout, Local};
 use super::{Dist, DistArray, DistOperand};
 use crate::broadcast::Source;
 use crate::element::Element;
@@ -14,15 +14,7 @@ use ndarray::{Dimension, IxDyn};
 /// layout and have axis 0 as a loop dimension, and the others broadcast along the trailing
 /// loop axes.
 fn loop_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<(Layout, usize)> {
-    let names: Vec<String> = ops
-        .iter()
-        .enumerate()
-        .filter(|(_, (l, _))| l.is_some())
-        .map(|(k, _)| format!("operand {k}"))
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let layouts: Vec<Option<Layout>> = ops.iter().map(|(l, _)| l.clone()).collect();
-    let layout = common_layout(name, &names, &layouts)?;
+    let layout = operands_common_layout(name, ops)?;
     if let Some((l, _)) = ops.iter().find(|(l, s)| l.is_some() && s.is_empty()) {
         return Err(Error::new(
             ErrorKind::CoreDimension,

@@ -3,15 +3,17 @@
 //!
 //! Every rank computes every rank's needs from the partition alone, so each knows what to
 //! send to whom and what to receive from whom without a handshake; the rows travel in
-//! non-blocking point-to-point messages (one per pair of ranks that share rows). A rank
+//! non-blocking point-to-point messages (one per pair of ranks that share rows), posted
+//! together with the other arguments' in one checked exchange, so that the caller can compute
+//! what needs no halo while they travel. A rank
 //! whose block is thinner than the halo receives rows from ranks farther away, and the
 //! global edges are resolved by the border mode (`wrap` needs rows of the last rank on the
 //! first, `reflect` and `mirror` rows of the rank itself or its neighbours).
 
+use super::checked::Batch;
 use super::{DistArray, DistElement, Partition};
+use crate::error::Result;
 use crate::stencil::Mode;
-use mpi::point_to_point::{Destination, Source};
-use mpi::topology::Communicator;
 use ndarray::Dimension;
 
 /// The tag of halo messages (messages between two ranks on one communicator arrive in the
@@ -45,20 +47,30 @@ pub(crate) fn needs(
     (above, below)
 }
 
-/// The halo of `a` for this rank: the rows `needs` lists above and below, as flat C-order
-/// rows (collective: every rank of `a`'s communicator calls it with the same reach and mode).
-pub(crate) fn exchange<T: DistElement, D: Dimension>(
+/// One argument's halo on this rank, between planning and arrival: the rows this rank sends
+/// (packed per destination), buffers for the rows it receives (per source), and the global
+/// rows it reads above and below its block.
+pub(crate) struct Halo<T> {
+    above: Vec<usize>,
+    below: Vec<usize>,
+    sends: Vec<(usize, Vec<T>)>,
+    recvs: Vec<(usize, Vec<T>)>,
+}
+
+/// The halo of `a` for `up` rows above and `down` below under `mode` (every rank of `a`'s
+/// communicator plans with the same reach and mode, and [`Halo::post`]s its messages).
+pub(crate) fn plan<T: DistElement, D: Dimension>(
     a: &DistArray<T, D>,
     up: usize,
     down: usize,
     mode: Mode,
-) -> (Vec<T>, Vec<T>) {
+) -> Halo<T> {
     let part = &a.part;
     let me = a.rank();
     let row_len = a.row_len();
     let local = a.local.as_slice().expect("blocks are in standard layout");
-    let mine = part.range(me);
-    let row = |g: usize| &local[(g - mine.start) * row_len..(g - mine.start + 1) * row_len];
+    let start = part.range(me).start;
+    let row = |g: usize| &local[(g - start) * row_len..(g - start + 1) * row_len];
 
     // What every other rank needs from this one.
     let mut sends: Vec<(usize, Vec<T>)> = Vec::new();
@@ -83,61 +95,68 @@ pub(crate) fn exchange<T: DistElement, D: Dimension>(
     for &g in above.iter().chain(&below) {
         counts[part.owner(g)] += 1;
     }
-    let mut recvs: Vec<(usize, Vec<T>)> = counts
+    let recvs = counts
         .iter()
         .enumerate()
         .filter(|&(src, &c)| src != me && c > 0)
         .map(|(src, &c)| (src, super::recv_buffer(c * row_len)))
         .collect();
-    let comm = &*a.comm;
-    mpi::request::scope(|scope| {
-        let sent: Vec<_> = sends
-            .iter()
-            .map(|(q, buf)| {
-                comm.process_at_rank(*q as i32)
-                    .immediate_send_with_tag(scope, &buf[..], TAG)
-            })
-            .collect();
-        let received: Vec<_> = recvs
-            .iter_mut()
-            .map(|(src, buf)| {
-                comm.process_at_rank(*src as i32)
-                    .immediate_receive_into_with_tag(scope, &mut buf[..], TAG)
-            })
-            .collect();
-        for r in received {
-            r.wait();
-        }
-        for s in sent {
-            s.wait();
-        }
-    });
-    // Lay the rows out in order: this rank's own from its block, the others' in the order
-    // their owner sent them.
-    let mut cursor = vec![0usize; part.ranks()];
-    let mut take = |g: usize| -> &[T] {
-        let src = part.owner(g);
-        if src == me {
-            return row(g);
-        }
-        let k = cursor[src];
-        cursor[src] += 1;
-        let buf = &recvs
-            .iter()
-            .find(|(s, _)| *s == src)
-            .expect("a buffer per sending rank")
-            .1;
-        &buf[k * row_len..(k + 1) * row_len]
-    };
-    let mut flat_above = Vec::with_capacity(above.len() * row_len);
-    for &g in &above {
-        flat_above.extend_from_slice(take(g));
+    Halo {
+        above,
+        below,
+        sends,
+        recvs,
     }
-    let mut flat_below = Vec::with_capacity(below.len() * row_len);
-    for &g in &below {
-        flat_below.extend_from_slice(take(g));
+}
+
+impl<T: DistElement> Halo<T> {
+    /// Adds this halo's sends and receives to `batch` (one message per pair of ranks that
+    /// share rows).
+    pub(crate) fn post<'b>(&'b mut self, batch: &mut Batch<'b>, what: &str) -> Result<()> {
+        for (q, buf) in &self.sends {
+            batch.send(*q, TAG, &buf[..], what)?;
+        }
+        for (src, buf) in &mut self.recvs {
+            batch.receive(*src, TAG, &mut buf[..], what)?;
+        }
+        Ok(())
     }
-    (flat_above, flat_below)
+
+    /// The rows above and below `a`'s block, as flat C-order rows, once the batch the halo
+    /// was posted in has been exchanged: this rank's own from its block, the others' in the
+    /// order their owner sent them.
+    pub(crate) fn rows<D: Dimension>(&self, a: &DistArray<T, D>) -> (Vec<T>, Vec<T>) {
+        let part = &a.part;
+        let me = a.rank();
+        let row_len = a.row_len();
+        let local = a.local.as_slice().expect("blocks are in standard layout");
+        let start = part.range(me).start;
+        let mut cursor = vec![0usize; part.ranks()];
+        let mut take = |g: usize| -> &[T] {
+            let src = part.owner(g);
+            if src == me {
+                return &local[(g - start) * row_len..(g - start + 1) * row_len];
+            }
+            let k = cursor[src];
+            cursor[src] += 1;
+            let buf = &self
+                .recvs
+                .iter()
+                .find(|(s, _)| *s == src)
+                .expect("a buffer per sending rank")
+                .1;
+            &buf[k * row_len..(k + 1) * row_len]
+        };
+        let mut flat_above = Vec::with_capacity(self.above.len() * row_len);
+        for &g in &self.above {
+            flat_above.extend_from_slice(take(g));
+        }
+        let mut flat_below = Vec::with_capacity(self.below.len() * row_len);
+        for &g in &self.below {
+            flat_below.extend_from_slice(take(g));
+        }
+        (flat_above, flat_below)
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@
 //!
 //! - `#[vectorize]`: `call` applies the kernel to the local blocks (every distributed operand
 //!   must have the same partition; scalars and ordinary arrays that broadcast along the
-//!   trailing axes are passed to every rank as they are); `reduce_all` gives every rank the
+//!   trailing axes are passed to every rank as they are) and returns a `DistArray`, or a
+//!   tuple of them for a kernel with several outputs ([`DistResults`]); `reduce_all` gives every rank the
 //!   single-process `reduce_all` of the gathered array, and `reduce` the serial
 //!   single-process `reduce`, bit for bit, for any number of ranks (see
 //!   [`Dist::reduce_all`]). `call_into` writes into `&mut DistArray` outputs (a tuple of
@@ -21,7 +22,9 @@
 //! - `#[stencil]`: `call` exchanges halo rows with the ranks that own them (as many rows as
 //!   the neighbourhood reaches along axis 0), applies the border mode at the *global* edges
 //!   (`wrap` wraps across the first and last rank) and gives the bits of the single-process
-//!   call, whatever the partition, blocks thinner than the halo included.
+//!   call, whatever the partition, blocks thinner than the halo included. The halo messages
+//!   travel while the rank computes its block; the rows that read the halo are computed
+//!   after they arrive.
 //! - `#[guvectorize]`: `call` runs the loop over the local blocks when axis 0 is a loop
 //!   dimension of every distributed operand (core dimensions stay local); several outputs
 //!   come back as a tuple, and `call_into` takes `&mut DistArray` outputs (a tuple of them
@@ -32,8 +35,20 @@
 //!
 //! Errors are `Err(numbox::Error)` naming the operands and shapes, and are raised on every
 //! rank alike (every check uses data all ranks share), so a failing call never leaves one
-//! rank waiting in a collective. Communication failures inside MPI follow MPI's error handler,
-//! which by default aborts the whole job (`MPI_ERRORS_ARE_FATAL`).
+//! rank waiting in a collective.
+//!
+//! MPI failures in numbox's own communication are `Err`s of kind
+//! [`Mpi`](crate::ErrorKind::Mpi) too, with MPI's error text, the operation and the rank:
+//! the communicator a `DistArray` holds (a duplicate numbox owns) is set to
+//! `MPI_ERRORS_RETURN`, and numbox checks the code of every MPI call it makes on it. MPI
+//! itself guarantees little after an error: one found in the arguments (a rank or root out
+//! of range, say) is reported on the rank that made the call and leaves the communicator
+//! usable in practice, but a failure in flight is reported only where MPI notices it, and a
+//! rank waiting for a message from the failed one may wait forever (MPI offers no way out
+//! short of its fault-tolerance extensions). What numbox does not own keeps its handler,
+//! by default `MPI_ERRORS_ARE_FATAL` (the job aborts): the caller's communicator while
+//! [`DistArray::scatter`] and [`DistArray::from_local`] duplicate it, and [`fold_ranks`],
+//! which communicates on the caller's communicator.
 //!
 //! ```
 //! use numbox::dist::{mpi, mpi::topology::Communicator, DistArray};
@@ -65,13 +80,14 @@
 //! ```
 
 use crate::error::{shape_str, Error, ErrorKind, Result};
-use mpi::collective::{CommunicatorCollectives, Root};
-use mpi::datatype::{Equivalence, Partition as MpiPartition, PartitionMut};
+use mpi::collective::CommunicatorCollectives;
+use mpi::datatype::Equivalence;
 use mpi::topology::{Communicator, SimpleCommunicator};
 use ndarray::{Array, ArrayBase, ArrayView, ArrayViewMut, Data, Dimension};
 use std::ops::Range;
 use std::rc::Rc;
 
+mod checked;
 mod gufunc;
 mod halo;
 mod reduce;
@@ -79,7 +95,7 @@ mod stencil;
 mod ufunc;
 
 pub use stencil::DistArg;
-pub use ufunc::{DistOperand, DistOutputs};
+pub use ufunc::{DistOperand, DistOutputs, DistResults};
 
 /// The `mpi` crate (rsmpi), re-exported: `mpi::initialize()`, the communicator traits and
 /// [`Equivalence`] for element types of your own.
@@ -244,9 +260,8 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
     ) -> Result<Self> {
         const WHAT: &str = "DistArray::scatter";
         check_root(comm, root, WHAT)?;
-        let comm = Rc::new(comm.duplicate());
+        let comm = owned_duplicate(comm, WHAT)?;
         let me = comm.rank();
-        let root_proc = comm.process_at_rank(root);
         // [has an array, ndim], then the shape.
         let mut head = [0u64; 2];
         if me == root {
@@ -254,7 +269,7 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
                 head = [1, a.ndim() as u64];
             }
         }
-        root_proc.broadcast_into(&mut head[..]);
+        checked::broadcast(&comm, root, &mut head[..], WHAT)?;
         if head[0] == 0 {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
@@ -269,7 +284,7 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
                 .zip(a.shape())
                 .for_each(|(s, &n)| *s = n as u64);
         }
-        root_proc.broadcast_into(&mut shape[..]);
+        checked::broadcast(&comm, root, &mut shape[..], WHAT)?;
         let shape: Vec<usize> = shape.iter().map(|&n| n as usize).collect();
         if shape.is_empty() {
             return Err(Error::new(
@@ -288,10 +303,10 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
             let a = global.expect("checked above");
             let std = a.as_standard_layout();
             let send = std.as_slice().expect("standard layout");
-            let sendp = MpiPartition::new(send, &counts[..], &displs[..]);
-            root_proc.scatter_varcount_into_root(&sendp, &mut buf[..]);
+            let send = Some((send, &counts[..], &displs[..]));
+            checked::scatter_varcount(&comm, root, send, &mut buf[..], WHAT)?;
         } else {
-            root_proc.scatter_varcount_into(&mut buf[..]);
+            checked::scatter_varcount(&comm, root, None, &mut buf[..], WHAT)?;
         }
         let local = Array::from_shape_vec(local_dim, buf).expect("the block's size");
         Ok(DistArray {
@@ -311,10 +326,10 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
         local: &ArrayBase<S, D>,
     ) -> Result<Self> {
         const WHAT: &str = "DistArray::from_local";
-        let comm = Rc::new(comm.duplicate());
+        let comm = owned_duplicate(comm, WHAT)?;
         let p = comm.size() as usize;
         let mut ndims = vec![0u64; p];
-        comm.all_gather_into(&(local.ndim() as u64), &mut ndims[..]);
+        checked::all_gather(&comm, &[local.ndim() as u64], &mut ndims[..], WHAT)?;
         let nd = ndims[0] as usize;
         if nd == 0 || ndims.iter().any(|&n| n as usize != nd) {
             return Err(Error::new(
@@ -324,7 +339,7 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
         }
         let mine: Vec<u64> = local.shape().iter().map(|&n| n as u64).collect();
         let mut all = vec![0u64; p * nd];
-        comm.all_gather_into(&mine[..], &mut all[..]);
+        checked::all_gather(&comm, &mine[..], &mut all[..], WHAT)?;
         let shapes: Vec<Vec<usize>> = all
             .chunks(nd)
             .map(|c| c.iter().map(|&n| n as usize).collect())
@@ -374,22 +389,19 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
         check_root(&*self.comm, root, WHAT)?;
         let row_len = self.row_len();
         let (counts, displs) = counts_displs(&self.part, row_len, WHAT)?;
-        let root_proc = self.comm.process_at_rank(root);
         let send = self
             .local
             .as_slice()
             .expect("blocks are in standard layout");
         if self.comm.rank() == root {
             let mut buf: Vec<T> = recv_buffer(self.global.size());
-            {
-                let mut recv = PartitionMut::new(&mut buf[..], &counts[..], &displs[..]);
-                root_proc.gather_varcount_into_root(send, &mut recv);
-            }
+            let recv = Some((&mut buf[..], &counts[..], &displs[..]));
+            checked::gather_varcount(&self.comm, root, send, recv, WHAT)?;
             Ok(Some(
                 Array::from_shape_vec(self.global.clone(), buf).expect("the global size"),
             ))
         } else {
-            root_proc.gather_varcount_into(send);
+            checked::gather_varcount(&self.comm, root, send, None, WHAT)?;
             Ok(None)
         }
     }
@@ -403,12 +415,18 @@ impl<T: DistElement, D: Dimension> DistArray<T, D> {
             .as_slice()
             .expect("blocks are in standard layout");
         let mut buf: Vec<T> = recv_buffer(self.global.size());
-        {
-            let mut recv = PartitionMut::new(&mut buf[..], &counts[..], &displs[..]);
-            self.comm.all_gather_varcount_into(send, &mut recv);
-        }
+        checked::all_gather_varcount(&self.comm, send, &mut buf[..], &counts, &displs, WHAT)?;
         Ok(Array::from_shape_vec(self.global.clone(), buf).expect("the global size"))
     }
+}
+
+/// A duplicate of `comm` for a [`DistArray`] to own, with MPI errors returned as codes
+/// (`MPI_ERRORS_RETURN`) rather than aborting the job: numbox's communication on it reports
+/// them as `Err` (see `checked`).
+fn owned_duplicate<C: Communicator>(comm: &C, what: &str) -> Result<Rc<SimpleCommunicator>> {
+    let dup = comm.duplicate();
+    checked::errors_return(&dup, what)?;
+    Ok(Rc::new(dup))
 }
 
 /// A buffer of `n` elements for MPI to overwrite (filled with `T::default()` first, so that
@@ -507,5 +525,37 @@ impl<H> Dist<H> {
     /// The wrapped single-process handle.
     pub fn handle(&self) -> &H {
         &self.handle
+    }
+}
+
+/// Hooks for numbox's own distributed tests (`tests/dist.rs`), not part of the API: each
+/// makes an MPI call that MPI rejects on `a`'s communicator, through the same checked layer
+/// as every other message numbox sends, and returns its `Err`.
+#[doc(hidden)]
+pub mod __test_hooks {
+    use super::{checked, DistArray, DistElement, Result};
+    use mpi::topology::Communicator;
+    use ndarray::Dimension;
+
+    /// A non-blocking send of one element to rank `size` (there is none): `MPI_ERR_RANK`.
+    pub fn send_to_missing_rank<T: DistElement, D: Dimension>(a: &DistArray<T, D>) -> Result<()> {
+        const WHAT: &str = "send_to_missing_rank";
+        let buf = [T::default()];
+        let mut batch = checked::Batch::new();
+        batch.send(a.comm.size() as usize, 0, &buf[..], WHAT)?;
+        checked::exchange(&a.comm, batch, WHAT, |_| ())
+    }
+
+    /// A broadcast from root `size` (there is none): `MPI_ERR_ROOT`.
+    pub fn broadcast_from_missing_root<T: DistElement, D: Dimension>(
+        a: &DistArray<T, D>,
+    ) -> Result<()> {
+        let mut buf = [T::default()];
+        checked::broadcast(
+            &a.comm,
+            a.comm.size(),
+            &mut buf[..],
+            "broadcast_from_missing_root",
+        )
     }
 }

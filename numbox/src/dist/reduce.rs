@@ -13,14 +13,11 @@
 //!   way; along another axis each rank reduces its block. Every element of the result is the
 //!   left fold along the axis (NumPy's order), the serial single-process call's bits.
 
+use super::checked::{self, Batch};
 use super::{Dist, DistArray, DistElement};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::executor::reduce::{fold_axis, fold_block_all, Grouping, BLOCK};
 use crate::ufunc::{Kernel, Ufunc};
-use mpi::collective::{CommunicatorCollectives, Root};
-use mpi::datatype::PartitionMut;
-use mpi::point_to_point::{Destination, Source};
-use mpi::topology::Communicator;
 use ndarray::{Array, Axis, Dimension, RemoveAxis, Zip};
 
 const TAG: i32 = 0x6e63;
@@ -37,6 +34,8 @@ where
     /// kernel's identity, or the single-process call's `Err`.
     pub fn reduce_all<D: Dimension>(&self, a: &DistArray<T, D>) -> Result<T> {
         let f = |x: T, y: T| K::eval((x, y)).0;
+        let what = format!("{}.dist.reduce_all", K::NAME);
+        let what = what.as_str();
         if a.global.size() == 0 {
             let empty = Array::from_shape_vec(a.global.clone(), Vec::new()).expect("no elements");
             return self.handle.reduce_all(&empty);
@@ -51,18 +50,15 @@ where
                 acc[0] = local[0];
                 1
             } else {
-                comm.process_at_rank(me as i32 - 1)
-                    .receive_into_with_tag(&mut acc[..], TAG);
+                checked::receive(comm, me as i32 - 1, TAG, &mut acc[..], what)?;
                 0
             };
             let acc = local[start..].iter().fold(acc[0], |x, &y| f(x, y));
             let mut out = [acc];
             if me + 1 < p {
-                comm.process_at_rank(me as i32 + 1)
-                    .send_with_tag(&out[..], TAG);
+                checked::send(comm, me as i32 + 1, TAG, &out[..], what)?;
             }
-            comm.process_at_rank(p as i32 - 1)
-                .broadcast_into(&mut out[..]);
+            checked::broadcast(comm, p as i32 - 1, &mut out[..], what)?;
             return Ok(out[0]);
         }
         // The single-process grid of global elements.
@@ -89,35 +85,26 @@ where
         let tail_missing = tail_block_end.saturating_sub(mine.end);
         let mut tail: Vec<T> = super::recv_buffer(tail_missing);
         let head = &local[..head_end - mine.start];
-        mpi::request::scope(|scope| {
+        {
+            let mut batch = Batch::new();
             let owner_of_head = (mine.start > 0 && !head.is_empty())
                 .then(|| a.part.owner((mine.start / BLOCK * BLOCK) / row_len.max(1)));
-            let sent = owner_of_head.map(|q| {
-                comm.process_at_rank(q as i32)
-                    .immediate_send_with_tag(scope, head, TAG)
-            });
+            if let Some(q) = owner_of_head {
+                batch.send(q, TAG, head, what)?;
+            }
             // The rest of this rank's last block, from the ranks after it, in order.
-            let mut received = Vec::new();
             let mut rest = &mut tail[..];
             let mut r = me + 1;
             while !rest.is_empty() {
                 let theirs = span(r);
                 let n = (theirs.end.min(tail_block_end) - theirs.start).min(rest.len());
                 let (piece, more) = rest.split_at_mut(n);
-                received.push(
-                    comm.process_at_rank(r as i32)
-                        .immediate_receive_into_with_tag(scope, piece, TAG),
-                );
+                batch.receive(r, TAG, piece, what)?;
                 rest = more;
                 r += 1;
             }
-            for req in received {
-                req.wait();
-            }
-            if let Some(s) = sent {
-                s.wait();
-            }
-        });
+            checked::exchange(comm, batch, what, |_| ())?;
+        }
         let mut partials: Vec<T> = Vec::with_capacity(my_blocks.len());
         for b in my_blocks.clone() {
             let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(total));
@@ -144,10 +131,7 @@ where
             })
             .collect();
         let mut all: Vec<T> = super::recv_buffer(total.div_ceil(BLOCK));
-        {
-            let mut recv = PartitionMut::new(&mut all[..], &counts[..], &displs[..]);
-            comm.all_gather_varcount_into(&partials[..], &mut recv);
-        }
+        checked::all_gather_varcount(comm, &partials[..], &mut all[..], &counts, &displs, what)?;
         Ok(all[1..].iter().fold(all[0], |x, &y| f(x, y)))
     }
 
@@ -162,6 +146,8 @@ where
         axis: Axis,
     ) -> Result<Array<T, D::Smaller>> {
         let f = |x: T, y: T| K::eval((x, y)).0;
+        let what = format!("{}.dist.reduce", K::NAME);
+        let what = what.as_str();
         let nd = a.global.ndim();
         if axis.index() >= nd {
             return Err(Error::new(
@@ -215,8 +201,7 @@ where
             acc
         } else {
             let mut buf: Vec<T> = super::recv_buffer(a.row_len());
-            comm.process_at_rank(me as i32 - 1)
-                .receive_into_with_tag(&mut buf[..], TAG);
+            checked::receive(comm, me as i32 - 1, TAG, &mut buf[..], what)?;
             let mut acc = Array::from_shape_vec(a.local.index_axis(Axis(0), 0).raw_dim(), buf)
                 .expect("one row");
             for row in a.local.outer_iter() {
@@ -226,11 +211,9 @@ where
         };
         let acc_slice = acc.as_slice_mut().expect("a fresh row is contiguous");
         if me + 1 < p {
-            comm.process_at_rank(me as i32 + 1)
-                .send_with_tag(&acc_slice[..], TAG);
+            checked::send(comm, me as i32 + 1, TAG, &acc_slice[..], what)?;
         }
-        comm.process_at_rank(p as i32 - 1)
-            .broadcast_into(&mut acc_slice[..]);
+        checked::broadcast(comm, p as i32 - 1, acc_slice, what)?;
         Ok(acc)
     }
 }

@@ -1,16 +1,21 @@
-//! `name::dist().call(..)` of a `#[stencil]`: the halo exchange, then the single-process
-//! kernel on this rank's block and on two thin strips around its edges.
+//! `name::dist().call(..)` of a `#[stencil]`: the halo exchange, overlapped with the
+//! single-process kernel on this rank's block, then the kernel on two thin strips around its
+//! edges.
 //!
 //! A point of the block whose neighbourhood stays inside the block is computed from the
-//! block alone (one call on the block, no copy). The `up` rows at the top and `down` at the
+//! block alone (one call on the block, no copy), while the halo messages travel: they are
+//! posted first and waited for after that call. The `up` rows at the top and `down` at the
 //! bottom read rows of other ranks: each edge is recomputed on a strip (the halo rows and
-//! `up + down` rows of the block) and copied over. A block thinner than `up + down` rows is
+//! `up + down` rows of the block) once the halo has arrived, and copied over. The call on the
+//! block computes those edge rows too (from the block's own edge, as the kernel sees it) and
+//! they are overwritten, so every point's computation is the single-process one. A block thinner than `up + down` rows is
 //! computed in one call on the block with both halos. Along axis 0 the kept points never
 //! read past a strip's own edges, except at the global edges, where the strip's edge *is*
 //! the global edge (`skip`, `constant`) or the halo holds the rows the mode resolves to
 //! (`nearest`, `reflect`, `mirror`, `wrap`): every point gets the bits of the
 //! single-process call.
 
+use super::checked::{self, Batch, Progress};
 use super::{halo, Dist, DistArray, DistElement, Partition};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::stencil::{exec, ArgSlot, Handle, Input, Param, StencilKernel};
@@ -48,7 +53,8 @@ impl<T, D: Dimension> DistArray<T, D> {
     }
 }
 
-/// The reach of a call: rows above and below, and how the edges are computed.
+/// The reach of a call: rows above and below, and how the edges are computed (`strips`:
+/// the block, then a strip at each edge; otherwise one call on the block with both halos).
 #[doc(hidden)]
 pub struct Plan {
     up: usize,
@@ -71,14 +77,25 @@ pub trait DistArg<S: ArgSlot<N>, const N: usize> {
     /// The distribution of a distributed argument.
     #[doc(hidden)]
     fn layout(&self) -> Option<Layout>;
-    /// Exchanges the halo (collective).
+    /// This rank's block, as the kernel's runtime takes it (needs no halo).
     #[doc(hidden)]
-    fn exchange(self, plan: &Plan) -> Self::Held;
+    fn block<'b>(&'b self) -> S::Value<'b>
+    where
+        S: 'b;
+    /// Plans the halo exchange: the rows to send, the buffers to receive into.
+    #[doc(hidden)]
+    fn exchange(&self, plan: &Plan) -> Self::Held;
 }
 
-/// An argument after the halo exchange: what the kernel's runtime takes, per piece.
+/// An argument's halo, posted with the others', and then the pieces the kernel's runtime
+/// takes.
 #[doc(hidden)]
 pub trait HeldArg<S: ArgSlot<N>, const N: usize> {
+    /// Adds the halo's messages to `batch`.
+    fn post<'b>(&'b mut self, batch: &mut Batch<'b>, what: &str) -> Result<()>;
+    /// Builds the pieces from the arrived halo (after the batch has been exchanged).
+    fn arrived(&mut self, plan: &Plan);
+    /// A piece (`Block` at any time, the others once the halo has arrived).
     fn piece<'b>(&'b self, piece: Piece) -> S::Value<'b>
     where
         S: 'b;
@@ -89,7 +106,8 @@ pub struct HeldInput<'a, T, const N: usize>
 where
     Dim<[usize; N]>: Dimension,
 {
-    block: ArrayView<'a, T, Dim<[usize; N]>>,
+    array: &'a DistArray<T, Dim<[usize; N]>>,
+    halo: halo::Halo<T>,
     edges: [Array<T, Dim<[usize; N]>>; 2],
 }
 
@@ -106,27 +124,54 @@ where
         Some(self.dist_layout())
     }
 
-    fn exchange(self, plan: &Plan) -> HeldInput<'a, T, N> {
-        let (above, below) = halo::exchange(self, plan.up, plan.down, plan.mode);
-        let row_len = self.row_len();
-        let block = self.local.view();
-        let flat = self
-            .local
-            .as_slice()
-            .expect("blocks are in standard layout");
-        let l = block.len_of(Axis(0));
+    fn block<'b>(&'b self) -> ArrayView<'b, T, Dim<[usize; N]>>
+    where
+        Input<T>: 'b,
+    {
+        self.local.view()
+    }
+
+    fn exchange(&self, plan: &Plan) -> HeldInput<'a, T, N> {
+        let array = *self; // the `&'a DistArray` itself, not a borrow of this argument
+        let empty = || {
+            let mut dim = array.local.raw_dim();
+            dim[0] = 0;
+            Array::from_shape_vec(dim, Vec::new()).expect("no rows")
+        };
+        HeldInput {
+            array,
+            halo: halo::plan(array, plan.up, plan.down, plan.mode),
+            edges: [empty(), empty()],
+        }
+    }
+}
+
+impl<'a, T: DistElement, const N: usize> HeldArg<Input<T>, N> for HeldInput<'a, T, N>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    fn post<'b>(&'b mut self, batch: &mut Batch<'b>, what: &str) -> Result<()> {
+        self.halo.post(batch, what)
+    }
+
+    fn arrived(&mut self, plan: &Plan) {
+        let a = self.array;
+        let (above, below) = self.halo.rows(a);
+        let row_len = a.row_len();
+        let flat = a.local.as_slice().expect("blocks are in standard layout");
+        let l = a.local.len_of(Axis(0));
         let reach = plan.up + plan.down;
         let (na, nb) = {
-            let (a, b) = halo::needs(&self.part, self.rank(), plan.up, plan.down, plan.mode);
-            (a.len(), b.len())
+            let (x, y) = halo::needs(&a.part, a.rank(), plan.up, plan.down, plan.mode);
+            (x.len(), y.len())
         };
         // `rows` whole C-order rows, stacked (counted, not derived: a row may be empty).
         let stack = |parts: &[&[T]], rows: usize| {
-            let mut dim = self.local.raw_dim();
+            let mut dim = a.local.raw_dim();
             dim[0] = rows;
             Array::from_shape_vec(dim, parts.concat()).expect("whole rows")
         };
-        let edges = if plan.strips {
+        self.edges = if plan.strips {
             [
                 stack(&[&above, &flat[..reach * row_len]], na + reach),
                 stack(&[&flat[(l - reach) * row_len..], &below], reach + nb),
@@ -134,20 +179,14 @@ where
         } else {
             [stack(&[&above, flat, &below], na + l + nb), stack(&[], 0)]
         };
-        HeldInput { block, edges }
     }
-}
 
-impl<'a, T, const N: usize> HeldArg<Input<T>, N> for HeldInput<'a, T, N>
-where
-    Dim<[usize; N]>: Dimension,
-{
     fn piece<'b>(&'b self, piece: Piece) -> ArrayView<'b, T, Dim<[usize; N]>>
     where
         Input<T>: 'b,
     {
         match piece {
-            Piece::Block => self.block.view(),
+            Piece::Block => self.array.local.view(),
             Piece::Top | Piece::Full => self.edges[0].view(),
             Piece::Bottom => self.edges[1].view(),
         }
@@ -161,12 +200,25 @@ impl<T: Copy, const N: usize> DistArg<Param<T>, N> for T {
         None
     }
 
-    fn exchange(self, _: &Plan) -> HeldParam<T> {
-        HeldParam(self)
+    fn block<'b>(&'b self) -> T
+    where
+        Param<T>: 'b,
+    {
+        *self
+    }
+
+    fn exchange(&self, _: &Plan) -> HeldParam<T> {
+        HeldParam(*self)
     }
 }
 
 impl<T: Copy, const N: usize> HeldArg<Param<T>, N> for HeldParam<T> {
+    fn post<'b>(&'b mut self, _: &mut Batch<'b>, _: &str) -> Result<()> {
+        Ok(())
+    }
+
+    fn arrived(&mut self, _: &Plan) {}
+
     fn piece<'b>(&'b self, _: Piece) -> T
     where
         Param<T>: 'b,
@@ -257,67 +309,81 @@ impl Layout {
     }
 }
 
-/// Runs the kernel on the pieces of this rank and writes its block of the result into
-/// `out` (this rank's rows): `run` computes a piece into a new array, `run_into` the block
-/// straight into `out`.
-fn fill<O: Clone, const N: usize>(
+/// Whether the call on the block alone is part of the plan (it then runs while the halo
+/// travels): always, unless the block is thinner than the reach.
+fn block_first(plan: &Plan) -> bool {
+    plan.strips || plan.up + plan.down == 0
+}
+
+/// Posts every argument's halo messages (`post`, into one batch), lets MPI match what has
+/// already arrived, runs `interior` (the work that needs no halo) while the messages travel,
+/// and waits for them (collective). The outer `Err` is MPI's, the inner `interior`'s.
+fn overlapped<'b, R>(
+    layout: &Layout,
+    what: &str,
+    post: impl FnOnce(&mut Batch<'b>) -> Result<()>,
+    interior: impl FnOnce() -> R,
+) -> Result<R> {
+    let mut batch = Batch::new();
+    post(&mut batch)?;
+    checked::exchange(&layout.comm, batch, what, |progress: &mut Progress<'_>| {
+        // A message already posted by its sender is matched here, and on shared memory its
+        // single copy is made now, not after the interior (Open MPI progresses messages
+        // only inside MPI calls).
+        progress.poll();
+        interior()
+    })
+}
+
+/// Overwrites the `up` top and `down` bottom rows of `out` (this rank's block of the result,
+/// computed from the block alone) with the kernel's values on the strips around the edges,
+/// which hold the halo.
+fn edges<O: Clone, const N: usize>(
     layout: &Layout,
     plan: &Plan,
     mut out: ndarray::ArrayViewMut<'_, O, Dim<[usize; N]>>,
     run: impl Fn(Piece) -> Result<Array<O, Dim<[usize; N]>>>,
-    run_into: impl FnOnce(ndarray::ArrayViewMut<'_, O, Dim<[usize; N]>>) -> Result<()>,
 ) -> Result<()>
 where
     Dim<[usize; N]>: Dimension,
 {
-    let me = layout.comm.rank() as usize;
-    let (above, _) = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode);
-    let h = above.len();
-    let l = layout.part.range(me).len();
     if plan.up + plan.down == 0 {
-        run_into(out)
-    } else if plan.strips {
-        run_into(out.view_mut())?;
-        let top = run(Piece::Top)?;
-        out.slice_axis_mut(Axis(0), Slice::from(..plan.up))
-            .assign(&top.slice_axis(Axis(0), Slice::from(h..h + plan.up)));
-        let bottom = run(Piece::Bottom)?;
-        out.slice_axis_mut(Axis(0), Slice::from(l - plan.down..))
-            .assign(&bottom.slice_axis(Axis(0), Slice::from(plan.up..plan.up + plan.down)));
-        Ok(())
-    } else {
-        let full = run(Piece::Full)?;
-        out.assign(&full.slice_axis(Axis(0), Slice::from(h..h + l)));
-        Ok(())
+        return Ok(());
     }
+    let (h, l) = full_rows(layout, plan);
+    let top = run(Piece::Top)?;
+    out.slice_axis_mut(Axis(0), Slice::from(..plan.up))
+        .assign(&top.slice_axis(Axis(0), Slice::from(h..h + plan.up)));
+    let bottom = run(Piece::Bottom)?;
+    out.slice_axis_mut(Axis(0), Slice::from(l - plan.down..))
+        .assign(&bottom.slice_axis(Axis(0), Slice::from(plan.up..plan.up + plan.down)));
+    Ok(())
 }
 
-/// Runs the kernel on the pieces of this rank into a new block of the result.
+/// Finishes `call`: the block computed while the halo travelled (`block`, when
+/// [`block_first`]) with its edge rows redone on the strips, or the call on the block with
+/// both halos.
 fn assemble<O: Clone, const N: usize>(
     layout: Layout,
     plan: &Plan,
+    block: Option<Result<Array<O, Dim<[usize; N]>>>>,
     run: impl Fn(Piece) -> Result<Array<O, Dim<[usize; N]>>>,
 ) -> Result<DistArray<O, Dim<[usize; N]>>>
 where
     Dim<[usize; N]>: Dimension,
 {
-    let local = if plan.strips || plan.up + plan.down == 0 {
-        // The block's own call allocates the block of the result.
-        let mut block = run(Piece::Block)?;
-        if plan.up + plan.down > 0 {
-            // The edge rows, over the block's own (`fill` with the block already done).
-            fill(&layout, plan, block.view_mut(), &run, |_| Ok(()))?;
+    let local = match block {
+        Some(block) => {
+            let mut block = block?;
+            edges(&layout, plan, block.view_mut(), &run)?;
+            block
         }
-        block
-    } else {
-        let me = layout.comm.rank() as usize;
-        let h = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode)
-            .0
-            .len();
-        let l = layout.part.range(me).len();
-        run(Piece::Full)?
-            .slice_axis(Axis(0), Slice::from(h..h + l))
-            .to_owned()
+        None => {
+            let (h, l) = full_rows(&layout, plan);
+            run(Piece::Full)?
+                .slice_axis(Axis(0), Slice::from(h..h + l))
+                .to_owned()
+        }
     };
     let mut global = Dim::<[usize; N]>::default();
     global.slice_mut().copy_from_slice(&layout.global);
@@ -327,6 +393,43 @@ where
         global,
         local,
     })
+}
+
+/// Finishes `call_into`: `out` (this rank's block of the result) already holds the block's
+/// call (`block`, when [`block_first`]) and gets its edge rows redone on the strips, or gets
+/// this rank's rows of the call on the block with both halos.
+fn fill<O: Clone, const N: usize>(
+    layout: &Layout,
+    plan: &Plan,
+    mut out: ndarray::ArrayViewMut<'_, O, Dim<[usize; N]>>,
+    block: Option<Result<()>>,
+    run: impl Fn(Piece) -> Result<Array<O, Dim<[usize; N]>>>,
+) -> Result<()>
+where
+    Dim<[usize; N]>: Dimension,
+{
+    match block {
+        Some(done) => {
+            done?;
+            edges(layout, plan, out, run)
+        }
+        None => {
+            let (h, l) = full_rows(layout, plan);
+            let full = run(Piece::Full)?;
+            out.assign(&full.slice_axis(Axis(0), Slice::from(h..h + l)));
+            Ok(())
+        }
+    }
+}
+
+/// How many halo rows this rank reads above its block (where its rows start in the `Full`
+/// and `Top` pieces), and its row count.
+fn full_rows(layout: &Layout, plan: &Plan) -> (usize, usize) {
+    let me = layout.comm.rank() as usize;
+    let h = halo::needs(&layout.part, me, plan.up, plan.down, plan.mode)
+        .0
+        .len();
+    (h, layout.part.range(me).len())
 }
 
 /// `Err` unless `out` is distributed like the inputs (the same global shape, partition and
@@ -392,9 +495,24 @@ macro_rules! arity {
             pub fn call<$($X: DistArg<$S, N>),+>(&self, $($x: $X),+) -> Result<DistArray<K::Output, Dim<[usize; N]>>> {
                 let layout = common_layout(K::NAME, K::INPUTS, &[$($x.layout()),+])?;
                 let plan = Plan::of::<K, N>(&layout);
-                $(let $h = $x.exchange(&plan);)+
+                $(let mut $h = $x.exchange(&plan);)+
                 let target = self.handle.target();
-                assemble(layout, &plan, |piece| {
+                let block = overlapped(
+                    &layout,
+                    K::NAME,
+                    |batch| {
+                        $($h.post(batch, K::NAME)?;)+
+                        Ok(())
+                    },
+                    || {
+                        block_first(&plan).then(|| {
+                            let (views, params) = K::split(($($x.block(),)+));
+                            exec::call::<K, N>(target, views, params)
+                        })
+                    },
+                )?;
+                $($h.arrived(&plan);)+
+                assemble(layout, &plan, block, |piece| {
                     let (views, params) = K::split(($($h.piece(piece),)+));
                     exec::call::<K, N>(target, views, params)
                 })
@@ -413,21 +531,27 @@ macro_rules! arity {
                 let layout = common_layout(K::NAME, K::INPUTS, &[$($x.layout()),+])?;
                 check_out(K::NAME, &layout, out)?;
                 let plan = Plan::of::<K, N>(&layout);
-                $(let $h = $x.exchange(&plan);)+
+                $(let mut $h = $x.exchange(&plan);)+
                 let target = self.handle.target();
-                fill(
+                let block = overlapped(
                     &layout,
-                    &plan,
-                    out.local.view_mut(),
-                    |piece| {
-                        let (views, params) = K::split(($($h.piece(piece),)+));
-                        exec::call::<K, N>(target, views, params)
+                    K::NAME,
+                    |batch| {
+                        $($h.post(batch, K::NAME)?;)+
+                        Ok(())
                     },
-                    |block| {
-                        let (views, params) = K::split(($($h.piece(Piece::Block),)+));
-                        exec::call_into::<K, N>(target, views, params, block)
+                    || {
+                        block_first(&plan).then(|| {
+                            let (views, params) = K::split(($($x.block(),)+));
+                            exec::call_into::<K, N>(target, views, params, out.local.view_mut())
+                        })
                     },
-                )
+                )?;
+                $($h.arrived(&plan);)+
+                fill(&layout, &plan, out.local.view_mut(), block, |piece| {
+                    let (views, params) = K::split(($($h.piece(piece),)+));
+                    exec::call::<K, N>(target, views, params)
+                })
             }
         }
     };

@@ -6,7 +6,7 @@ use crate::broadcast::{Operand, Source};
 use crate::element::Element;
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::ufunc::{call, call_into, DimFold, Kernel, OutArgs, OutArrays, Ufunc};
-use ndarray::{ArrayBase, ArrayViewMut, Dimension, Ix0};
+use ndarray::{Array, ArrayBase, ArrayViewMut, Dimension, Ix0};
 
 /// An operand of a distributed `#[vectorize]` call: a `&DistArray` (its local block takes
 /// part), a scalar, or an ordinary array that every rank holds whole and that broadcasts
@@ -189,6 +189,78 @@ dist_outputs!(R0 E0 0, R1 E1 1);
 dist_outputs!(R0 E0 0, R1 E1 1, R2 E2 2);
 dist_outputs!(R0 E0 0, R1 E1 1, R2 E2 2, R3 E3 3);
 
+/// What a distributed `#[vectorize]` `call` returns for a kernel whose outputs are `Self`:
+/// `DistArray<R, D>` for one output, a tuple of them for several, each distributed like the
+/// inputs (as the single-process `call` returns an array or a tuple of arrays).
+///
+/// ```
+/// use numbox::dist::{mpi, mpi::topology::Communicator, DistArray};
+/// use numbox::ndarray::Array1;
+/// use numbox::prelude::*;
+///
+/// #[vectorize]
+/// fn split(x: f64) -> (f64, f64) {
+///     (x.trunc(), x.fract())
+/// }
+///
+/// # fn main() -> numbox::Result<()> {
+/// let universe = mpi::initialize().expect("MPI initialised once");
+/// let world = universe.world();
+/// let x = Array1::from_iter((0..8).map(|k| k as f64 * 0.75));
+/// let d = DistArray::scatter(&world, 0, (world.rank() == 0).then_some(&x))?;
+/// let (whole, frac) = split::dist().call(&d)?;
+/// assert_eq!(whole.all_gather()?, x.mapv(f64::trunc));
+/// assert_eq!(frac.all_gather()?, x.mapv(f64::fract));
+/// # Ok(()) }
+/// ```
+pub trait DistResults: OutArrays + sealed::Results {
+    /// One `DistArray` of dimensionality `D` per output (a tuple for several).
+    type Dist<D: Dimension>;
+    /// This rank's blocks of the outputs (any dimensionality `E`), distributed by `layout`
+    /// as arrays of dimensionality `D` (the broadcast's).
+    #[doc(hidden)]
+    fn distribute<E: Dimension, D: Dimension>(
+        blocks: Self::Arrays<E>,
+        layout: Layout,
+    ) -> Self::Dist<D>;
+}
+
+/// A block of the broadcast's dimensionality `D`, distributed by `layout`.
+fn dist_block<R: Clone, E: Dimension, D: Dimension>(
+    block: Array<R, E>,
+    layout: Layout,
+) -> DistArray<R, D> {
+    layout.with_local(
+        block
+            .into_dimensionality::<D>()
+            .expect("the broadcast dimensionality"),
+    )
+}
+
+impl<R0: Element> DistResults for (R0,) {
+    type Dist<D: Dimension> = DistArray<R0, D>;
+    fn distribute<E: Dimension, D: Dimension>(b: Array<R0, E>, layout: Layout) -> DistArray<R0, D> {
+        dist_block(b, layout)
+    }
+}
+
+macro_rules! dist_results {
+    ($($R:ident $i:tt),+) => {
+        impl<$($R: Element),+> DistResults for ($($R,)+) {
+            type Dist<D: Dimension> = ($(DistArray<$R, D>,)+);
+            fn distribute<E: Dimension, D: Dimension>(
+                b: ($(Array<$R, E>,)+),
+                layout: Layout,
+            ) -> Self::Dist<D> {
+                ($(dist_block(b.$i, layout.clone()),)+)
+            }
+        }
+    };
+}
+dist_results!(R0 0, R1 1);
+dist_results!(R0 0, R1 1, R2 2);
+dist_results!(R0 0, R1 1, R2 2, R3 3);
+
 /// [`DistOperand`] and [`DistOutputs`] are implemented here only: their layouts decide which
 /// rank waits for which message, so a foreign impl could not be allowed to state them.
 mod sealed {
@@ -211,6 +283,14 @@ mod sealed {
     tuples!(R0 E0, R1 E1);
     tuples!(R0 E0, R1 E1, R2 E2);
     tuples!(R0 E0, R1 E1, R2 E2, R3 E3);
+
+    /// The output tuples `DistResults` knows (it only builds `DistArray`s; sealed so that
+    /// its list can grow with `OutArrays`'s).
+    pub trait Results {}
+    impl<R0> Results for (R0,) {}
+    impl<R0, R1> Results for (R0, R1) {}
+    impl<R0, R1, R2> Results for (R0, R1, R2) {}
+    impl<R0, R1, R2, R3> Results for (R0, R1, R2, R3) {}
 }
 
 /// `Err` of kind `OutputShape` unless every output (`outs`) splits axis 0 like the inputs
@@ -242,9 +322,12 @@ pub(crate) fn check_outputs(
     ))
 }
 
-/// The operands' layouts and local shapes; `Err` unless the distributed ones share one
-/// layout and the others broadcast along the trailing axes.
-fn operands_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<Layout> {
+/// The one layout of the distributed operands (`ops`: each operand's layout, if distributed,
+/// and its shape), or an `Err` naming each distributed operand's (`operand k`).
+pub(crate) fn operands_common_layout(
+    name: &str,
+    ops: &[(Option<Layout>, Vec<usize>)],
+) -> Result<Layout> {
     let names: Vec<String> = ops
         .iter()
         .enumerate()
@@ -253,26 +336,33 @@ fn operands_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<L
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let layouts: Vec<Option<Layout>> = ops.iter().map(|(l, _)| l.clone()).collect();
-    let layout = common_layout(name, &names, &layouts)?;
+    common_layout(name, &names, &layouts)
+}
+
+/// The operands' layouts and local shapes; `Err` unless the distributed ones share one
+/// layout and the others broadcast along the trailing axes.
+fn operands_layout(name: &str, ops: &[(Option<Layout>, Vec<usize>)]) -> Result<Layout> {
+    let layout = operands_common_layout(name, ops)?;
     check_operands(name, ops)?;
     Ok(layout)
 }
 
 macro_rules! arity {
     ($($X:ident $x:ident $T:ident),+) => {
-        impl<K, $($T: Element,)+ R: Element> Dist<Ufunc<K, ($($T,)+)>>
+        impl<K, $($T: Element,)+> Dist<Ufunc<K, ($($T,)+)>>
         where
-            K: Kernel<Args = ($($T,)+), Out = (R,)>,
+            K: Kernel<Args = ($($T,)+), Out: DistResults>,
         {
             /// Applies the kernel elementwise to this rank's part of the operands
             /// (`&DistArray`s of one partition, scalars, ordinary arrays broadcasting along
-            /// the trailing axes): the result has their partition, and its gathered array
-            /// the bits of the single-process call. No communication.
+            /// the trailing axes): the result (a `DistArray`, a tuple of them for a kernel
+            /// with several outputs, [`DistResults`]) has their partition, and its gathered
+            /// arrays the bits of the single-process call. No communication.
             #[allow(clippy::too_many_arguments)]
             pub fn call<$($X: DistOperand<$T>),+>(
                 &self,
                 $($x: $X),+
-            ) -> Result<DistArray<R, <($($X::Dim,)+) as DimFold>::Out>>
+            ) -> Result<<K::Out as DistResults>::Dist<<($($X::Dim,)+) as DimFold>::Out>>
             where
                 ($($X::Dim,)+): DimFold,
             {
@@ -280,17 +370,9 @@ macro_rules! arity {
                 let layout = operands_layout(K::NAME, &ops)?;
                 let locals = ($(Local($x.local()),)+);
                 let out = call::<K, _>(&locals, self.handle.target())?;
-                let out = out
-                    .into_dimensionality::<<($($X::Dim,)+) as DimFold>::Out>()
-                    .expect("the broadcast dimensionality");
-                Ok(layout.with_local(out))
+                Ok(<K::Out as DistResults>::distribute(out, layout))
             }
-        }
 
-        impl<K, $($T: Element,)+> Dist<Ufunc<K, ($($T,)+)>>
-        where
-            K: Kernel<Args = ($($T,)+), Out: OutArrays>,
-        {
             /// Like `call`, but writes this rank's block of the result into `out`:
             /// `&mut DistArray` (a tuple of them for a kernel with several outputs), each
             /// distributed like the inputs with the result's dimensions (any other is an
