@@ -75,9 +75,11 @@ use std::rc::Rc;
 mod gufunc;
 mod halo;
 mod reduce;
+pub(crate) mod rows;
 mod stencil;
 mod ufunc;
 
+pub use rows::on_rows;
 pub use stencil::DistArg;
 pub use ufunc::{DistOperand, DistOutputs};
 

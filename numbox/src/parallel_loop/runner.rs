@@ -5,6 +5,7 @@
 use super::disjoint::Parts;
 use super::range::{PrangeIndex, PrangeRange};
 use crate::driver::{for_schedule, Schedule};
+use std::any::TypeId;
 use std::ops::Range;
 use std::sync::Mutex;
 
@@ -161,7 +162,11 @@ impl<'p, I: PrangeIndex, P: Parts<I>, Rd, St> Group<'_, 'p, I, P, Rd, St> {
 /// Runs `body` for every value of `range` on the caller's pool, each block of the fixed grid
 /// accumulating into its own `identity()`, and returns the blocks' results combined in block
 /// order with `combine` (the identity itself when the range is empty).
-pub fn reduce<'p, R, P, A, I, B, C>(
+///
+/// `wire` visits each reduction variable of an accumulator with [`wire`]: inside
+/// `numbox::dist::on_rows` it carries accumulators between ranks, elsewhere it is never called.
+#[allow(clippy::too_many_arguments)]
+pub fn reduce<'p, R, P, A, I, B, C, W>(
     range: R,
     schedule: Schedule,
     chunk: Option<usize>,
@@ -169,6 +174,7 @@ pub fn reduce<'p, R, P, A, I, B, C>(
     identity: I,
     body: B,
     combine: C,
+    wire: W,
 ) -> A
 where
     R: PrangeRange,
@@ -177,11 +183,45 @@ where
     I: Fn() -> A + Sync,
     B: Fn(R::Idx, P::Lazies<'p>, &mut A) + Sync,
     C: Fn(&mut A, A),
+    W: Fn(&mut A, &mut Wire),
 {
     // Taken as `&mut` for all of `'p` so that no second loop can hand out the same parts
     // while handles from this one may still be alive.
     let parts: &'p P = parts;
     let (start, n) = range.bounds();
+    #[cfg(feature = "mpi")]
+    if let Some(mut scope) = crate::dist::rows::Scope::enter() {
+        return across::reduce(
+            &mut scope,
+            n,
+            schedule,
+            chunk,
+            &identity,
+            &identity,
+            // SAFETY (of the `lazies` calls in `block`): `across::reduce` folds the pieces
+            // of a partition of `0..n`, each once, as its docs promise.
+            |ks, _phase, acc| block::<R, P, A, B>(ks, start, parts, acc, &body),
+            #[inline(always)]
+            |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
+            |acc| acc,
+            &wire,
+            &wire,
+            &combine,
+            || {
+                on_grid(
+                    n,
+                    schedule,
+                    chunk,
+                    &identity,
+                    #[inline(always)]
+                    |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
+                    &combine,
+                )
+            },
+        );
+    }
+    #[cfg(not(feature = "mpi"))]
+    let _ = wire;
     on_grid(
         n,
         schedule,
@@ -202,7 +242,8 @@ const LANES: usize = 8;
 /// with `combine`, before the blocks combine in order. The lanes are independent chains
 /// that LLVM may run on SIMD registers; the grid still depends on the range length only,
 /// so a float sum has the same bits for any thread count, schedule and CPU tier.
-pub fn reduce_lanes<'p, R, P, A, I, B, C>(
+#[allow(clippy::too_many_arguments)]
+pub fn reduce_lanes<'p, R, P, A, I, B, C, W>(
     range: R,
     schedule: Schedule,
     chunk: Option<usize>,
@@ -210,6 +251,7 @@ pub fn reduce_lanes<'p, R, P, A, I, B, C>(
     identity: I,
     body: B,
     combine: C,
+    wire: W,
 ) -> A
 where
     R: PrangeRange,
@@ -218,10 +260,44 @@ where
     I: Fn() -> A + Sync,
     B: Fn(R::Idx, P::Lazies<'p>, &mut A) + Sync,
     C: Fn(&mut A, A) + Sync,
+    W: Fn(&mut A, &mut Wire),
 {
     // Taken as `&mut` for all of `'p`, as in `reduce`.
     let parts: &'p P = parts;
     let (start, n) = range.bounds();
+    #[cfg(feature = "mpi")]
+    if let Some(mut scope) = crate::dist::rows::Scope::enter() {
+        return across::reduce(
+            &mut scope,
+            n,
+            schedule,
+            chunk,
+            &identity,
+            &|| -> [A; LANES] { std::array::from_fn(|_| identity()) },
+            // SAFETY (of the `lazies` calls in `lanes_from` and `lanes`): `across::reduce`
+            // folds the pieces of a partition of `0..n`, each once, as its docs promise.
+            |ks, phase, acc| lanes_from::<R, P, A, B>(ks, phase, start, parts, acc, &body),
+            #[inline(always)]
+            |ks| lanes::<R, P, A, I, B, C>(ks, start, parts, &identity, &body, &combine),
+            |acc| combine_lanes(acc, &combine),
+            &|acc: &mut [A; LANES], w: &mut Wire| acc.iter_mut().for_each(|a| wire(a, w)),
+            &wire,
+            &combine,
+            || {
+                on_grid(
+                    n,
+                    schedule,
+                    chunk,
+                    &identity,
+                    #[inline(always)]
+                    |ks| lanes::<R, P, A, I, B, C>(ks, start, parts, &identity, &body, &combine),
+                    &combine,
+                )
+            },
+        );
+    }
+    #[cfg(not(feature = "mpi"))]
+    let _ = wire;
     on_grid(
         n,
         schedule,
@@ -317,6 +393,13 @@ where
     for (kk, a) in (k..ks.end).zip(acc.iter_mut()) {
         step!(kk, a);
     }
+    combine_lanes(acc, combine)
+}
+
+/// The lanes of a [`reduce_lanes`] block combined pairwise,
+/// `((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))`.
+#[inline(always)]
+fn combine_lanes<A, C: Fn(&mut A, A)>(acc: [A; LANES], combine: &C) -> A {
     let [mut l0, l1, mut l2, l3, mut l4, l5, mut l6, l7] = acc;
     combine(&mut l0, l1);
     combine(&mut l2, l3);
@@ -326,6 +409,32 @@ where
     combine(&mut l4, l6);
     combine(&mut l0, l4);
     l0
+}
+
+/// Part of a [`reduce_lanes`] block on its lane accumulators: the iterations `ks`, the
+/// first of them the block's iteration `phase` (so it adds into lane `phase % LANES`).
+/// Only the pieces of blocks split between ranks take this path.
+#[cfg(feature = "mpi")]
+fn lanes_from<'p, R, P, A, B>(
+    ks: Range<usize>,
+    phase: usize,
+    start: R::Idx,
+    parts: &'p P,
+    mut acc: [A; LANES],
+    body: &B,
+) -> [A; LANES]
+where
+    R: PrangeRange,
+    P: Parts<R::Idx>,
+    B: Fn(R::Idx, P::Lazies<'p>, &mut A),
+{
+    for (j, k) in (phase..).zip(ks) {
+        let i = R::Idx::offset(start, k);
+        // SAFETY: the caller (`across::reduce`) covers each `k` of `0..n` once, and
+        // `offset` is injective on `0..n`.
+        body(i, unsafe { parts.lazies(i) }, &mut acc[j % LANES]);
+    }
+    acc
 }
 
 /// Runs the iterations `ks` of a `for_each`: inlined into the driver's per-tier function
@@ -384,6 +493,249 @@ where
         step!(k);
     }
     acc
+}
+
+/// The bytes of reduction accumulators, written and read by [`wire`]: how
+/// `numbox::dist::on_rows` sends a block's running accumulator to the next rank and gathers
+/// the block results. Made only by the runtime.
+pub struct Wire {
+    bytes: Vec<u8>,
+    /// Where the next value is read; `None` while writing.
+    read_at: Option<usize>,
+    /// The first reduction variable whose type has no wire form: (name, type).
+    unsupported: Option<(&'static str, &'static str)>,
+}
+
+impl Wire {
+    /// An empty wire to write values into.
+    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    pub(crate) fn writer() -> Self {
+        Wire {
+            bytes: Vec::new(),
+            read_at: None,
+            unsupported: None,
+        }
+    }
+
+    /// A wire reading `bytes` back from the start.
+    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    pub(crate) fn reader(bytes: Vec<u8>) -> Self {
+        Wire {
+            bytes,
+            read_at: Some(0),
+            unsupported: None,
+        }
+    }
+
+    /// The bytes written.
+    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// The first reduction variable (name, type) that [`wire`] could not carry.
+    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    pub(crate) fn unsupported(&self) -> Option<(&'static str, &'static str)> {
+        self.unsupported
+    }
+
+    /// Writes `N` bytes, or reads them back into `bytes`.
+    fn carry<const N: usize>(&mut self, bytes: &mut [u8; N]) {
+        match &mut self.read_at {
+            None => self.bytes.extend_from_slice(bytes),
+            Some(at) => {
+                let src = self
+                    .bytes
+                    .get(*at..*at + N)
+                    .expect("numbox: a reduction accumulator read past the bytes its rank sent");
+                bytes.copy_from_slice(src);
+                *at += N;
+            }
+        }
+    }
+}
+
+/// Writes `v` (reduction variable `name`) into `w`, or reads it back, when `T` is a primitive
+/// number, `bool`, `Complex32` or `Complex64`; any other type is noted in `w` (as
+/// unsupported) and left alone. The expansion of `#[parallel_loop]` calls it for each
+/// reduction variable of an accumulator.
+pub fn wire<T>(v: &mut T, name: &'static str, w: &mut Wire) {
+    // `typeid::of`: the type need not be `'static` (a generic kernel's `T`).
+    let id = typeid::of::<T>();
+    macro_rules! numbers {
+        ($($t:ty),*) => {$(
+            if id == TypeId::of::<$t>() {
+                // SAFETY: `T` is `$t` (their ids match and `$t` has no lifetimes), so the
+                // pointer is a valid, exclusive `&mut $t`.
+                let v = unsafe { &mut *(v as *mut T).cast::<$t>() };
+                let mut bytes = v.to_le_bytes();
+                w.carry(&mut bytes);
+                *v = <$t>::from_le_bytes(bytes);
+                return;
+            }
+        )*};
+    }
+    numbers!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+    if id == TypeId::of::<bool>() {
+        // SAFETY: `T` is `bool`, as above.
+        let v = unsafe { &mut *(v as *mut T).cast::<bool>() };
+        let mut bytes = [u8::from(*v)];
+        w.carry(&mut bytes);
+        *v = bytes[0] != 0;
+        return;
+    }
+    macro_rules! complex {
+        ($($t:ty),*) => {$(
+            if id == TypeId::of::<num_complex::Complex<$t>>() {
+                // SAFETY: `T` is `Complex<$t>`, as above.
+                let v = unsafe { &mut *(v as *mut T).cast::<num_complex::Complex<$t>>() };
+                wire(&mut v.re, name, w);
+                wire(&mut v.im, name, w);
+                return;
+            }
+        )*};
+    }
+    complex!(f32, f64);
+    w.unsupported
+        .get_or_insert((name, std::any::type_name::<T>()));
+}
+
+/// The reductions of a `prange` inside `numbox::dist::on_rows`: the grid of the
+/// single-process call over all ranks' rows, every block folded as that call folds it.
+#[cfg(feature = "mpi")]
+mod across {
+    use super::{block_len, for_schedule, Schedule, Wire};
+    use crate::dist::rows::Scope;
+    use std::ops::Range;
+    use std::sync::Mutex;
+
+    /// Reduces `0..n`, this rank's rows of the scope's array, on the global grid: every
+    /// rank gets the bits of the single-process reduction over all rows. `fresh` starts a
+    /// block's state `S` (one accumulator, or the lanes of `fastmath`), `part(ks, phase, s)`
+    /// continues it over the iterations `ks` (the first being the block's iteration
+    /// `phase`), `whole(ks)` folds a block lying on this rank, `finish` turns a state into
+    /// the block's result. Falls back to `local()` (the ordinary reduction of `0..n`) when
+    /// the scope has failed or fails here: the scope then returns the `Err`.
+    ///
+    /// The calls of `part` and `whole` cover the iterations `0..n` once each (a partition:
+    /// the head of a block begun on an earlier rank, whole blocks, the start of a block
+    /// finished on a later rank), which is what makes the body's `lazies` calls sound.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn reduce<A, S, I, F, Pa, Wh, Fi, WS, WA, C, L>(
+        scope: &mut Scope,
+        n: usize,
+        schedule: Schedule,
+        chunk: Option<usize>,
+        identity: &I,
+        fresh: &F,
+        part: Pa,
+        whole: Wh,
+        finish: Fi,
+        wire_state: &WS,
+        wire: &WA,
+        combine: &C,
+        local: L,
+    ) -> A
+    where
+        A: Send,
+        I: Fn() -> A,
+        F: Fn() -> S,
+        Pa: Fn(Range<usize>, usize, S) -> S,
+        Wh: Fn(Range<usize>) -> A + Sync,
+        Fi: Fn(S) -> A,
+        WS: Fn(&mut S, &mut Wire),
+        WA: Fn(&mut A, &mut Wire),
+        C: Fn(&mut A, A),
+        L: FnOnce() -> A,
+    {
+        let unsupported = || {
+            let mut w = Wire::writer();
+            wire(&mut identity(), &mut w);
+            w.unsupported()
+        };
+        if !scope.admit(n, unsupported) {
+            return local();
+        }
+        let (rows, mine) = (scope.rows(), scope.mine());
+        let (s, e) = (mine.start, mine.end);
+        let len = block_len(rows);
+        let block_end = |b: usize| rows.min((b + 1) * len);
+        // The number of blocks ending at or before global row `x`.
+        let ends_by = |x: usize| if x == rows { rows.div_ceil(len) } else { x / len };
+        let whole_blocks = s.div_ceil(len)..ends_by(e);
+        // A block begun on an earlier rank: its index, and whether it also ends past `e`.
+        let head = (s % len != 0).then_some(s / len);
+        let middle = head.is_some_and(|h| block_end(h) > e);
+        // A block begun here and finished on a later rank.
+        let tail = (!middle && e < rows && e % len != 0).then_some(e / len);
+
+        let bytes_of = |state: &mut S| {
+            let mut w = Wire::writer();
+            wire_state(state, &mut w);
+            w.into_bytes()
+        };
+        let state_len = bytes_of(&mut fresh()).len();
+        // The start of the tail block, sent first so the next rank waits as little as
+        // possible.
+        if let Some(t) = tail {
+            let mut state = part(t * len - s..e - s, 0, fresh());
+            scope.send_next(&bytes_of(&mut state));
+        }
+        let first = whole_blocks.start;
+        let slots: Vec<Mutex<Option<A>>> = whole_blocks.clone().map(|_| Mutex::new(None)).collect();
+        for_schedule(
+            slots.len(),
+            schedule,
+            chunk.map(|c| c.div_ceil(len)),
+            #[inline(always)]
+            |piece: Range<usize>| {
+                for j in piece {
+                    let b = first + j;
+                    let acc = whole(b * len - s..block_end(b) - s);
+                    *slots[j].lock().unwrap_or_else(|p| p.into_inner()) = Some(acc);
+                }
+            },
+        );
+        let mut results: Vec<A> = Vec::with_capacity(slots.len() + 1);
+        if let Some(h) = head {
+            let mut state = fresh();
+            wire_state(&mut state, &mut Wire::reader(scope.receive_previous(state_len)));
+            let state = part(0..block_end(h).min(e) - s, s - h * len, state);
+            if middle {
+                let mut state = state;
+                scope.send_next(&bytes_of(&mut state));
+            } else {
+                results.push(finish(state));
+            }
+        }
+        results.extend(slots.into_iter().map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .expect("every reduction block ran")
+        }));
+        // Every block's result, in block order, on every rank.
+        let mut w = Wire::writer();
+        results.iter_mut().for_each(|a| wire(a, &mut w));
+        let acc_len = {
+            let mut w = Wire::writer();
+            wire(&mut identity(), &mut w);
+            w.into_bytes().len()
+        };
+        let counts = scope.per_rank(|r: Range<usize>| ends_by(r.end) - ends_by(r.start));
+        let all = scope.all_gather(&w.into_bytes(), &counts, acc_len);
+        let mut r = Wire::reader(all);
+        let mut next = || {
+            let mut a = identity();
+            wire(&mut a, &mut r);
+            a
+        };
+        let total_blocks = rows.div_ceil(len);
+        let mut total = next();
+        for _ in 1..total_blocks {
+            combine(&mut total, next());
+        }
+        total
+    }
 }
 
 #[cfg(test)]
