@@ -966,7 +966,11 @@ fn total_meters(u: ArrayView2<f64>) -> Meters {
 }
 
 fn bits_eq(what: &str, got: &[f64], want: &[f64]) -> Check {
-    if got.iter().map(|x| x.to_bits()).ne(want.iter().map(|x| x.to_bits())) {
+    if got
+        .iter()
+        .map(|x| x.to_bits())
+        .ne(want.iter().map(|x| x.to_bits()))
+    {
         return Err(format!("{what}: {got:?}, want the bits of {want:?}"));
     }
     Ok(())
@@ -977,12 +981,24 @@ fn bits_eq(what: &str, got: &[f64], want: &[f64]) -> Check {
 /// ceil(rows / 1024) rows) straddles the rank boundaries, and for one row per rank.
 fn on_rows_reductions(w: &SimpleCommunicator) -> Check {
     let p = w.size() as usize;
-    for rows in [p, 2 * p + 1, 1000, 1025, 3 * 1024 + 7, 7 * 1024 + 1, 5000 + 3 * p, 21_011] {
+    for rows in [
+        p,
+        2 * p + 1,
+        1000,
+        1025,
+        3 * 1024 + 7,
+        7 * 1024 + 1,
+        5000 + 3 * p,
+        21_011,
+    ] {
         let g = grid(rows, 3, rows as u64);
         let d = scatter(w, &g)?;
         let what = |k: &str| format!("{k}, {rows} rows over {p} ranks");
 
-        let got = ok(&what("weighted_sum"), on_rows(&d, || weighted_sum(d.local())))?;
+        let got = ok(
+            &what("weighted_sum"),
+            on_rows(&d, || weighted_sum(d.local())),
+        )?;
         bits_eq(&what("weighted_sum"), &[got], &[weighted_sum(g.view())])?;
 
         let (lo, hi) = ok(&what("min_max"), on_rows(&d, || min_max(d.local())))?;
@@ -1015,7 +1031,11 @@ fn on_rows_reductions(w: &SimpleCommunicator) -> Check {
         )?;
         let mut out1 = Array2::<f64>::zeros((rows, 2));
         let f1 = fast_sum(h.view(), out1.view_mut());
-        bits_eq(&what("fast_sum, plain_sum"), &[f, t], &[f1, plain_sum(h.view())])?;
+        bits_eq(
+            &what("fast_sum, plain_sum"),
+            &[f, t],
+            &[f1, plain_sum(h.view())],
+        )?;
         same_bits(&what("fast_sum's output"), &gathered("out", &out)?, &out1)?;
 
         let mut scaled = ok(
@@ -1028,7 +1048,11 @@ fn on_rows_reductions(w: &SimpleCommunicator) -> Check {
         )?;
         let mut scaled1 = Array2::<f64>::zeros((rows, 3));
         scaled_rows(g.view(), scaled1.view_mut());
-        same_bits(&what("scaled_rows"), &gathered("scaled", &scaled)?, &scaled1)?;
+        same_bits(
+            &what("scaled_rows"),
+            &gathered("scaled", &scaled)?,
+            &scaled1,
+        )?;
 
         let xs = Array1::from_shape_fn(rows, |i| ((i * 7919) % 1201) as i64 - 200);
         let dx = ok(
@@ -1069,19 +1093,17 @@ fn on_rows_errors(w: &SimpleCommunicator) -> Check {
         "reduction 2 of the scope",
     )?;
     let r = on_rows(&d, || total_meters(d.local()));
-    err_kind(
-        "on_rows reducing a user type",
-        r,
-        ErrorKind::DType,
-        "`m`",
-    )?;
+    err_kind("on_rows reducing a user type", r, ErrorKind::DType, "`m`")?;
     // The scopes are gone: plain calls are local again, and a new scope works.
     bits_eq(
         "column_sum outside on_rows",
         &[column_sum(d.local())],
         &[d.local()[[0, 0]] + d.local()[[0, 1]]],
     )?;
-    let got = ok("on_rows after errors", on_rows(&d, || weighted_sum(d.local())))?;
+    let got = ok(
+        "on_rows after errors",
+        on_rows(&d, || weighted_sum(d.local())),
+    )?;
     bits_eq("on_rows after errors", &[got], &[weighted_sum(g.view())])
 }
 

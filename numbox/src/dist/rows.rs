@@ -14,6 +14,7 @@
 
 use super::{mpi_count, DistArray, Partition};
 use crate::error::{Error, ErrorKind, Result};
+use crate::parallel_loop::runner::Ranks;
 use mpi::collective::CommunicatorCollectives;
 use mpi::datatype::PartitionMut;
 use mpi::point_to_point::{Destination, Source};
@@ -145,14 +146,16 @@ impl Scope {
     pub(crate) fn enter() -> Option<Entered> {
         ACTIVE.take().map(|s| Entered(Some(s)))
     }
+}
 
+impl Ranks for Scope {
     /// Whether a reduction over `0..n` runs on the global grid (collective unless the scope
     /// has already failed or `unsupported` names a variable that cannot travel): `false`,
     /// with the scope failed, when some rank's `n` is not its row count.
-    pub(crate) fn admit(
+    fn admit(
         &mut self,
         n: usize,
-        unsupported: impl FnOnce() -> Option<(&'static str, &'static str)>,
+        unsupported: &dyn Fn() -> Option<(&'static str, &'static str)>,
     ) -> bool {
         self.reductions += 1;
         let k = self.reductions;
@@ -199,29 +202,31 @@ impl Scope {
     }
 
     /// The global row count.
-    pub(crate) fn rows(&self) -> usize {
+    fn rows(&self) -> usize {
         self.part.rows()
     }
 
     /// This rank's global rows.
-    pub(crate) fn mine(&self) -> Range<usize> {
+    fn mine(&self) -> Range<usize> {
         self.part.range(self.rank)
     }
 
     /// `f(rows of r)` for every rank `r`, in rank order.
-    pub(crate) fn per_rank(&self, f: impl Fn(Range<usize>) -> usize) -> Vec<usize> {
-        (0..self.part.ranks()).map(|r| f(self.part.range(r))).collect()
+    fn per_rank(&self, f: &dyn Fn(Range<usize>) -> usize) -> Vec<usize> {
+        (0..self.part.ranks())
+            .map(|r| f(self.part.range(r)))
+            .collect()
     }
 
     /// Sends `bytes` to the next rank.
-    pub(crate) fn send_next(&self, bytes: &[u8]) {
+    fn send_next(&self, bytes: &[u8]) {
         self.comm
             .process_at_rank(self.rank as i32 + 1)
             .send_with_tag(bytes, TAG);
     }
 
     /// Receives `len` bytes from the previous rank.
-    pub(crate) fn receive_previous(&self, len: usize) -> Vec<u8> {
+    fn receive_previous(&self, len: usize) -> Vec<u8> {
         let mut buf = vec![0u8; len];
         self.comm
             .process_at_rank(self.rank as i32 - 1)
@@ -231,7 +236,7 @@ impl Scope {
 
     /// Every rank's `mine` (`counts[r]` values of `unit` bytes on rank `r`), concatenated in
     /// rank order, on every rank.
-    pub(crate) fn all_gather(&self, mine: &[u8], counts: &[usize], unit: usize) -> Vec<u8> {
+    fn all_gather(&self, mine: &[u8], counts: &[usize], unit: usize) -> Vec<u8> {
         const WHAT: &str = "numbox::dist::on_rows";
         debug_assert_eq!(mine.len(), counts[self.rank] * unit);
         let bytes: Vec<i32> = counts

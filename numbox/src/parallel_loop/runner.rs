@@ -188,38 +188,21 @@ where
     // Taken as `&mut` for all of `'p` so that no second loop can hand out the same parts
     // while handles from this one may still be alive.
     let parts: &'p P = parts;
-    let (start, n) = range.bounds();
     #[cfg(feature = "mpi")]
     if let Some(mut scope) = crate::dist::rows::Scope::enter() {
-        return across::reduce(
-            &mut scope,
-            n,
+        return reduce_across(
+            &mut *scope,
+            range,
             schedule,
             chunk,
-            &identity,
-            &identity,
-            // SAFETY (of the `lazies` calls in `block`): `across::reduce` folds the pieces
-            // of a partition of `0..n`, each once, as its docs promise.
-            |ks, _phase, acc| block::<R, P, A, B>(ks, start, parts, acc, &body),
-            #[inline(always)]
-            |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
-            |acc| acc,
-            &wire,
-            &wire,
-            &combine,
-            || {
-                on_grid(
-                    n,
-                    schedule,
-                    chunk,
-                    &identity,
-                    #[inline(always)]
-                    |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
-                    &combine,
-                )
-            },
+            parts,
+            identity,
+            body,
+            combine,
+            wire,
         );
     }
+    let (start, n) = range.bounds();
     #[cfg(not(feature = "mpi"))]
     let _ = wire;
     on_grid(
@@ -231,6 +214,142 @@ where
         |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
         combine,
     )
+}
+
+/// [`reduce`] inside `numbox::dist::on_rows`: `0..n` is this rank's share of the rows of
+/// `ranks`, and the result the single-process reduction over all rows (see
+/// [`across::reduce`]).
+#[allow(clippy::too_many_arguments)]
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+fn reduce_across<'p, K, R, P, A, I, B, C, W>(
+    ranks: &mut K,
+    range: R,
+    schedule: Schedule,
+    chunk: Option<usize>,
+    parts: &'p P,
+    identity: I,
+    body: B,
+    combine: C,
+    wire: W,
+) -> A
+where
+    K: Ranks + ?Sized,
+    R: PrangeRange,
+    P: Parts<R::Idx>,
+    A: Send,
+    I: Fn() -> A + Sync,
+    B: Fn(R::Idx, P::Lazies<'p>, &mut A) + Sync,
+    C: Fn(&mut A, A),
+    W: Fn(&mut A, &mut Wire),
+{
+    let (start, n) = range.bounds();
+    // The calls of `block` cover each `k` of `0..n` once: `across::reduce` folds the pieces
+    // of a partition of `0..n`, each once (its docs), which the `lazies` calls rely on.
+    across::reduce(
+        ranks,
+        n,
+        schedule,
+        chunk,
+        &identity,
+        &identity,
+        |ks, _phase, acc| block::<R, P, A, B>(ks, start, parts, acc, &body),
+        #[inline(always)]
+        |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
+        |acc| acc,
+        &wire,
+        &wire,
+        &combine,
+        || {
+            on_grid(
+                n,
+                schedule,
+                chunk,
+                &identity,
+                #[inline(always)]
+                |ks| block::<R, P, A, B>(ks, start, parts, identity(), &body),
+                &combine,
+            )
+        },
+    )
+}
+
+/// [`reduce_lanes`] inside `numbox::dist::on_rows`, as [`reduce_across`].
+#[allow(clippy::too_many_arguments)]
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+fn reduce_lanes_across<'p, K, R, P, A, I, B, C, W>(
+    ranks: &mut K,
+    range: R,
+    schedule: Schedule,
+    chunk: Option<usize>,
+    parts: &'p P,
+    identity: I,
+    body: B,
+    combine: C,
+    wire: W,
+) -> A
+where
+    K: Ranks + ?Sized,
+    R: PrangeRange,
+    P: Parts<R::Idx>,
+    A: Send,
+    I: Fn() -> A + Sync,
+    B: Fn(R::Idx, P::Lazies<'p>, &mut A) + Sync,
+    C: Fn(&mut A, A) + Sync,
+    W: Fn(&mut A, &mut Wire),
+{
+    let (start, n) = range.bounds();
+    // Each `k` of `0..n` once, as in `reduce_across`.
+    across::reduce(
+        ranks,
+        n,
+        schedule,
+        chunk,
+        &identity,
+        &|| -> [A; LANES] { std::array::from_fn(|_| identity()) },
+        |ks, phase, acc| lanes_from::<R, P, A, B>(ks, phase, start, parts, acc, &body),
+        #[inline(always)]
+        |ks| lanes::<R, P, A, I, B, C>(ks, start, parts, &identity, &body, &combine),
+        |acc| combine_lanes(acc, &combine),
+        &|acc: &mut [A; LANES], w: &mut Wire| acc.iter_mut().for_each(|a| wire(a, w)),
+        &wire,
+        &combine,
+        || {
+            on_grid(
+                n,
+                schedule,
+                chunk,
+                &identity,
+                #[inline(always)]
+                |ks| lanes::<R, P, A, I, B, C>(ks, start, parts, &identity, &body, &combine),
+                &combine,
+            )
+        },
+    )
+}
+
+/// The ranks of `numbox::dist::on_rows` as [`across::reduce`] sees them (the MPI scope,
+/// or threads standing in for ranks in this module's tests).
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+pub(crate) trait Ranks {
+    /// Whether a reduction over `0..n` runs across the ranks (collective, see
+    /// `dist::rows::Scope::admit`); `unsupported` names a variable that cannot travel.
+    fn admit(
+        &mut self,
+        n: usize,
+        unsupported: &dyn Fn() -> Option<(&'static str, &'static str)>,
+    ) -> bool;
+    /// The global row count.
+    fn rows(&self) -> usize;
+    /// This rank's global rows.
+    fn mine(&self) -> Range<usize>;
+    /// `f(rows of r)` for every rank `r`, in rank order.
+    fn per_rank(&self, f: &dyn Fn(Range<usize>) -> usize) -> Vec<usize>;
+    /// Sends `bytes` to the next rank.
+    fn send_next(&self, bytes: &[u8]);
+    /// Receives `len` bytes from the previous rank.
+    fn receive_previous(&self, len: usize) -> Vec<u8>;
+    /// Every rank's `mine` (`counts[r]` values of `unit` bytes), in rank order, on every rank.
+    fn all_gather(&self, mine: &[u8], counts: &[usize], unit: usize) -> Vec<u8>;
 }
 
 /// The number of independent accumulators of a `fastmath` reduction block.
@@ -264,38 +383,21 @@ where
 {
     // Taken as `&mut` for all of `'p`, as in `reduce`.
     let parts: &'p P = parts;
-    let (start, n) = range.bounds();
     #[cfg(feature = "mpi")]
     if let Some(mut scope) = crate::dist::rows::Scope::enter() {
-        return across::reduce(
-            &mut scope,
-            n,
+        return reduce_lanes_across(
+            &mut *scope,
+            range,
             schedule,
             chunk,
-            &identity,
-            &|| -> [A; LANES] { std::array::from_fn(|_| identity()) },
-            // SAFETY (of the `lazies` calls in `lanes_from` and `lanes`): `across::reduce`
-            // folds the pieces of a partition of `0..n`, each once, as its docs promise.
-            |ks, phase, acc| lanes_from::<R, P, A, B>(ks, phase, start, parts, acc, &body),
-            #[inline(always)]
-            |ks| lanes::<R, P, A, I, B, C>(ks, start, parts, &identity, &body, &combine),
-            |acc| combine_lanes(acc, &combine),
-            &|acc: &mut [A; LANES], w: &mut Wire| acc.iter_mut().for_each(|a| wire(a, w)),
-            &wire,
-            &combine,
-            || {
-                on_grid(
-                    n,
-                    schedule,
-                    chunk,
-                    &identity,
-                    #[inline(always)]
-                    |ks| lanes::<R, P, A, I, B, C>(ks, start, parts, &identity, &body, &combine),
-                    &combine,
-                )
-            },
+            parts,
+            identity,
+            body,
+            combine,
+            wire,
         );
     }
+    let (start, n) = range.bounds();
     #[cfg(not(feature = "mpi"))]
     let _ = wire;
     on_grid(
@@ -414,7 +516,7 @@ fn combine_lanes<A, C: Fn(&mut A, A)>(acc: [A; LANES], combine: &C) -> A {
 /// Part of a [`reduce_lanes`] block on its lane accumulators: the iterations `ks`, the
 /// first of them the block's iteration `phase` (so it adds into lane `phase % LANES`).
 /// Only the pieces of blocks split between ranks take this path.
-#[cfg(feature = "mpi")]
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
 fn lanes_from<'p, R, P, A, B>(
     ks: Range<usize>,
     phase: usize,
@@ -508,7 +610,7 @@ pub struct Wire {
 
 impl Wire {
     /// An empty wire to write values into.
-    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
     pub(crate) fn writer() -> Self {
         Wire {
             bytes: Vec::new(),
@@ -518,7 +620,7 @@ impl Wire {
     }
 
     /// A wire reading `bytes` back from the start.
-    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
     pub(crate) fn reader(bytes: Vec<u8>) -> Self {
         Wire {
             bytes,
@@ -528,13 +630,13 @@ impl Wire {
     }
 
     /// The bytes written.
-    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         self.bytes
     }
 
     /// The first reduction variable (name, type) that [`wire`] could not carry.
-    #[cfg_attr(not(any(feature = "mpi", test)), allow(dead_code))]
+    #[cfg_attr(not(feature = "mpi"), allow(dead_code))]
     pub(crate) fn unsupported(&self) -> Option<(&'static str, &'static str)> {
         self.unsupported
     }
@@ -602,10 +704,9 @@ pub fn wire<T>(v: &mut T, name: &'static str, w: &mut Wire) {
 
 /// The reductions of a `prange` inside `numbox::dist::on_rows`: the grid of the
 /// single-process call over all ranks' rows, every block folded as that call folds it.
-#[cfg(feature = "mpi")]
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
 mod across {
-    use super::{block_len, for_schedule, Schedule, Wire};
-    use crate::dist::rows::Scope;
+    use super::{block_len, for_schedule, Ranks, Schedule, Wire};
     use std::ops::Range;
     use std::sync::Mutex;
 
@@ -621,8 +722,8 @@ mod across {
     /// the head of a block begun on an earlier rank, whole blocks, the start of a block
     /// finished on a later rank), which is what makes the body's `lazies` calls sound.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn reduce<A, S, I, F, Pa, Wh, Fi, WS, WA, C, L>(
-        scope: &mut Scope,
+    pub(super) fn reduce<K, A, S, I, F, Pa, Wh, Fi, WS, WA, C, L>(
+        scope: &mut K,
         n: usize,
         schedule: Schedule,
         chunk: Option<usize>,
@@ -637,6 +738,7 @@ mod across {
         local: L,
     ) -> A
     where
+        K: Ranks + ?Sized,
         A: Send,
         I: Fn() -> A,
         F: Fn() -> S,
@@ -653,7 +755,7 @@ mod across {
             wire(&mut identity(), &mut w);
             w.unsupported()
         };
-        if !scope.admit(n, unsupported) {
+        if !scope.admit(n, &unsupported) {
             return local();
         }
         let (rows, mine) = (scope.rows(), scope.mine());
@@ -661,7 +763,13 @@ mod across {
         let len = block_len(rows);
         let block_end = |b: usize| rows.min((b + 1) * len);
         // The number of blocks ending at or before global row `x`.
-        let ends_by = |x: usize| if x == rows { rows.div_ceil(len) } else { x / len };
+        let ends_by = |x: usize| {
+            if x == rows {
+                rows.div_ceil(len)
+            } else {
+                x / len
+            }
+        };
         let whole_blocks = s.div_ceil(len)..ends_by(e);
         // A block begun on an earlier rank: its index, and whether it also ends past `e`.
         let head = (s % len != 0).then_some(s / len);
@@ -699,7 +807,10 @@ mod across {
         let mut results: Vec<A> = Vec::with_capacity(slots.len() + 1);
         if let Some(h) = head {
             let mut state = fresh();
-            wire_state(&mut state, &mut Wire::reader(scope.receive_previous(state_len)));
+            wire_state(
+                &mut state,
+                &mut Wire::reader(scope.receive_previous(state_len)),
+            );
             let state = part(0..block_end(h).min(e) - s, s - h * len, state);
             if middle {
                 let mut state = state;
@@ -721,7 +832,7 @@ mod across {
             wire(&mut identity(), &mut w);
             w.into_bytes().len()
         };
-        let counts = scope.per_rank(|r: Range<usize>| ends_by(r.end) - ends_by(r.start));
+        let counts = scope.per_rank(&|r: Range<usize>| ends_by(r.end) - ends_by(r.start));
         let all = scope.all_gather(&w.into_bytes(), &counts, acc_len);
         let mut r = Wire::reader(all);
         let mut next = || {
@@ -754,6 +865,7 @@ mod tests {
             || -0.0_f64,
             |i, (), acc: &mut f64| *acc += x[i],
             |a, b| *a += b,
+            |a, w| wire(a, "s", w),
         )
     }
 
@@ -812,6 +924,7 @@ mod tests {
             || -0.0_f64,
             |i, (), acc: &mut f64| *acc += x[i],
             |a, b| *a += b,
+            |a, w| wire(a, "s", w),
         )
     }
 
@@ -848,6 +961,287 @@ mod tests {
     #[cfg_attr(miri, ignore)]
     fn lane_reduction_bits_do_not_depend_on_threads_or_schedule() {
         assert_thread_independent(lane_sum);
+    }
+
+    /// Every supported type travels through a `Wire` unchanged (NaN payloads and -0.0
+    /// included), and any other type is reported by name without being touched.
+    #[test]
+    fn wire_round_trips_numbers_and_names_other_types() {
+        use num_complex::Complex;
+        let mut acc = (
+            -7_i8,
+            i128::MIN + 3,
+            u64::MAX - 1,
+            usize::MAX / 3,
+            f64::from_bits(0x7ff8_0000_dead_beef),
+            -0.0_f32,
+            true,
+            Complex::new(1.5_f32, -0.0),
+            Complex::new(f64::MIN_POSITIVE, -2.5),
+        );
+        let before = format!("{acc:?}");
+        let nan_bits = acc.4.to_bits();
+        macro_rules! visit {
+            ($acc:expr, $w:expr) => {
+                wire(&mut $acc.0, "a", $w);
+                wire(&mut $acc.1, "b", $w);
+                wire(&mut $acc.2, "c", $w);
+                wire(&mut $acc.3, "d", $w);
+                wire(&mut $acc.4, "e", $w);
+                wire(&mut $acc.5, "f", $w);
+                wire(&mut $acc.6, "g", $w);
+                wire(&mut $acc.7, "h", $w);
+                wire(&mut $acc.8, "i", $w);
+            };
+        }
+        let mut w = Wire::writer();
+        visit!(acc, &mut w);
+        assert_eq!(w.unsupported(), None);
+        let bytes = w.into_bytes();
+        assert_eq!(
+            bytes.len(),
+            1 + 16 + 8 + size_of::<usize>() + 8 + 4 + 1 + 8 + 16
+        );
+        type Acc = (
+            i8,
+            i128,
+            u64,
+            usize,
+            f64,
+            f32,
+            bool,
+            Complex<f32>,
+            Complex<f64>,
+        );
+        let mut back: Acc = Default::default();
+        let mut r = Wire::reader(bytes);
+        visit!(back, &mut r);
+        assert_eq!(format!("{back:?}"), before);
+        assert_eq!(back.4.to_bits(), nan_bits);
+        assert!(back.5.is_sign_negative() && back.7.im.is_sign_negative());
+
+        // A type of the user's, in a generic (not `'static`) context, is named and untouched.
+        fn visit_generic<T>(v: &mut T, w: &mut Wire) {
+            wire(v, "t", w);
+        }
+        #[derive(Debug, PartialEq)]
+        struct Meters<'a>(&'a f64);
+        let x = 2.0;
+        let mut m = Meters(&x);
+        let mut w = Wire::writer();
+        visit_generic(&mut 1.0_f64, &mut w);
+        visit_generic(&mut m, &mut w);
+        visit_generic(&mut 3_u8, &mut w);
+        assert_eq!(w.unsupported().map(|u| u.0), Some("t"));
+        assert!(w.unsupported().unwrap().1.contains("Meters"));
+        assert_eq!(w.into_bytes().len(), 9);
+        assert_eq!(m, Meters(&2.0));
+    }
+
+    /// Ranks simulated by threads: messages over channels, the all-gather on a board.
+    struct SimRanks {
+        starts: Arc<Vec<usize>>,
+        rank: usize,
+        next: Option<mpsc::Sender<Vec<u8>>>,
+        previous: Option<mpsc::Receiver<Vec<u8>>>,
+        board: Arc<(Mutex<Vec<Vec<u8>>>, std::sync::Barrier)>,
+    }
+
+    use std::sync::{mpsc, Arc};
+
+    impl Ranks for SimRanks {
+        fn admit(
+            &mut self,
+            n: usize,
+            unsupported: &dyn Fn() -> Option<(&'static str, &'static str)>,
+        ) -> bool {
+            assert_eq!(unsupported(), None);
+            assert_eq!(n, self.mine().len());
+            true
+        }
+        fn rows(&self) -> usize {
+            *self.starts.last().unwrap()
+        }
+        fn mine(&self) -> Range<usize> {
+            self.starts[self.rank]..self.starts[self.rank + 1]
+        }
+        fn per_rank(&self, f: &dyn Fn(Range<usize>) -> usize) -> Vec<usize> {
+            self.starts.windows(2).map(|w| f(w[0]..w[1])).collect()
+        }
+        fn send_next(&self, bytes: &[u8]) {
+            self.next.as_ref().unwrap().send(bytes.to_vec()).unwrap();
+        }
+        fn receive_previous(&self, len: usize) -> Vec<u8> {
+            let got = self.previous.as_ref().unwrap().recv().unwrap();
+            assert_eq!(got.len(), len);
+            got
+        }
+        fn all_gather(&self, mine: &[u8], counts: &[usize], unit: usize) -> Vec<u8> {
+            assert_eq!(mine.len(), counts[self.rank] * unit);
+            self.board.0.lock().unwrap()[self.rank] = mine.to_vec();
+            self.board.1.wait();
+            let all = self.board.0.lock().unwrap().concat();
+            // Everyone has read the board before anyone writes the next gather's part.
+            self.board.1.wait();
+            assert_eq!(all.len(), counts.iter().sum::<usize>() * unit);
+            all
+        }
+    }
+
+    /// Runs `f(ranks, this rank's slice of x)` on `p` simulated ranks (the partition of
+    /// `numbox::dist`), returning each rank's result.
+    fn on_sim_ranks<T: Send>(
+        x: &[f64],
+        p: usize,
+        f: impl Fn(&mut SimRanks, &[f64]) -> T + Sync,
+    ) -> Vec<T> {
+        let n = x.len();
+        let starts: Vec<usize> = (0..=p).map(|r| r * (n / p) + r.min(n % p)).collect();
+        let starts = Arc::new(starts);
+        let board = Arc::new((Mutex::new(vec![Vec::new(); p]), std::sync::Barrier::new(p)));
+        let mut senders = Vec::new();
+        let mut receivers = vec![None];
+        for _ in 1..p {
+            let (tx, rx) = mpsc::channel();
+            senders.push(Some(tx));
+            receivers.push(Some(rx));
+        }
+        senders.push(None);
+        std::thread::scope(|sc| {
+            let handles: Vec<_> = senders
+                .into_iter()
+                .zip(receivers)
+                .enumerate()
+                .map(|(rank, (next, previous))| {
+                    let mut ranks = SimRanks {
+                        starts: starts.clone(),
+                        rank,
+                        next,
+                        previous,
+                        board: board.clone(),
+                    };
+                    let (f, local) = (&f, &x[starts[rank]..starts[rank + 1]]);
+                    std::thread::Builder::new()
+                        .stack_size(256 << 10)
+                        .spawn_scoped(sc, move || f(&mut ranks, local))
+                        .unwrap()
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    }
+
+    /// The distributed fold gives every rank the single-process bits, plain and `fastmath`,
+    /// for rank counts where blocks straddle two ranks and, with more than 1024 ranks, span
+    /// three or more (a rank holding fewer rows than a block).
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn across_ranks_matches_the_single_process_grid() {
+        // Groups a, b, -a, -b: the total is rounding error, so any change of order shows.
+        let order_sensitive = |n: usize| -> Vec<f64> {
+            (0..n)
+                .map(|i| {
+                    let a =
+                        |k: usize| (k as f64 * 0.618_034).fract() * 2f64.powi((k % 37) as i32 - 18);
+                    match i % 4 {
+                        _ if i / 4 * 4 + 4 > n => 0.0,
+                        0 | 1 => a(i),
+                        _ => -a(i - 2),
+                    }
+                })
+                .collect()
+        };
+        for (n, p) in [
+            (1025, 2),
+            (5003, 3),
+            (21_011, 5),
+            (2300, 1100),
+            (3075, 1537),
+        ] {
+            let x = order_sensitive(n);
+            let plain = |i: usize, (): (), acc: &mut f64| *acc += x[i];
+            let want = reduce(
+                0..n,
+                Schedule::Adaptive,
+                None,
+                &mut (),
+                || -0.0,
+                plain,
+                |a, b| *a += b,
+                |a, w| wire(a, "s", w),
+            );
+            let want_lanes = reduce_lanes(
+                0..n,
+                Schedule::Adaptive,
+                None,
+                &mut (),
+                || -0.0,
+                plain,
+                |a, b| *a += b,
+                |a, w| wire(a, "s", w),
+            );
+            if n > 8 * MAX_BLOCKS {
+                // The data is order-sensitive enough for the lane grid to change the bits.
+                assert_ne!(want.to_bits(), want_lanes.to_bits(), "n = {n}");
+            }
+            let got = on_sim_ranks(&x, p, |ranks, local| {
+                let body = |i: usize, (): (), acc: &mut (f64, u64)| {
+                    acc.0 += local[i];
+                    acc.1 += 1;
+                };
+                let run = |ranks: &mut SimRanks, lanes: bool| {
+                    let (id, comb, w) = (
+                        || (-0.0, 0_u64),
+                        |a: &mut (f64, u64), b: (f64, u64)| {
+                            a.0 += b.0;
+                            a.1 += b.1;
+                        },
+                        |a: &mut (f64, u64), w: &mut Wire| {
+                            wire(&mut a.0, "s", w);
+                            wire(&mut a.1, "count", w);
+                        },
+                    );
+                    if lanes {
+                        reduce_lanes_across(
+                            ranks,
+                            0..local.len(),
+                            Schedule::Static,
+                            None,
+                            &(),
+                            id,
+                            body,
+                            comb,
+                            w,
+                        )
+                    } else {
+                        reduce_across(
+                            ranks,
+                            0..local.len(),
+                            Schedule::Dynamic,
+                            Some(3),
+                            &(),
+                            id,
+                            body,
+                            comb,
+                            w,
+                        )
+                    }
+                };
+                (run(ranks, false), run(ranks, true))
+            });
+            for (r, ((s, c), (sl, cl))) in got.into_iter().enumerate() {
+                assert_eq!(
+                    (s.to_bits(), c),
+                    (want.to_bits(), n as u64),
+                    "plain, rank {r} of {p}, n = {n}"
+                );
+                assert_eq!(
+                    (sl.to_bits(), cl),
+                    (want_lanes.to_bits(), n as u64),
+                    "lanes, rank {r} of {p}, n = {n}"
+                );
+            }
+        }
     }
 
     /// A hand-written lockstep version of `v * 3 + 1` (for `u64`) on `L` lanes, counting its
