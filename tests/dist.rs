@@ -930,6 +930,14 @@ fn scaled_rows(u: ArrayView2<f64>, mut out: ArrayViewMut2<'_, f64>) {
     }
 }
 
+/// A reduction kernel called from a `prange` body: it runs on the rank's row alone.
+#[parallel_loop]
+fn row_sums(u: ArrayView2<f64>, out: &mut [f64]) {
+    for i in prange(0..u.nrows()) {
+        out[i] = weighted_sum(u.slice(numbox::ndarray::s![i..i + 1, ..]));
+    }
+}
+
 /// A reduction over the columns: not the distributed axis.
 #[parallel_loop]
 fn column_sum(u: ArrayView2<f64>) -> f64 {
@@ -1094,6 +1102,21 @@ fn on_rows_errors(w: &SimpleCommunicator) -> Check {
     )?;
     let r = on_rows(&d, || total_meters(d.local()));
     err_kind("on_rows reducing a user type", r, ErrorKind::DType, "`m`")?;
+    // A kernel with reductions called from a prange body stays on its rank, also when
+    // the scope's thread (here the main thread, made the only worker of a pool) runs the
+    // body itself.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut sums = vec![0.0; d.rows().len()];
+    let r = on_rows(&d, || row_sums(d.local(), &mut sums));
+    drop(pool);
+    ok("row_sums in on_rows", r)?;
+    let mut sums1 = vec![0.0; g.nrows()];
+    row_sums(g.view(), &mut sums1);
+    bits_eq("row_sums in on_rows", &sums, &sums1[d.rows()])?;
     // The scopes are gone: plain calls are local again, and a new scope works.
     bits_eq(
         "column_sum outside on_rows",

@@ -43,6 +43,9 @@ const TAG: i32 = 0x6e70;
 /// `rows.rows().start + i`), so a body that reads data at `i` computes what the
 /// single-process call computes for that row.
 ///
+/// Only the `prange` loops that `f` runs on its own thread take part: a `#[parallel_loop]`
+/// function called from inside a `prange` body runs on the rank's data alone.
+///
 /// Every rank must run the same reductions in the same order (each is collective). A
 /// reduction whose range does not have the rank's row count on every rank, or whose
 /// variable has another type, makes `on_rows` return an `Err` on every rank (the reductions

@@ -36,6 +36,11 @@ pub fn for_each<'p, R, P, B>(
     // while handles from this one may still be alive.
     let parts: &'p P = parts;
     let (start, n) = range.bounds();
+    // Inside `numbox::dist::on_rows`, the loop runs on the rank's rows as it is; the scope
+    // is set aside meanwhile, so that a reduction called from the body on this thread
+    // stays on this rank (the other ranks could not join it).
+    #[cfg(feature = "mpi")]
+    let _aside = crate::dist::rows::Scope::enter();
     for_schedule(
         n,
         schedule,
@@ -90,6 +95,9 @@ pub fn for_each_lanes<'p, R, P, B, In, Out, L, Rd, St>(
     // Taken as `&mut` for all of `'p`, as in `for_each`.
     let parts: &'p P = parts;
     let (start, n) = range.bounds();
+    // The `on_rows` scope set aside, as in `for_each`.
+    #[cfg(feature = "mpi")]
+    let _aside = crate::dist::rows::Scope::enter();
     let wide = crate::cpu::cpu_tier() == crate::cpu::CpuTier::Avx512;
     for_schedule(
         n,
