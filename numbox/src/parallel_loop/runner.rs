@@ -767,6 +767,12 @@ mod across {
             return local();
         }
         let (rows, mine) = (scope.rows(), scope.mine());
+        // What the pieces below (and the body's `lazies` calls) rely on: they cover `0..n`.
+        assert_eq!(
+            mine.len(),
+            n,
+            "an admitted reduction runs over the rank's rows"
+        );
         let (s, e) = (mine.start, mine.end);
         let len = block_len(rows);
         let block_end = |b: usize| rows.min((b + 1) * len);
