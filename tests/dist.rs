@@ -10,10 +10,12 @@
 
 use numbox::dist::mpi::collective::CommunicatorCollectives;
 use numbox::dist::mpi::topology::{Communicator, SimpleCommunicator};
-use numbox::dist::{fold_ranks, mpi, Dist, DistArray, Partition};
+use numbox::dist::{fold_ranks, mpi, on_rows, Dist, DistArray, Partition};
 use numbox::ndarray::{
-    array, Array, Array1, Array2, Array3, ArrayD, ArrayView1, ArrayViewMut1, Axis, Dimension, IxDyn,
+    array, Array, Array1, Array2, Array3, ArrayD, ArrayView1, ArrayView2, ArrayViewMut1,
+    ArrayViewMut2, Axis, Dimension, IxDyn,
 };
+use numbox::num_complex::Complex64;
 use numbox::prelude::*;
 use numbox::ErrorKind;
 
@@ -992,6 +994,310 @@ fn parallel_loops(w: &SimpleCommunicator) -> Check {
     Ok(())
 }
 
+// ------------------------------------------------------- parallel_loop across ranks (on_rows)
+
+#[parallel_loop]
+fn weighted_sum(u: ArrayView2<f64>) -> f64 {
+    let mut s = 0.25;
+    for i in prange(0..u.nrows()) {
+        for j in 0..u.ncols() {
+            s += u[[i, j]] * (j as f64 + 0.5) / 7.0;
+        }
+    }
+    s
+}
+
+#[parallel_loop]
+fn min_max(u: ArrayView2<f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for i in prange(0..u.nrows()) {
+        for j in 0..u.ncols() {
+            lo = lo.min(u[[i, j]] * 1.5);
+            hi = hi.max(u[[i, j]] - j as f64);
+        }
+    }
+    (lo, hi)
+}
+
+/// Three float reductions with `+=`, `-=` and `*=`, and a complex sum.
+#[parallel_loop]
+fn moments(u: ArrayView2<f64>) -> (f64, f64, f64, Complex64) {
+    let (mut s, mut q, mut d) = (0.0, 1.0, 1.0);
+    let mut z = Complex64::new(0.0, 0.0);
+    for i in prange(0..u.nrows()) {
+        s += u[[i, 0]] / 3.0;
+        q -= u[[i, 1]] * u[[i, 1]] / 9.0;
+        d *= 1.0 + u[[i, 2]] * 1e-4;
+        z += Complex64::new(u[[i, 0]], u[[i, 2]]) * Complex64::new(0.3, -1.0 / 7.0);
+    }
+    (s, q, d, z)
+}
+
+/// A `fastmath` sum (8 lanes per block) that also writes an output row.
+#[parallel_loop(fastmath)]
+fn fast_sum(u: ArrayView2<f64>, mut out: ArrayViewMut2<'_, f64>) -> f64 {
+    let mut s = 0.0;
+    for i in prange(0..u.nrows()) {
+        out[[i, 0]] = u[[i, 1]].tanh();
+        s += u[[i, 0]];
+    }
+    s
+}
+
+/// The plain sum of column 0.
+#[parallel_loop]
+fn plain_sum(u: ArrayView2<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in prange(0..u.nrows()) {
+        s += u[[i, 0]];
+    }
+    s
+}
+
+/// Column 0 holds groups `a, b, -a, -b` of numbers of magnitudes from 2^-20 to 2^20: the running sums
+/// are large, the total is only their rounding errors, so a block folded in another order (or
+/// its lanes paired otherwise) changes the total's bits instead of vanishing below its last
+/// bit.
+fn order_sensitive(rows: usize) -> Array2<f64> {
+    let a = |k: usize| {
+        let h = (k as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
+        let mantissa = 1.0 + (h % 1_000_003) as f64 / 1_000_003.0;
+        mantissa * 2f64.powi(((h >> 20) % 41) as i32 - 20)
+    };
+    // Groups of 4 rows: a, b, -a, -b (zeros in an incomplete last group).
+    Array2::from_shape_fn((rows, 2), |(i, j)| match j {
+        0 if i / 4 * 4 + 4 > rows => 0.0,
+        0 if i % 4 < 2 => a(i),
+        0 => -a(i - 2),
+        _ => (i % 13) as f64 / 5.0 - 1.0,
+    })
+}
+
+#[parallel_loop]
+fn int_stats(x: &[i64]) -> (i64, i64, i64, i64, bool, i64) {
+    let (mut s, mut xo, mut o, mut a) = (5, 0, 0, -1);
+    let (mut any, mut big) = (false, i64::MIN);
+    for i in prange(0..x.len()) {
+        s += x[i] * 3;
+        xo ^= x[i] << (x[i] & 3); // not `i`: that is the rank's local row
+        o |= x[i];
+        a &= x[i] | 0x30;
+        any |= x[i] == 1000;
+        big = big.max(x[i] * 7 % 101);
+    }
+    (s, xo, o, a, any, big)
+}
+
+/// No reduction: each rank's rows, written in place.
+#[parallel_loop]
+fn scaled_rows(u: ArrayView2<f64>, mut out: ArrayViewMut2<'_, f64>) {
+    for i in prange(0..u.nrows()) {
+        for j in 0..u.ncols() {
+            out[[i, j]] = u[[i, j]] * 2.0 + j as f64;
+        }
+    }
+}
+
+/// A reduction kernel called from a `prange` body: it runs on the rank's row alone.
+#[parallel_loop]
+fn row_sums(u: ArrayView2<f64>, out: &mut [f64]) {
+    for i in prange(0..u.nrows()) {
+        out[i] = weighted_sum(u.slice(numbox::ndarray::s![i..i + 1, ..]));
+    }
+}
+
+/// A reduction over the columns: not the distributed axis.
+#[parallel_loop]
+fn column_sum(u: ArrayView2<f64>) -> f64 {
+    let mut s = 0.0;
+    for j in prange(0..u.ncols()) {
+        s += u[[0, j]];
+    }
+    s
+}
+
+/// A reduction type of the user's: it cannot travel between ranks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Meters(f64);
+
+impl numbox::parallel_loop::Zero for Meters {
+    fn zero() -> Self {
+        Meters(-0.0)
+    }
+}
+
+impl std::ops::AddAssign for Meters {
+    fn add_assign(&mut self, o: Meters) {
+        self.0 += o.0;
+    }
+}
+
+#[parallel_loop]
+fn total_meters(u: ArrayView2<f64>) -> Meters {
+    let mut m = Meters(0.0);
+    for i in prange(0..u.nrows()) {
+        m += Meters(u[[i, 0]]);
+    }
+    m
+}
+
+fn bits_eq(what: &str, got: &[f64], want: &[f64]) -> Check {
+    if got
+        .iter()
+        .map(|x| x.to_bits())
+        .ne(want.iter().map(|x| x.to_bits()))
+    {
+        return Err(format!("{what}: {got:?}, want the bits of {want:?}"));
+    }
+    Ok(())
+}
+
+/// Every reduction of a row `prange` run through `on_rows` has the bits of the
+/// single-process call, on every rank, for row counts whose reduction grid (blocks of
+/// ceil(rows / 1024) rows) straddles the rank boundaries, and for one row per rank.
+fn on_rows_reductions(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    for rows in [
+        p,
+        2 * p + 1,
+        1000,
+        1025,
+        3 * 1024 + 7,
+        7 * 1024 + 1,
+        5000 + 3 * p,
+        21_011,
+    ] {
+        let g = grid(rows, 3, rows as u64);
+        let d = scatter(w, &g)?;
+        let what = |k: &str| format!("{k}, {rows} rows over {p} ranks");
+
+        let got = ok(
+            &what("weighted_sum"),
+            on_rows(&d, || weighted_sum(d.local())),
+        )?;
+        bits_eq(&what("weighted_sum"), &[got], &[weighted_sum(g.view())])?;
+
+        let (lo, hi) = ok(&what("min_max"), on_rows(&d, || min_max(d.local())))?;
+        let (lo1, hi1) = min_max(g.view());
+        bits_eq(&what("min_max"), &[lo, hi], &[lo1, hi1])?;
+
+        // Two reductions in one scope, in different loops.
+        let ((s, q, m, z), again) = ok(
+            &what("moments"),
+            on_rows(&d, || (moments(d.local()), weighted_sum(d.local()))),
+        )?;
+        let (s1, q1, m1, z1) = moments(g.view());
+        bits_eq(
+            &what("moments"),
+            &[s, q, m, z.re, z.im, again],
+            &[s1, q1, m1, z1.re, z1.im, weighted_sum(g.view())],
+        )?;
+
+        let mut out = ok(
+            "from_local",
+            DistArray::from_local(w, &Array2::<f64>::zeros((d.rows().len(), 2))),
+        )?;
+        let h = order_sensitive(rows);
+        let dh = scatter(w, &h)?;
+        let (f, t) = ok(
+            &what("fast_sum"),
+            on_rows(&dh, || {
+                (fast_sum(dh.local(), out.local_mut()), plain_sum(dh.local()))
+            }),
+        )?;
+        let mut out1 = Array2::<f64>::zeros((rows, 2));
+        let f1 = fast_sum(h.view(), out1.view_mut());
+        bits_eq(
+            &what("fast_sum, plain_sum"),
+            &[f, t],
+            &[f1, plain_sum(h.view())],
+        )?;
+        same_bits(&what("fast_sum's output"), &gathered("out", &out)?, &out1)?;
+
+        let mut scaled = ok(
+            "from_local",
+            DistArray::from_local(w, &Array2::<f64>::zeros((d.rows().len(), 3))),
+        )?;
+        ok(
+            &what("scaled_rows"),
+            on_rows(&d, || scaled_rows(d.local(), scaled.local_mut())),
+        )?;
+        let mut scaled1 = Array2::<f64>::zeros((rows, 3));
+        scaled_rows(g.view(), scaled1.view_mut());
+        same_bits(
+            &what("scaled_rows"),
+            &gathered("scaled", &scaled)?,
+            &scaled1,
+        )?;
+
+        let xs = Array1::from_shape_fn(rows, |i| ((i * 7919) % 1201) as i64 - 200);
+        let dx = ok(
+            "scatter",
+            DistArray::scatter(w, 0, (w.rank() == 0).then_some(&xs)),
+        )?;
+        let got = ok(
+            &what("int_stats"),
+            on_rows(&dx, || {
+                int_stats(dx.local().as_slice().expect("standard layout"))
+            }),
+        )?;
+        let want = int_stats(xs.as_slice().expect("standard layout"));
+        if got != want {
+            return Err(format!("{}: {got:?}, want {want:?}", what("int_stats")));
+        }
+    }
+    Ok(())
+}
+
+/// A reduction over another range, or of a type that cannot travel, is an `Err` on every
+/// rank (no rank left waiting), and the next scope works.
+fn on_rows_errors(w: &SimpleCommunicator) -> Check {
+    let p = w.size() as usize;
+    let g = grid(4 * p + 1, 2, 5);
+    let d = scatter(w, &g)?;
+    let r = on_rows(&d, || {
+        // The second reduction is over the 2 columns: the third runs locally, without
+        // communicating, and the scope fails.
+        let a = weighted_sum(d.local());
+        let c = column_sum(d.local());
+        (a, c, weighted_sum(d.local()))
+    });
+    err_kind(
+        "on_rows with a prange over the columns",
+        r,
+        ErrorKind::ShapeMismatch,
+        "reduction 2 of the scope",
+    )?;
+    let r = on_rows(&d, || total_meters(d.local()));
+    err_kind("on_rows reducing a user type", r, ErrorKind::DType, "`m`")?;
+    // A kernel with reductions called from a prange body stays on its rank, also when
+    // the scope's thread (here the main thread, made the only worker of a pool) runs the
+    // body itself.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut sums = vec![0.0; d.rows().len()];
+    let r = on_rows(&d, || row_sums(d.local(), &mut sums));
+    drop(pool);
+    ok("row_sums in on_rows", r)?;
+    let mut sums1 = vec![0.0; g.nrows()];
+    row_sums(g.view(), &mut sums1);
+    bits_eq("row_sums in on_rows", &sums, &sums1[d.rows()])?;
+    // The scopes are gone: plain calls are local again, and a new scope works.
+    bits_eq(
+        "column_sum outside on_rows",
+        &[column_sum(d.local())],
+        &[d.local()[[0, 0]] + d.local()[[0, 1]]],
+    )?;
+    let got = ok(
+        "on_rows after errors",
+        on_rows(&d, || weighted_sum(d.local())),
+    )?;
+    bits_eq("on_rows after errors", &[got], &[weighted_sum(g.view())])
+}
+
 fn main() {
     let secs: u64 = std::env::var("NUMBOX_DIST_TIMEOUT")
         .ok()
@@ -1004,7 +1310,7 @@ fn main() {
     });
     let universe = mpi::initialize().expect("MPI is initialised once");
     let w = universe.world();
-    let checks: [Named; 12] = [
+    let checks: [Named; 14] = [
         ("partition_and_roundtrips", partition_and_roundtrips),
         ("errors", errors),
         ("stencils", stencils),
@@ -1017,6 +1323,8 @@ fn main() {
         ("panic_during_the_halo", panic_during_the_halo),
         ("vectorize_call_tuple", vectorize_call_tuple),
         ("parallel_loops", parallel_loops),
+        ("on_rows_reductions", on_rows_reductions),
+        ("on_rows_errors", on_rows_errors),
     ];
     let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
     let mut failed = 0u64;

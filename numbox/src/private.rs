@@ -50,7 +50,7 @@ pub mod parallel_loop {
     pub use crate::parallel_loop::disjoint::{Disjoint, DisjointExt, Lazy, Parts};
     pub use crate::parallel_loop::identity::{all_ones_like, one_like, zero_like};
     pub use crate::parallel_loop::runner::{
-        for_each, for_each_lanes, reduce, reduce_lanes, Lockstep,
+        for_each, for_each_lanes, reduce, reduce_lanes, wire, Lockstep, Wire,
     };
     pub use crate::parallel_loop::{prange, PrangeRange, Schedule};
 }

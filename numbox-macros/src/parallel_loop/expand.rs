@@ -7,7 +7,8 @@
 //!     let __nb_total = reduce(__nb_range, SCHEDULE, CHUNK, &__nb_parts,
 //!         || (zero_like(&s),),                            // each block starts from identities
 //!         |i, (mut __nb_lz_out, ()), __nb_acc| { let (s,) = __nb_acc; BODY' },
-//!         |__nb_a, __nb_b| { __nb_a.0 += __nb_b.0; });    // blocks combine in order
+//!         |__nb_a, __nb_b| { __nb_a.0 += __nb_b.0; },     // blocks combine in order
+//!         |__nb_a, __nb_w| { wire(&mut __nb_a.0, "s", __nb_w); }); // ranks (dist::on_rows)
 //!     s += __nb_total.0;                                  // the initial value, applied once
 //! }
 //! ```
@@ -160,9 +161,13 @@ pub fn expand(
     let mut identities = Vec::new();
     let mut combines = Vec::new();
     let mut finals = Vec::new();
+    let mut wires = Vec::new();
+    let wire_id = format_ident!("__nb_w", span = Span::mixed_site());
     for (k, r) in plan.reductions.iter().enumerate() {
         let k = syn::Index::from(k);
         let v = &r.var;
+        let name = v.to_string();
+        wires.push(quote!(#pr::wire(&mut #a.#k, #name, #wire_id)));
         identities.push(match r.op {
             RedOp::Add | RedOp::Sub | RedOp::Or | RedOp::Xor => quote!(#pr::zero_like(&#v)),
             RedOp::Mul => quote!(#pr::one_like(&#v)),
@@ -207,6 +212,7 @@ pub fn expand(
                 #body
             },
             |#a, #b| { #(#combines;)* },
+            |#a, #wire_id| { #(#wires;)* },
         );
         #(#finals)*
     }})

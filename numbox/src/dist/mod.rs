@@ -30,8 +30,9 @@
 //!   come back as a tuple, and `call_into` takes `&mut DistArray` outputs (a tuple of them
 //!   for several) distributed like the inputs.
 //! - `#[parallel_loop]` rewrites a function in place and has no companion: call the function
-//!   on each rank's block ([`DistArray::local`]), where its `prange` splits the block across
-//!   the rank's threads, and combine per-rank reduction results with [`fold_ranks`].
+//!   on each rank's block ([`DistArray::local`]) inside [`on_rows`], where its `prange`
+//!   splits the block across the rank's threads and its reductions give every rank the bits
+//!   of the single-process call, for any number of ranks.
 //!
 //! Errors are `Err(numbox::Error)` naming the operands and shapes, and are raised on every
 //! rank alike (every check uses data all ranks share), so a failing call never leaves one
@@ -91,9 +92,11 @@ mod checked;
 mod gufunc;
 mod halo;
 mod reduce;
+pub(crate) mod rows;
 mod stencil;
 mod ufunc;
 
+pub use rows::on_rows;
 pub use stencil::DistArg;
 pub use ufunc::{DistOperand, DistOutputs, DistResults};
 
@@ -486,11 +489,11 @@ impl<T, D: Dimension> DistArray<T, D> {
 /// Combines one value per rank on every rank (collective): the left fold
 /// `f(f(v0, v1), v2)..` of the ranks' values in rank order.
 ///
-/// This is how a `#[parallel_loop]` function joins in: run it on each rank's block (its
-/// `prange` then splits the block across the rank's threads, as usual) and fold the per-rank
-/// results. Integer, bit, `min` and `max` reductions equal the single-process loop exactly; a
-/// float sum depends on the rank count (each rank's part is summed on its own grid), unlike
-/// [`Dist::reduce_all`] of an `associative` `#[vectorize]` kernel.
+/// Each rank's value counts once, whatever its rows: a float sum of per-rank partial sums
+/// depends on the rank count. For the reductions of a `#[parallel_loop]` function over a
+/// [`DistArray`]'s rows use [`on_rows`] instead, which gives every rank the single-process
+/// bits for any rank count (as [`Dist::reduce_all`] does for an `associative`
+/// `#[vectorize]` kernel).
 ///
 /// ```
 /// use numbox::dist::{fold_ranks, mpi, mpi::topology::Communicator};
