@@ -103,9 +103,19 @@ fn sum_exp_fast(x: &[f64]) -> f64 {
 
 /// What the lane grid can reach without bounds checks: 8 accumulators over `chunks_exact`,
 /// `numbox::math::exp` by hand, serial (compiled for the baseline CPU, outside the tiers).
-/// Measured as slow as `fastmath`: the 8 lanes are unrolled into 8 scalar copies of `exp`,
-/// whose overflow and NaN branches keep the SLP vectorizer from packing them, bounds
-/// checks or not.
+/// Measured as slow as `fastmath`: the 8 lanes are unrolled into 8 scalar copies of `exp`
+/// that the SLP vectorizer does not pack.
+///
+/// Two runner layouts were tried for `fastmath` and measured no faster (single thread,
+/// `NUMBOX_CPU=avx2`): (1) each iteration's term into a 64-entry stack buffer in one loop,
+/// then the buffer into the lanes in order: LLVM keeps the buffer loop scalar ("loop not
+/// vectorized: cannot identify array bounds" for `x[i]` in the body, with
+/// `-C llvm-args=-pass-remarks-analysis=loop-vectorize`); (2) one loop adding the term of
+/// iteration `j` into `acc[j % 8]`: LLVM vectorizes it only behind a run-time check that
+/// the loop has at most 8 iterations (its `j & 7 == j` predicate), so the scalar copy runs
+/// (35 ms against 22 before). A `#[vectorize]` kernel's loop has no bounds checks in the
+/// body; a `prange` body would need the macro to split it the same way (the reads at the
+/// loop index into a buffer first, as the lockstep path does).
 fn sum_exp_lanes_by_hand(x: &[f64]) -> f64 {
     let mut acc = [0.0_f64; 8];
     let mut chunks = x.chunks_exact(8);

@@ -394,6 +394,39 @@ fn parallel_loop_fastmath_short_ranges() {
     }
 }
 
+/// The lane grid over long blocks (`ceil(n / 1024)` iterations: 63, 64, 65, 66, 128, 129,
+/// 196), lengths that are and are not multiples of the 8 lanes, the last block shorter.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn parallel_loop_fastmath_long_blocks_match_the_lane_grid() {
+    for n in [
+        63 * 1024,
+        63 * 1024 + 1,
+        64 * 1024 - 1,
+        64 * 1024,
+        64 * 1024 + 1,
+        65 * 1024 + 7,
+        128 * 1024,
+        128 * 1024 + 1,
+        200_003,
+    ] {
+        let x: Vec<f64> = (0..n)
+            .map(|k| ((k * 7919 % 2003) as f64) / 97.0 - 10.0)
+            .collect();
+        let terms: Vec<f64> = x.iter().map(|&v| math::exp(v)).collect();
+        let want = lane_grid_sum(0.0, &terms);
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut out = vec![0.0; n];
+            let s = pool.install(|| exp_sum(&x, &mut out));
+            assert_eq!(s.to_bits(), want.to_bits(), "n = {n}, {threads} threads");
+        }
+    }
+}
+
 #[vectorize(fastmath)]
 fn no_floats(a: i64, b: i64) -> i64 {
     a.pow(2) + b

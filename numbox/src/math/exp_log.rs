@@ -67,8 +67,9 @@ pub(crate) mod f64 {
     /// callers select infinity there.
     #[inline(always)]
     fn scale(p: f64, t: f64, tiny: bool) -> f64 {
-        // `t + 64` is exact and shifts k by 64 (t's ulp is 1).
-        let t = if tiny { t + 64.0 } else { t };
+        // `t + 64` is exact and shifts k by 64 (t's ulp is 1). Adding a selected 0 or 64
+        // compiles to a mask-and and an add (a select of `t` itself to a blend, 2 uops).
+        let t = t + if tiny { 64.0 } else { 0.0 };
         // t's bits are ROUND's plus k, and ROUND's bits shifted by 52 are 0: k << 52.
         let y = f64::from_bits(p.to_bits().wrapping_add(t.to_bits() << 52));
         y * if tiny { 5.421_010_862_427_522e-20 } else { 1.0 } // 2^-64
@@ -76,18 +77,22 @@ pub(crate) mod f64 {
 
     /// `e^x`. Measured: 1 ulp from glibc, 1.01 from the exact value.
     #[inline(always)]
+    // `!(x <= c)` is true for NaN on purpose: one unordered compare (`x > c || x.is_nan()`
+    // compiled to two compares and an or).
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     pub fn exp(x: f64) -> f64 {
-        // ln(f64::MAX) is 709.78271289338397: past it the result overflows; below -745.2 it
-        // is zero. Clamping keeps k in scale's range.
-        let xc = x.clamp(-746.0, 709.782_8);
+        // Below -745.2 the result is zero; the lower clamp keeps k in scale's range. Past
+        // ln(f64::MAX) = 709.78271289338397 it overflows: selected below, so no upper clamp
+        // (LLVM dropped it anyway: the selected-away lanes do not matter).
+        let xc = x.max(-746.0);
         let t = xc * LOG2_E + ROUND;
         let kf = t - ROUND;
         let r = (xc - kf * LN2_HI) - kf * LN2_LO;
         let y = scale(1.0 + expm1_reduced(r), t, x < -708.0);
-        if x > 709.782_712_893_384 {
-            f64::INFINITY
-        } else if x.is_nan() {
-            x
+        // Overflow and NaN in one unordered comparison: `x + inf` is `inf` for a large `x`
+        // and `x`'s NaN for a NaN.
+        if !(x <= 709.782_712_893_384) {
+            x + f64::INFINITY
         } else {
             y
         }
@@ -127,6 +132,7 @@ pub(crate) mod f64 {
 
     /// `2^x`, exact at integers. Measured: 1 ulp from glibc, 1.08 from the exact value.
     #[inline(always)]
+    #[allow(clippy::neg_cmp_op_on_partial_ord)] // as in `exp`
     pub fn exp2(x: f64) -> f64 {
         // From 1024 on the result is infinite; below -1075 it is zero.
         let xc = x.clamp(-1080.0, 1024.0);
@@ -139,10 +145,9 @@ pub(crate) mod f64 {
             t,
             x < -1020.0,
         );
-        if x >= 1024.0 {
-            f64::INFINITY
-        } else if x.is_nan() {
-            x
+        // Overflow and NaN in one comparison, as in `exp`.
+        if !(x < 1024.0) {
+            x + f64::INFINITY
         } else {
             y
         }
@@ -162,6 +167,35 @@ pub(crate) mod f64 {
         (e, m)
     }
 
+    /// `x = 2^e m` for a finite `x > 0`: returns `(e, m)`, `e` an integer-valued float and
+    /// `sqrt(2)/2 < m <= sqrt(2)` (the split `split_exponent` and a halving of `m > sqrt(2)`
+    /// would give, bit for bit). Subnormals are scaled into the normal range first.
+    ///
+    /// Integer operations on the bits, as in musl's `log`: subtracting the bits of the
+    /// least `m` leaves `e` in the top 12 bits, and subtracting those from `x`'s bits leaves
+    /// `m`. No comparison, multiply or select for the halving: on AVX2 these integer ops
+    /// run on three ports, where the float arithmetic that bounds `ln` has two.
+    #[inline(always)]
+    fn split_sqrt2(x: f64) -> (f64, f64) {
+        // The double after sqrt(2)/2 (0x3fe6_a09e_667f_3bcd): `m = sqrt(2)` then stays.
+        const M_LO: u64 = 0x3fe6_a09e_667f_3bce;
+        // 2^62 = 1024 << 52: keeps `tmp` from wrapping below zero (x's bits are at least
+        // 2^52 once scaled), so its top 12 bits are `e + 1024` without a signed shift,
+        // which AVX2 lacks for 64-bit lanes.
+        const BIAS: u64 = 1024 << 52;
+        let sub = x < f64::MIN_POSITIVE;
+        let bits = if sub { x * 18_014_398_509_481_984.0 } else { x }.to_bits(); // 2^54
+        let tmp = bits.wrapping_sub(M_LO).wrapping_add(BIAS);
+        let m = f64::from_bits(
+            bits.wrapping_sub(tmp & 0xfff0_0000_0000_0000)
+                .wrapping_add(BIAS),
+        );
+        // e + 1024 (+ 54 for a subnormal) as an integer-valued float, without a conversion.
+        let off = if sub { ROUND + 1078.0 } else { ROUND + 1024.0 };
+        let e = f64::from_bits(ROUND.to_bits().wrapping_add(tmp >> 52)) - off;
+        (e, m)
+    }
+
     /// `x` with the low 32 bits of its representation cleared: at most 21 significant bits,
     /// so that products of two such numbers are exact.
     #[inline(always)]
@@ -175,12 +209,7 @@ pub(crate) mod f64 {
     /// `(e, f, hfsq, rs)`.
     #[inline(always)]
     fn ln_parts(x: f64) -> (f64, f64, f64, f64) {
-        const SQRT2: f64 = std::f64::consts::SQRT_2;
-        let (mut e, mut m) = split_exponent(x);
-        // m in [sqrt(2)/2, sqrt(2)).
-        let big = m > SQRT2;
-        m = if big { m * 0.5 } else { m };
-        e += if big { 1.0 } else { 0.0 };
+        let (e, m) = split_sqrt2(x);
         let f = m - 1.0;
         let s = f / (2.0 + f);
         let z = s * s;
